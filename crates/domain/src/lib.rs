@@ -1,0 +1,40 @@
+//! The domain model of kaohe: the parsed, always-valid values that every other crate speaks.
+//!
+//! Values are built once, at the edge, by `parse` constructors (`Quarter::parse`,
+//! `Money::parse`, `CadreId::parse`, `Policy::from_toml`), so that an invalid quarter, an amount
+//! with three decimals or a policy whose sections do not add up to 100 cannot exist past it.
+//!
+//! **Architecture invariant:** this crate does no IO and names no storage, runtime or file
+//! format crate beyond TOML text for the policy. Money is exact decimal ([`Money`], [`Points`]);
+//! the one rounding rule of the regulation as read here (half away from zero, to 0.01) lives in
+//! [`round_half_away`] and nowhere else.
+
+mod cadre;
+mod date;
+mod error;
+mod event;
+mod grade;
+mod ids;
+mod money;
+mod policy;
+mod quarter;
+mod settlement;
+
+pub use cadre::Cadre;
+pub use date::{Date, days_in_month};
+pub use error::ParseError;
+pub use event::{Event, Level, Score};
+pub use grade::{Flag, Flags, Grade};
+pub use ids::{
+    CadreId, EventId, EventKind, ItemId, SectionId, Sequence, Subject, TownCode, VillageCode,
+};
+pub use money::{Money, Points, round_half_away};
+pub use policy::{
+    EventPoints, EventRule, Item, Policy, PolicyError, QuotaScope, Scope, Section, TieBreak,
+};
+pub use quarter::{Month, Quarter};
+pub use settlement::{Appraisal, EntryKind, LedgerEntry, SettlementLine};
+
+/// The decimal type used for every exact quantity (re-exported so that users of the domain
+/// need not name `rust_decimal` themselves).
+pub use rust_decimal::Decimal;

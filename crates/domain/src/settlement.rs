@@ -1,0 +1,191 @@
+//! What a settled quarter is: one line per assessed cadre (SPEC 5.3) and the ledger of
+//! payment entries (SPEC 5.4). The engine makes them; stores keep them; reports print them.
+
+use std::fmt;
+
+use crate::{
+    CadreId, Flags, Grade, Money, Month, Points, Quarter, Sequence, TownCode, VillageCode,
+};
+
+/// One row of the settlement report (SPEC 5.3): a cadre's scores, grade and money for a
+/// quarter.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SettlementLine {
+    /// The quarter settled.
+    pub quarter: Quarter,
+    /// The cadre.
+    pub cadre_id: CadreId,
+    /// The cadre's name.
+    pub name: String,
+    /// Town (镇).
+    pub town: TownCode,
+    /// Village (村).
+    pub village: VillageCode,
+    /// Sequence (序列), the quota group label.
+    pub sequence: Sequence,
+    /// Art.7: the sum of the cadre's item points.
+    pub base_score: Points,
+    /// Art.8: the sum of positive event points.
+    pub bonus: Points,
+    /// Art.8: the sum of the absolute values of negative event points.
+    pub deduction: Points,
+    /// Art.9: base_score + bonus − deduction, no cap, no floor.
+    pub total: Points,
+    /// Art.10: 1-based, unique within the quota group.
+    pub rank: u32,
+    /// Art.10: cadres of the quota group assessed in the quarter.
+    pub group_size: u32,
+    /// Art.10: floor(group_size × excellent_ratio).
+    pub quota: u32,
+    /// Art.10: the grade.
+    pub grade: Grade,
+    /// Art.11: T, the quarter's subsidy standard.
+    pub standard: Money,
+    /// Art.11: Σ base_m, the base paid monthly.
+    pub base_paid: Money,
+    /// Art.11: P = T − Σ base_m.
+    pub performance_standard: Money,
+    /// Art.11: + bonus for excellent, − deduction for unqualified, 0 otherwise.
+    pub adjustment: Money,
+    /// Art.11: P + adjustment.
+    pub performance_paid: Money,
+    /// Art.11: base_paid + performance_paid.
+    pub total_paid: Money,
+    /// Art.11: admonish, dismissal_review, recommend.
+    pub flags: Flags,
+}
+
+/// The kind of a ledger entry (SPEC 5.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntryKind {
+    /// Art.11: the monthly base subsidy, one per month.
+    Base,
+    /// Art.11: the performance subsidy standard P.
+    Performance,
+    /// Art.11: the excellent grade's extra share of P.
+    ExcellentBonus,
+    /// Art.11: the unqualified grade's loss of a share of P (negative).
+    UnqualifiedDeduction,
+    /// Art.12: a one-time reward for completing the tasks on time.
+    CompletionAward,
+    /// Art.16: a condolence payment.
+    Condolence,
+}
+
+impl EntryKind {
+    /// Every kind.
+    pub const ALL: [EntryKind; 6] = [
+        EntryKind::Base,
+        EntryKind::Performance,
+        EntryKind::ExcellentBonus,
+        EntryKind::UnqualifiedDeduction,
+        EntryKind::CompletionAward,
+        EntryKind::Condolence,
+    ];
+
+    /// The machine name of SPEC 5.4.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Base => "base",
+            EntryKind::Performance => "performance",
+            EntryKind::ExcellentBonus => "excellent_bonus",
+            EntryKind::UnqualifiedDeduction => "unqualified_deduction",
+            EntryKind::CompletionAward => "completion_award",
+            EntryKind::Condolence => "condolence",
+        }
+    }
+
+    /// The Chinese name used in reports for people.
+    pub fn zh(self) -> &'static str {
+        match self {
+            EntryKind::Base => "基础补贴",
+            EntryKind::Performance => "绩效补贴",
+            EntryKind::ExcellentBonus => "优秀加发",
+            EntryKind::UnqualifiedDeduction => "不合格扣除",
+            EntryKind::CompletionAward => "一次性奖励",
+            EntryKind::Condolence => "抚恤金",
+        }
+    }
+
+    /// The article the kind comes from, as written in the ledger (`Art.11`).
+    pub fn article(self) -> &'static str {
+        match self {
+            EntryKind::Base
+            | EntryKind::Performance
+            | EntryKind::ExcellentBonus
+            | EntryKind::UnqualifiedDeduction => "Art.11",
+            EntryKind::CompletionAward => "Art.12",
+            EntryKind::Condolence => "Art.16",
+        }
+    }
+
+    /// Whether the kind is one of the four a quarter's settlement writes.
+    pub fn is_settlement(self) -> bool {
+        matches!(
+            self,
+            EntryKind::Base
+                | EntryKind::Performance
+                | EntryKind::ExcellentBonus
+                | EntryKind::UnqualifiedDeduction
+        )
+    }
+
+    /// Parses the machine name.
+    pub fn parse(s: &str) -> Option<EntryKind> {
+        EntryKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EntryKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One immutable payment entry of the ledger (SPEC 5.4). Entries are only ever appended: a
+/// revision adds correcting entries (new amount − old amount) and never edits old ones.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LedgerEntry {
+    /// The quarter the payment belongs to.
+    pub quarter: Quarter,
+    /// The settlement revision that wrote it, from 1.
+    pub revision: u32,
+    /// Unique within the quarter, from 1, across revisions.
+    pub entry: u32,
+    /// The cadre paid.
+    pub cadre_id: CadreId,
+    /// What the payment is.
+    pub kind: EntryKind,
+    /// The month, for `base` entries only.
+    #[serde(serialize_with = "ser_month")]
+    pub month: Option<Month>,
+    /// Signed amount in yuan.
+    pub amount: Money,
+    /// The article it comes from, e.g. `Art.11`.
+    pub article: &'static str,
+}
+
+fn ser_month<S: serde::Serializer>(m: &Option<Month>, s: S) -> Result<S::Ok, S::Error> {
+    match m {
+        Some(m) => s.collect_str(m),
+        None => s.serialize_str(""),
+    }
+}
+
+/// A cadre's grade in an earlier settled quarter: the input of the consecutive-unqualified
+/// rule (Art.11, SPEC 3.4).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Appraisal {
+    /// The cadre.
+    pub cadre_id: CadreId,
+    /// The settled quarter in which the cadre was assessed.
+    pub quarter: Quarter,
+    /// The grade of the latest revision of that quarter.
+    pub grade: Grade,
+}

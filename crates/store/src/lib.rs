@@ -1,0 +1,175 @@
+//! The storage contract of kaohe: one async [`Store`] trait that the embedded (redb) and the
+//! server (PostgreSQL) backends implement identically, and the neutral [`StoreError`].
+//!
+//! The trait is deliberately dumb: it keeps records and makes each write atomic; the rules of
+//! the settlement life cycle (order of quarters, no-op re-settles, revisions) live once, in the
+//! application layer (the `kaohe` crate), over this trait. The conformance suite
+//! (`conformance` feature) holds every backend to the same contract, in the manner of
+//! `object_store`'s integration tests: a third-party backend can run it too.
+//!
+//! **Architecture invariant:** no sqlx, redb or tokio type appears in this crate's API.
+//!
+//! # Contract
+//!
+//! - **Atomic writes.** Every method that writes does so in one transaction: all of its records
+//!   and its [`AuditRecord`] are stored, or none are (a failure midway leaves nothing).
+//! - **Durable on return.** When a write returns `Ok`, it survives a crash of the process.
+//! - **Imports replace by natural key.** Cadres by `cadre_id`; scores by
+//!   (quarter, subject, item); policies by effective quarter. Events are keyed by `event_id`
+//!   and never replaced: the same content again is a no-op, different content is
+//!   [`StoreError::Rejected`] naming what differs, and nothing of that import is written.
+//! - **Settlements are compare-and-set.** [`Store::commit_settlement`] writes revision `r` of a
+//!   quarter only if the latest stored revision is `r − 1` (none for `r = 1`); otherwise it
+//!   fails with [`StoreError::Conflict`] and writes nothing. Two racing settlements of one
+//!   quarter therefore end with exactly one.
+//! - **The ledger is append-only.** Entries are never edited or deleted; `(quarter, entry)` is
+//!   unique, and the store itself refuses a doubled entry.
+//! - **Reads are ordered.** Every list comes back in the order its method documents, so that
+//!   two backends give byte-identical reports.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use kaohe_domain::{
+    Appraisal, Cadre, CadreId, Event, LedgerEntry, Policy, Quarter, Score, SettlementLine,
+};
+use thiserror::Error;
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+/// A backend-neutral storage error. No backend type leaks through it.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The store cannot be opened or reached (bad URL, server down, file locked).
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    /// Another writer got there first: the settlement revision was already taken.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The write is refused by the store's own rules (an event id imported again with other
+    /// content); nothing was written.
+    #[error("refused: {0}")]
+    Rejected(String),
+    /// Stored data cannot be read back (damaged, or written by a newer kaohe).
+    #[error("stored data unreadable: {0}")]
+    Corrupt(String),
+    /// Any other failure of the backend.
+    #[error("store failure: {0}")]
+    Backend(String),
+}
+
+/// Result of store operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Who did what, when, from which file: one record per import, settlement and revision,
+/// written in the same transaction as the change it describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    /// Seconds since the Unix epoch (UTC).
+    pub at_unix: i64,
+    /// The operating-system user.
+    pub user: String,
+    /// The command line, e.g. `kaohe import scores q3.csv`.
+    pub command: String,
+    /// SHA-256 of the source file, hex, when the change came from a file.
+    pub source_sha256: Option<String>,
+    /// Rows read from the source, or lines settled.
+    pub rows: u64,
+    /// A short human summary, e.g. `120 cadres (3 new, 117 updated)`.
+    pub summary: String,
+}
+
+/// The latest revision of a settled quarter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementHeader {
+    /// The quarter.
+    pub quarter: Quarter,
+    /// The latest revision, from 1.
+    pub revision: u32,
+    /// Fingerprint of the inputs and policy it was computed from (hex SHA-256).
+    pub fingerprint: String,
+    /// The exact policy used, as [`Policy::to_toml`] text.
+    pub policy_toml: String,
+    /// When it was written, seconds since the Unix epoch.
+    pub settled_at_unix: i64,
+}
+
+/// A settlement revision to write atomically: its header, every line and the ledger entries
+/// this revision appends (for revision 1, all of them; later, the correcting ones).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSettlement {
+    /// Quarter, revision, fingerprint, policy and time.
+    pub header: SettlementHeader,
+    /// One line per assessed cadre, in report order (SPEC 5.3).
+    pub lines: Vec<SettlementLine>,
+    /// The entries appended by this revision, numbered after the quarter's existing ones.
+    pub entries: Vec<LedgerEntry>,
+}
+
+/// What a roster import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RosterImport {
+    /// Cadres not stored before.
+    pub added: u64,
+    /// Cadres replaced by `cadre_id`.
+    pub updated: u64,
+}
+
+/// What an events import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EventImport {
+    /// Events not stored before.
+    pub added: u64,
+    /// Events already stored with the same content.
+    pub unchanged: u64,
+}
+
+/// The storage of kaohe. See the crate docs for the contract every backend keeps.
+#[async_trait]
+pub trait Store: Send + Sync + fmt::Debug {
+    /// A short description for messages, e.g. `redb:kaohe.redb`.
+    fn describe(&self) -> String;
+
+    /// Stores `policy` as in force from quarter `from` on, replacing one from the same quarter.
+    async fn set_policy(&self, from: Quarter, policy: &Policy, audit: &AuditRecord) -> Result<()>;
+    /// Every stored policy with its first quarter, by quarter ascending.
+    async fn policies(&self) -> Result<Vec<(Quarter, Policy)>>;
+
+    /// Adds or replaces cadres by `cadre_id`.
+    async fn import_roster(&self, cadres: &[Cadre], audit: &AuditRecord) -> Result<RosterImport>;
+    /// Every cadre, by `cadre_id` ascending (byte order).
+    async fn roster(&self) -> Result<Vec<Cadre>>;
+
+    /// Adds or replaces scores by (quarter, subject, item). Returns the rows written.
+    async fn import_scores(&self, scores: &[Score], audit: &AuditRecord) -> Result<u64>;
+    /// The scores of quarter `q`, by (subject, item) ascending (byte order).
+    async fn scores(&self, q: Quarter) -> Result<Vec<Score>>;
+    /// Quarters that have at least one score, ascending.
+    async fn scored_quarters(&self) -> Result<Vec<Quarter>>;
+
+    /// Adds events by `event_id`; see the contract for ids already stored.
+    async fn import_events(&self, events: &[Event], audit: &AuditRecord) -> Result<EventImport>;
+    /// The events dated in quarter `q`, by (date, event_id) ascending.
+    async fn events(&self, q: Quarter) -> Result<Vec<Event>>;
+
+    /// The latest revision of quarter `q`, if settled.
+    async fn settlement(&self, q: Quarter) -> Result<Option<SettlementHeader>>;
+    /// The lines of the latest revision of `q`, in the order they were written (empty when not
+    /// settled).
+    async fn settlement_lines(&self, q: Quarter) -> Result<Vec<SettlementLine>>;
+    /// Settled quarters, ascending.
+    async fn settled_quarters(&self) -> Result<Vec<Quarter>>;
+    /// Writes a settlement revision atomically, compare-and-set on the revision (see the
+    /// contract); [`StoreError::Conflict`] when the revision is taken or out of turn.
+    async fn commit_settlement(&self, s: &NewSettlement, audit: &AuditRecord) -> Result<()>;
+    /// Every ledger entry of quarter `q`, all revisions, by `entry` ascending.
+    async fn ledger(&self, q: Quarter) -> Result<Vec<LedgerEntry>>;
+    /// The grades of settled quarters before `before` (latest revisions), optionally of one
+    /// cadre, by (cadre_id, quarter) ascending.
+    async fn appraisals(&self, cadre: Option<&CadreId>, before: Quarter) -> Result<Vec<Appraisal>>;
+
+    /// The audit log, oldest first.
+    async fn audit_log(&self) -> Result<Vec<AuditRecord>>;
+}
