@@ -1,6 +1,7 @@
 //! Identifiers: codes as the county writes them, checked once at the edge.
 
 use std::borrow::Borrow;
+use std::sync::Arc;
 use std::fmt;
 
 use crate::ParseError;
@@ -9,7 +10,7 @@ macro_rules! id_type {
     ($name:ident, $what:literal) => {
         #[doc = concat!("A ", $what, ": non-empty, no surrounding white space, no control characters.")]
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(Box<str>);
+        pub struct $name(Arc<str>);
 
         impl $name {
             #[doc = concat!("Parses a ", $what, ".")]
