@@ -1,1 +1,624 @@
-//! stub
+//! Art.7–9 of the regulation: the scorecard, bonus and deduction events, and the total of every
+//! cadre assessed in a quarter.
+//!
+//! [`score_quarter`] takes the roster, the scores and the events of a quarter as parsed domain
+//! values and gives [`Scorecards`]: per assessed cadre the section subtotals, `base_score`,
+//! `bonus`, `deduction` and `total` (Art.9: no cap, no floor), with every item's points and
+//! every event's contribution kept for `explain`.
+//!
+//! Design decisions:
+//!
+//! - **All problems at once.** The input is checked whole; every problem (a missing score, a
+//!   score of an item the policy does not have, points out of range, an event of an unknown
+//!   kind, …) is collected, sorted into a fixed order and returned together, each naming its
+//!   article and its input. A missing village item is one problem, not one per cadre.
+//! - **Other quarters are ignored.** Scores whose `quarter` and events whose date lie outside
+//!   the quarter computed are skipped without a check: they belong to another quarter, which
+//!   may have another policy. A cadre-scope score for a cadre of the roster who is not assessed
+//!   in the quarter is skipped too (it has no line to count in); importers refuse it earlier.
+//! - **Interned, flat, integer.** Items, villages and cadres are mapped once to `u32` indices
+//!   (one hash lookup per row, with a small cache keyed by the address of the shared `Arc<str>`
+//!   text, so rows that share an id skip hashing); item points sit in flat matrices of `i32`
+//!   hundredths and subtotals in flat `i64` hundredths. Every point has at most two decimals,
+//!   so hundredths are exact and sums in integers are the exact decimal sums.
+//! - **Order-free.** Nothing in the result depends on the order of the input: events of a
+//!   cadre are listed by (date, event id), problems in their fixed order.
+//!
+//! **Architecture invariant:** this crate does no IO and knows nothing of files, stores or
+//! grades; it depends on `kaohe-domain` alone (plus a hasher).
+
+mod error;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use foldhash::fast::FixedState;
+use kaohe_domain::{
+    Cadre, CadreId, Event, EventPoints, Item, Level, Points, Policy, Quarter, Scope, Score,
+    Section, Subject,
+};
+
+pub use error::{Problem, Problems, ScoringError};
+
+type Map<K, V> = HashMap<K, V, FixedState>;
+
+/// The input of [`score_quarter`]: everything Art.7–9 look at for one quarter.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoringInput<'a> {
+    /// The quarter scored. Scores of other quarters and events dated outside it are ignored.
+    pub quarter: Quarter,
+    /// The policy in force for the quarter (its rubric and event table).
+    pub policy: &'a Policy,
+    /// Every cadre of the roster; those in office on at least one day of the quarter are
+    /// assessed (SPEC 2).
+    pub roster: &'a [Cadre],
+    /// The scorecard entries.
+    pub scores: &'a [Score],
+    /// The bonus and deduction events.
+    pub events: &'a [Event],
+    /// Count a missing score as 0 instead of refusing (SPEC 3.1).
+    pub missing_as_zero: bool,
+}
+
+/// No score for the cell.
+const MISSING: i32 = i32::MIN;
+/// A score was given but refused (out of range): present for the missing check, never summed.
+const REFUSED: i32 = i32::MIN + 1;
+const NONE: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy)]
+struct ItemInfo {
+    scope: Scope,
+    /// Column in the matrix of its scope.
+    column: u32,
+}
+
+/// One event's contribution to one cadre (Art.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Hit {
+    cadre: u32,
+    event: u32,
+    points: i64,
+}
+
+/// Looks codes up by text. Rows of one input usually share the `Arc<str>` of an id, so the
+/// same address and length is the same text: a small direct-mapped cache keyed by address
+/// skips hashing for them. A miss falls back to the map, so correctness never depends on
+/// sharing.
+#[derive(Debug)]
+struct Lookup<'a> {
+    map: Map<&'a str, u32>,
+    cache: Box<[(usize, usize, u32); 256]>,
+}
+
+impl<'a> Lookup<'a> {
+    fn with_capacity(n: usize) -> Self {
+        Lookup {
+            map: Map::with_capacity_and_hasher(n, FixedState::default()),
+            cache: Box::new([(0, 0, 0); 256]),
+        }
+    }
+
+    /// Inserts `s` with `v` unless present; returns the value already there.
+    fn insert(&mut self, s: &'a str, v: u32) -> Option<u32> {
+        match self.map.entry(s) {
+            std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(v);
+                None
+            }
+        }
+    }
+
+    fn get(&mut self, s: &str) -> Option<u32> {
+        let addr = s.as_ptr() as usize;
+        let slot = ((addr >> 4) ^ (addr >> 12)) & 255;
+        let (a, l, v) = self.cache[slot];
+        if a == addr && l == s.len() && l != 0 {
+            return Some(v);
+        }
+        let v = *self.map.get(s)?;
+        self.cache[slot] = (addr, s.len(), v);
+        Some(v)
+    }
+}
+
+/// The points of one item for one assessed cadre (Art.7), as [`Scorecards::items`] lists
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemScore<'a> {
+    /// The section of the item.
+    pub section: &'a Section,
+    /// The item.
+    pub item: &'a Item,
+    /// The points scored; `None` when the score was missing and counted as 0 on request.
+    pub points: Option<Points>,
+}
+
+/// One event's contribution to a cadre's total (Art.8), as [`Scorecards::events`] lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventContribution<'a> {
+    /// The event.
+    pub event: &'a Event,
+    /// Its points: positive adds to `bonus`, negative to `deduction`.
+    pub points: Points,
+}
+
+/// The scores of every cadre assessed in a quarter (Art.7–9).
+///
+/// Cadres are numbered `0..len()` in roster order; use [`Scorecards::position`] to find one
+/// by id. All figures are exact.
+#[derive(Debug)]
+pub struct Scorecards<'a> {
+    quarter: Quarter,
+    policy: &'a Policy,
+    roster: &'a [Cadre],
+    events: &'a [Event],
+    /// Roster index of each assessed cadre.
+    assessed: Vec<u32>,
+    /// Village index of each assessed cadre.
+    village_of: Vec<u32>,
+    n_sections: usize,
+    /// `len × n_sections` subtotals in hundredths.
+    subtotals: Vec<i64>,
+    base: Vec<i64>,
+    bonus: Vec<i64>,
+    deduction: Vec<i64>,
+    /// CSR over `hits`, `len + 1` offsets.
+    hit_start: Vec<u32>,
+    hits: Vec<Hit>,
+    items: Vec<ItemInfo>,
+    village_columns: usize,
+    cadre_columns: usize,
+    /// `villages × village_columns`, hundredths or [`MISSING`].
+    village_points: Vec<i32>,
+    /// `len × cadre_columns`, hundredths or [`MISSING`].
+    cadre_points: Vec<i32>,
+}
+
+fn pts(h: i64) -> Points {
+    Points::from_hundredths(h)
+}
+
+impl<'a> Scorecards<'a> {
+    /// The quarter scored.
+    pub fn quarter(&self) -> Quarter {
+        self.quarter
+    }
+    /// The policy used.
+    pub fn policy(&self) -> &'a Policy {
+        self.policy
+    }
+    /// Number of assessed cadres.
+    pub fn len(&self) -> usize {
+        self.assessed.len()
+    }
+    /// Whether no cadre is assessed.
+    pub fn is_empty(&self) -> bool {
+        self.assessed.is_empty()
+    }
+    /// The `i`-th assessed cadre.
+    pub fn cadre(&self, i: usize) -> &'a Cadre {
+        &self.roster[self.assessed[i] as usize]
+    }
+    /// The index of the assessed cadre with this id (a linear scan: for `explain`).
+    pub fn position(&self, id: &CadreId) -> Option<usize> {
+        (0..self.len()).find(|&i| self.cadre(i).id == *id)
+    }
+    /// Art.7: the sum of the cadre's item points.
+    pub fn base_score(&self, i: usize) -> Points {
+        pts(self.base[i])
+    }
+    /// Art.8: the sum of the cadre's positive event points.
+    pub fn bonus(&self, i: usize) -> Points {
+        pts(self.bonus[i])
+    }
+    /// Art.8: the sum of the absolute values of the cadre's negative event points.
+    pub fn deduction(&self, i: usize) -> Points {
+        pts(self.deduction[i])
+    }
+    /// Art.9: `base_score + bonus − deduction`, no cap and no floor.
+    pub fn total(&self, i: usize) -> Points {
+        pts(self.total_hundredths(i))
+    }
+    /// [`Scorecards::total`] in hundredths of a point (exact), for sorting.
+    pub fn total_hundredths(&self, i: usize) -> i64 {
+        self.base[i] + self.bonus[i] - self.deduction[i]
+    }
+    /// Art.7: the subtotal of section `s` (index into `policy.sections`).
+    pub fn section_subtotal(&self, i: usize, s: usize) -> Points {
+        pts(self.subtotals[i * self.n_sections + s])
+    }
+    /// Art.7: every section with the cadre's subtotal, in policy order.
+    pub fn section_subtotals(&self, i: usize) -> impl Iterator<Item = (&'a Section, Points)> + '_ {
+        let row = &self.subtotals[i * self.n_sections..(i + 1) * self.n_sections];
+        self.policy
+            .sections
+            .iter()
+            .zip(row)
+            .map(|(s, &h)| (s, pts(h)))
+    }
+    /// Art.7: every item with the cadre's points (the village's for a village item), in
+    /// rubric order.
+    pub fn items(&self, i: usize) -> impl Iterator<Item = ItemScore<'a>> + '_ {
+        let v = self.village_of[i] as usize;
+        self.policy
+            .items()
+            .zip(&self.items)
+            .map(move |((_, section, item), info)| {
+                let h = match info.scope {
+                    Scope::Village => {
+                        self.village_points[v * self.village_columns + info.column as usize]
+                    }
+                    Scope::Cadre => {
+                        self.cadre_points[i * self.cadre_columns + info.column as usize]
+                    }
+                };
+                ItemScore {
+                    section,
+                    item,
+                    points: (h != MISSING).then(|| pts(i64::from(h))),
+                }
+            })
+    }
+    /// Art.8: the events that count for the cadre, by date then event id.
+    pub fn events(&self, i: usize) -> impl Iterator<Item = EventContribution<'a>> + '_ {
+        let (a, b) = (self.hit_start[i] as usize, self.hit_start[i + 1] as usize);
+        self.hits[a..b].iter().map(|h| EventContribution {
+            event: &self.events[h.event as usize],
+            points: pts(h.points),
+        })
+    }
+}
+
+/// Art.7–9: scores every cadre assessed in `input.quarter`.
+///
+/// - Art.7 / SPEC 3.1: a village item is scored once per village and counts for every cadre of
+///   the village assessed in the quarter; a cadre item is scored per cadre; `base_score` is
+///   the sum. Points must lie in 0..=the item's maximum. A missing score is a problem named
+///   once per (subject, item), unless `missing_as_zero`.
+/// - Art.8 / SPEC 3.2: an event counts in the quarter containing its date, for the cadres in
+///   office on that date (every such cadre of the village for a village event; the cadre for
+///   a cadre event). Its points are the policy's for its kind and level.
+/// - Art.9: `total = base_score + bonus − deduction`, uncapped above and below.
+///
+/// # Errors
+///
+/// [`ScoringError::Policy`] if the policy is invalid; otherwise [`ScoringError::Input`] with
+/// every problem of the roster, scores and events of the quarter.
+pub fn score_quarter<'a>(input: &ScoringInput<'a>) -> Result<Scorecards<'a>, ScoringError> {
+    let ScoringInput {
+        quarter,
+        policy,
+        roster,
+        scores,
+        events,
+        missing_as_zero,
+    } = *input;
+    policy.validate()?;
+    let mut problems = Vec::new();
+
+    // The rubric, interned.
+    let mut items = Vec::new();
+    let mut item_lookup = Lookup::with_capacity(64);
+    let (mut village_columns, mut cadre_columns) = (0usize, 0usize);
+    let mut item_max = Vec::new();
+    let mut column_section = [Vec::new(), Vec::new()];
+    for (s, section, item) in policy.items() {
+        let col = match section.scope {
+            Scope::Village => &mut village_columns,
+            Scope::Cadre => &mut cadre_columns,
+        };
+        items.push(ItemInfo {
+            scope: section.scope,
+            column: *col as u32,
+        });
+        column_section[usize::from(section.scope == Scope::Cadre)].push(s);
+        *col += 1;
+        item_lookup.insert(item.id.as_str(), (items.len() - 1) as u32);
+        item_max.push(item.max);
+    }
+    let item_refs: Vec<&Item> = policy.items().map(|(_, _, it)| it).collect();
+
+    // The roster: cadres, villages, who is assessed.
+    let mut cadre_lookup = Lookup::with_capacity(roster.len());
+    let mut village_lookup = Lookup::with_capacity(roster.len() / 4 + 16);
+    let mut village_town: Vec<usize> = Vec::new(); // roster index of the first cadre seen
+    let mut village_code: Vec<usize> = Vec::new();
+    let mut assessed = Vec::new();
+    let mut assessed_pos = vec![NONE; roster.len()];
+    let mut village_of = Vec::new();
+    let mut town_conflicts: Vec<(usize, usize)> = Vec::new();
+    for (r, c) in roster.iter().enumerate() {
+        if cadre_lookup.insert(c.id.as_str(), r as u32).is_some() {
+            problems.push(Problem::DuplicateCadre {
+                cadre: c.id.clone(),
+            });
+        }
+        let v = match village_lookup.get(c.village.as_str()) {
+            Some(v) => v,
+            None => {
+                let v = village_code.len() as u32;
+                village_lookup.insert(c.village.as_str(), v);
+                village_code.push(r);
+                village_town.push(r);
+                v
+            }
+        };
+        if roster[village_town[v as usize]].town != c.town {
+            town_conflicts.push((village_town[v as usize], r));
+        }
+        if c.assessed_in(quarter) {
+            assessed_pos[r] = assessed.len() as u32;
+            assessed.push(r as u32);
+            village_of.push(v);
+        }
+    }
+    for (a, b) in town_conflicts {
+        let (ta, tb) = (&roster[a].town, &roster[b].town);
+        let (first, second) = if ta <= tb { (ta, tb) } else { (tb, ta) };
+        problems.push(Problem::VillageInTwoTowns {
+            village: roster[a].village.clone(),
+            first: first.clone(),
+            second: second.clone(),
+        });
+    }
+    let n_villages = village_code.len();
+    let n = assessed.len();
+
+    // Scores (Art.7).
+    let mut village_points = vec![MISSING; n_villages * village_columns];
+    let mut cadre_points = vec![MISSING; n * cadre_columns];
+    for s in scores {
+        if s.quarter != quarter {
+            continue;
+        }
+        let Some(it) = item_lookup.get(s.item.as_str()) else {
+            problems.push(Problem::UnknownItem {
+                subject: s.subject.clone(),
+                item: s.item.clone(),
+            });
+            continue;
+        };
+        let info = items[it as usize];
+        let cell = match info.scope {
+            Scope::Village => village_lookup
+                .get(s.subject.as_str())
+                .map(|v| &mut village_points[v as usize * village_columns + info.column as usize]),
+            Scope::Cadre => match cadre_lookup.get(s.subject.as_str()) {
+                Some(r) if assessed_pos[r as usize] == NONE => continue,
+                Some(r) => Some(
+                    &mut cadre_points
+                        [assessed_pos[r as usize] as usize * cadre_columns + info.column as usize],
+                ),
+                None => None,
+            },
+        };
+        let Some(cell) = cell else {
+            problems.push(Problem::UnknownScoreSubject {
+                subject: s.subject.clone(),
+                item: s.item.clone(),
+                scope: info.scope,
+            });
+            continue;
+        };
+        if *cell != MISSING {
+            problems.push(Problem::DuplicateScore {
+                subject: s.subject.clone(),
+                item: s.item.clone(),
+            });
+            continue;
+        }
+        let max = item_max[it as usize];
+        if s.points.is_negative() || s.points > max {
+            problems.push(Problem::PointsOutOfRange {
+                subject: s.subject.clone(),
+                item: s.item.clone(),
+                points: s.points,
+                max,
+            });
+            *cell = REFUSED;
+            continue;
+        }
+        // 0 ≤ points ≤ max ≤ 100 (the rubric adds up to 100): fits i32 hundredths.
+        *cell = s.points.hundredths() as i32;
+    }
+
+    // Who is in each village (CSR over assessed cadres), for missing scores and events.
+    let mut village_start = vec![0u32; n_villages + 1];
+    for &v in &village_of {
+        village_start[v as usize + 1] += 1;
+    }
+    for v in 0..n_villages {
+        village_start[v + 1] += village_start[v];
+    }
+    let mut village_members = vec![0u32; n];
+    {
+        let mut fill = village_start.clone();
+        for (a, &v) in village_of.iter().enumerate() {
+            village_members[fill[v as usize] as usize] = a as u32;
+            fill[v as usize] += 1;
+        }
+    }
+
+    // Missing scores, each (subject, item) once.
+    if !missing_as_zero {
+        for v in 0..n_villages {
+            if village_start[v] == village_start[v + 1] {
+                continue;
+            }
+            let row = &village_points[v * village_columns..(v + 1) * village_columns];
+            for (col, &h) in row.iter().enumerate() {
+                if h == MISSING {
+                    let it = nth_item(&items, Scope::Village, col);
+                    problems.push(Problem::MissingScore {
+                        subject: Subject::from(&roster[village_code[v]].village),
+                        item: item_refs[it].id.clone(),
+                        scope: Scope::Village,
+                    });
+                }
+            }
+        }
+        for a in 0..n {
+            let row = &cadre_points[a * cadre_columns..(a + 1) * cadre_columns];
+            for (col, &h) in row.iter().enumerate() {
+                if h == MISSING {
+                    let it = nth_item(&items, Scope::Cadre, col);
+                    problems.push(Problem::MissingScore {
+                        subject: Subject::from(&roster[assessed[a] as usize].id),
+                        item: item_refs[it].id.clone(),
+                        scope: Scope::Cadre,
+                    });
+                }
+            }
+        }
+    }
+
+    // Events (Art.8).
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut event_ids: Map<&str, u32> = Map::default();
+    for (e, ev) in events.iter().enumerate() {
+        if !quarter.contains(ev.date) {
+            continue;
+        }
+        if event_ids.insert(ev.id.as_str(), e as u32).is_some() {
+            problems.push(Problem::DuplicateEvent {
+                event: ev.id.clone(),
+            });
+            continue;
+        }
+        let Some(rule) = policy.event_rule(ev.kind.as_str()) else {
+            problems.push(Problem::UnknownEventKind {
+                event: ev.id.clone(),
+                kind: ev.kind.clone(),
+            });
+            continue;
+        };
+        let points = rule.points_at(ev.level);
+        let subject = match rule.scope {
+            Scope::Village => village_lookup.get(ev.subject.as_str()),
+            Scope::Cadre => cadre_lookup.get(ev.subject.as_str()),
+        };
+        if subject.is_none() {
+            problems.push(Problem::UnknownEventSubject {
+                event: ev.id.clone(),
+                kind: ev.kind.clone(),
+                subject: ev.subject.clone(),
+                scope: rule.scope,
+            });
+        }
+        let Some(points) = points else {
+            let expected: Vec<Level> = match &rule.points {
+                EventPoints::Levels(t) => t.keys().copied().collect(),
+                EventPoints::Flat(_) => Vec::new(),
+            };
+            problems.push(Problem::LevelMismatch {
+                event: ev.id.clone(),
+                kind: ev.kind.clone(),
+                level: ev.level,
+                expected,
+            });
+            continue;
+        };
+        let Some(subject) = subject else { continue };
+        let points = points.hundredths();
+        let mut hit = |a: u32| {
+            if roster[assessed[a as usize] as usize].in_office_on(ev.date) {
+                hits.push(Hit {
+                    cadre: a,
+                    event: e as u32,
+                    points,
+                });
+            }
+        };
+        match rule.scope {
+            Scope::Village => {
+                let v = subject as usize;
+                let members =
+                    &village_members[village_start[v] as usize..village_start[v + 1] as usize];
+                members.iter().for_each(|&a| hit(a));
+            }
+            Scope::Cadre => {
+                let a = assessed_pos[subject as usize];
+                if a != NONE {
+                    hit(a);
+                }
+            }
+        }
+    }
+
+    if let Some(p) = Problems::new(quarter, problems) {
+        return Err(ScoringError::Input(p));
+    }
+
+    // Subtotals and totals, in hundredths.
+    let ns = policy.sections.len();
+    let mut subtotals = vec![0i64; n * ns];
+    let mut base = vec![0i64; n];
+    let value = |h: i32| if h < 0 { 0 } else { i64::from(h) };
+    for a in 0..n {
+        let row = &mut subtotals[a * ns..(a + 1) * ns];
+        let v = village_of[a] as usize;
+        let vrow = &village_points[v * village_columns..(v + 1) * village_columns];
+        for (col, &h) in vrow.iter().enumerate() {
+            row[column_section[0][col]] += value(h);
+        }
+        let crow = &cadre_points[a * cadre_columns..(a + 1) * cadre_columns];
+        for (col, &h) in crow.iter().enumerate() {
+            row[column_section[1][col]] += value(h);
+        }
+        base[a] = row.iter().sum();
+    }
+
+    hits.sort_unstable_by(|x, y| {
+        let (ex, ey) = (&events[x.event as usize], &events[y.event as usize]);
+        x.cadre
+            .cmp(&y.cadre)
+            .then(ex.date.cmp(&ey.date))
+            .then_with(|| ex.id.cmp(&ey.id))
+    });
+    let mut bonus = vec![0i64; n];
+    let mut deduction = vec![0i64; n];
+    let mut hit_start = vec![0u32; n + 1];
+    for h in &hits {
+        hit_start[h.cadre as usize + 1] += 1;
+        if h.points >= 0 {
+            bonus[h.cadre as usize] += h.points;
+        } else {
+            deduction[h.cadre as usize] -= h.points;
+        }
+    }
+    for a in 0..n {
+        hit_start[a + 1] += hit_start[a];
+    }
+
+    Ok(Scorecards {
+        quarter,
+        policy,
+        roster,
+        events,
+        assessed,
+        village_of,
+        n_sections: ns,
+        subtotals,
+        base,
+        bonus,
+        deduction,
+        hit_start,
+        hits,
+        items,
+        village_columns,
+        cadre_columns,
+        village_points,
+        cadre_points,
+    })
+}
+
+/// The rubric index of the `col`-th item of `scope`.
+fn nth_item(items: &[ItemInfo], scope: Scope, col: usize) -> usize {
+    items
+        .iter()
+        .position(|i| i.scope == scope && i.column as usize == col)
+        .expect("every column has an item")
+}
