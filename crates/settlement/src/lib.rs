@@ -1,1 +1,323 @@
-//! stub
+//! Art.11 of the regulation — subsidy settlement, its flags and its ledger — and the one pure
+//! entry point of the rules engine, [`compute_quarter`], which runs Art.7–9 (`kaohe-scoring`),
+//! Art.10 (`kaohe-grading`) and Art.11 (here) over a quarter's input.
+//!
+//! Design decisions:
+//!
+//! - **One pure function.** [`compute_quarter`] takes parsed domain values ([`QuarterInput`])
+//!   and returns the settlement lines, sorted as SPEC 5.3 (town, then sequence, both by
+//!   bytes, then rank), and the revision-1 ledger (SPEC 5.4), numbered in that order. It does
+//!   no IO, reads no clock and gives the same output for its inputs in any order. `settle`,
+//!   `compute` and `explain` all go through it, so they cannot disagree.
+//! - **Other quarters are ignored.** Scores of another quarter, events dated outside the
+//!   quarter and appraisals not before it are skipped without a check: they belong to other
+//!   quarters, which may have other policies.
+//! - **Exact money, rounded once.** Every amount follows SPEC 3.4 with exact decimals:
+//!   `T = round(Σ T_m)` over a common denominator of the month lengths, never a sum of rounded
+//!   months; `P = T − Σ base_m`, so that base and performance add up to `T` to the fen. All
+//!   rounding goes through `Money::round_ratio` (half away from zero). No float anywhere.
+//! - **Explain from the same numbers.** The outcome keeps the scorecards, the grading and the
+//!   input it borrowed, and [`QuarterOutcome::explain`] walks one cadre through every number
+//!   by calling the very functions that made the line ([`subsidy`], [`dismissal_review`]).
+//! - **Revisions append.** [`revise`] turns a fresh ledger into correcting entries
+//!   (new − old per cadre, kind and month) so that the append-only ledger always sums to the
+//!   latest revision.
+//!
+//! **Architecture invariant:** the engine crates (`kaohe-scoring`, `kaohe-grading`, this one)
+//! do no IO and name no runtime, database or file format crate.
+
+mod explain;
+mod flags;
+mod ledger;
+mod money;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use foldhash::fast::FixedState;
+use kaohe_domain::{
+    Appraisal, Cadre, CadreId, Event, Grade, LedgerEntry, Points, Policy, PolicyError, Quarter,
+    QuotaScope, Score, SettlementLine,
+};
+use kaohe_grading::{Entrant, Grading, Group, grade};
+use kaohe_scoring::{Scorecards, ScoringError, ScoringInput, score_quarter};
+use thiserror::Error;
+
+pub use explain::{Explanation, Neighbour};
+pub use flags::{dismissal_review, flags};
+pub use kaohe_grading::{Placement, Reason, Separation, quota};
+pub use kaohe_scoring::{EventContribution, ItemScore, Problem, Problems};
+pub use ledger::{cadre_entries, revise};
+pub use money::{MoneyWorking, MonthWorking, adjustment, cadre_subsidy, subsidy};
+
+/// Everything one quarter's settlement depends on, already parsed.
+#[derive(Debug, Clone, Copy)]
+pub struct QuarterInput<'a> {
+    /// The quarter to compute.
+    pub quarter: Quarter,
+    /// The policy in force for the quarter; validated first.
+    pub policy: &'a Policy,
+    /// Every cadre; those in office on at least one day of the quarter get a line.
+    pub roster: &'a [Cadre],
+    /// Scores; those of other quarters are ignored.
+    pub scores: &'a [Score],
+    /// Events; those dated outside the quarter are ignored.
+    pub events: &'a [Event],
+    /// Earlier appraisals (settled quarters in which a cadre was assessed) for the
+    /// consecutive-unqualified rule of Art.11; those not before `quarter` are ignored.
+    pub history: &'a [Appraisal],
+    /// Count a missing score as 0 instead of refusing (SPEC 3.1).
+    pub missing_as_zero: bool,
+}
+
+/// Why a quarter could not be computed. Every message names the rule and the input.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// The policy breaks a rule of SPEC 5.1; nothing was computed.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// The roster, scores or events have problems (Art.7–8); every one is listed.
+    #[error(transparent)]
+    Input(#[from] Problems),
+    /// The history of earlier appraisals gives two different grades for a cadre in one
+    /// quarter, so Art.11's consecutive-unqualified rule cannot be applied.
+    #[error(
+        "Art.11 (two consecutive unqualified appraisals): the earlier appraisals give two \
+         different grades for {}",
+        .0.iter().map(|(c, q)| format!("cadre `{c}` in {q}")).collect::<Vec<_>>().join(", ")
+    )]
+    ConflictingAppraisals(Vec<(CadreId, Quarter)>),
+    /// Any other failure of Art.7–9 scoring.
+    #[error(transparent)]
+    Scoring(ScoringError),
+}
+
+impl From<ScoringError> for EngineError {
+    fn from(e: ScoringError) -> Self {
+        match e {
+            ScoringError::Policy(p) => EngineError::Policy(p),
+            ScoringError::Input(p) => EngineError::Input(p),
+            other => EngineError::Scoring(other),
+        }
+    }
+}
+
+/// A computed quarter: the report's lines, the ledger, and what `explain` needs.
+#[derive(Debug)]
+pub struct QuarterOutcome<'a> {
+    /// One line per assessed cadre, sorted by town, sequence (bytes), then rank (SPEC 5.3).
+    pub lines: Vec<SettlementLine>,
+    /// Revision 1 of the ledger, entries numbered from 1 in line order (SPEC 5.4).
+    pub ledger: Vec<LedgerEntry>,
+    input: QuarterInput<'a>,
+    scores: Scorecards<'a>,
+    grading: Grading,
+    /// Scorecard index of each line.
+    line_cadre: Vec<u32>,
+}
+
+impl<'a> QuarterOutcome<'a> {
+    /// The lines and the ledger, for a store to keep.
+    pub fn into_parts(self) -> (Vec<SettlementLine>, Vec<LedgerEntry>) {
+        (self.lines, self.ledger)
+    }
+    /// The quota groups (Art.10) in (town, sequence) order: size, quota and its use.
+    pub fn groups(&self) -> &[Group] {
+        self.grading.groups()
+    }
+    /// The scores of Art.7–9 behind the lines.
+    pub fn scorecards(&self) -> &Scorecards<'a> {
+        &self.scores
+    }
+    /// The grading of Art.10 behind the lines (indexed like [`QuarterOutcome::scorecards`]).
+    pub fn grading(&self) -> &Grading {
+        &self.grading
+    }
+    /// The input computed.
+    pub fn input(&self) -> &QuarterInput<'a> {
+        &self.input
+    }
+}
+
+/// Art.7–11: computes a whole quarter — scores, grades, subsidies, flags and ledger.
+///
+/// Validates the policy, scores every assessed cadre (Art.7–9, every input problem reported
+/// at once), grades them in their quota groups (Art.10), settles each subsidy and sets the
+/// flags (Art.11), and writes revision 1 of the ledger. Pure and deterministic.
+///
+/// # Errors
+///
+/// [`EngineError::Policy`] for an invalid policy, [`EngineError::Input`] listing every
+/// problem of the roster, scores and events, [`EngineError::ConflictingAppraisals`] for a
+/// history that contradicts itself.
+pub fn compute_quarter<'a>(input: &QuarterInput<'a>) -> Result<QuarterOutcome<'a>, EngineError> {
+    let policy = input.policy;
+    let quarter = input.quarter;
+    policy.validate()?;
+    let scores = score_quarter(&ScoringInput {
+        quarter,
+        policy,
+        roster: input.roster,
+        scores: input.scores,
+        events: input.events,
+        missing_as_zero: input.missing_as_zero,
+    })?;
+    let n = scores.len();
+
+    // Art.10.
+    let key_sections: Vec<usize> = policy
+        .rank_keys
+        .iter()
+        .map(|k| {
+            policy
+                .sections
+                .iter()
+                .position(|s| s.id == *k)
+                .expect("a valid policy's rank keys are sections")
+        })
+        .collect();
+    let nk = key_sections.len();
+    let mut keys: Vec<Points> = Vec::with_capacity(n * nk);
+    for i in 0..n {
+        keys.extend(key_sections.iter().map(|&s| scores.section_subtotal(i, s)));
+    }
+    let entrants: Vec<Entrant<'_>> = (0..n)
+        .map(|i| {
+            let c = scores.cadre(i);
+            Entrant {
+                cadre_id: &c.id,
+                town: &c.town,
+                sequence: &c.sequence,
+                total: scores.total(i),
+                rank_keys: &keys[i * nk..(i + 1) * nk],
+            }
+        })
+        .collect();
+    let grading = grade(policy, &entrants);
+    drop(entrants);
+    drop(keys);
+
+    // SPEC 5.3 order: town, sequence, rank.
+    let line_cadre: Vec<u32> = match policy.quota_scope {
+        // Groups are (town, sequence) in byte order: the grading order is the report order.
+        QuotaScope::Town => grading.order().to_vec(),
+        QuotaScope::County => {
+            let town_rank = town_ranks(&scores);
+            let mut order = grading.order().to_vec();
+            order.sort_unstable_by_key(|&i| {
+                let p = grading.placement(i as usize);
+                (town_rank[i as usize], p.group, p.rank)
+            });
+            order
+        }
+    };
+
+    // Art.11: dismissal review for the unqualified.
+    let review = dismissal_reviews(input, &scores, &grading)?;
+
+    // Art.11: money, lines and ledger.
+    let mut lines = Vec::with_capacity(n);
+    let mut ledger = Vec::with_capacity(n * 5);
+    let mut next = 1u32;
+    for &i in &line_cadre {
+        let i = i as usize;
+        let c = scores.cadre(i);
+        let p = grading.placement(i);
+        let g = &grading.groups()[p.group as usize];
+        let money = cadre_subsidy(policy, quarter, c, p.grade);
+        lines.push(SettlementLine {
+            quarter,
+            cadre_id: c.id.clone(),
+            name: c.name.clone(),
+            town: c.town.clone(),
+            village: c.village.clone(),
+            sequence: c.sequence.clone(),
+            base_score: scores.base_score(i),
+            bonus: scores.bonus(i),
+            deduction: scores.deduction(i),
+            total: scores.total(i),
+            rank: p.rank,
+            group_size: g.size,
+            quota: g.quota,
+            grade: p.grade,
+            standard: money.standard,
+            base_paid: money.base_paid,
+            performance_standard: money.performance_standard,
+            adjustment: money.adjustment,
+            performance_paid: money.performance_paid,
+            total_paid: money.total_paid,
+            flags: flags(p.grade, review[i]),
+        });
+        cadre_entries(quarter, 1, &c.id, &money, &mut next, &mut ledger);
+    }
+
+    Ok(QuarterOutcome {
+        lines,
+        ledger,
+        input: *input,
+        scores,
+        grading,
+        line_cadre,
+    })
+}
+
+/// The byte-order rank of each assessed cadre's town.
+fn town_ranks(scores: &Scorecards<'_>) -> Vec<u32> {
+    let mut ids: HashMap<&str, u32, FixedState> = HashMap::default();
+    let mut names: Vec<&str> = Vec::new();
+    let mut of = Vec::with_capacity(scores.len());
+    for i in 0..scores.len() {
+        let t = scores.cadre(i).town.as_str();
+        let next = names.len() as u32;
+        of.push(*ids.entry(t).or_insert_with(|| {
+            names.push(t);
+            next
+        }));
+    }
+    let mut sorted: Vec<u32> = (0..names.len() as u32).collect();
+    sorted.sort_unstable_by_key(|&t| names[t as usize]);
+    let mut rank = vec![0u32; names.len()];
+    for (r, &t) in sorted.iter().enumerate() {
+        rank[t as usize] = r as u32;
+    }
+    of.into_iter().map(|t| rank[t as usize]).collect()
+}
+
+/// Art.11: whether each unqualified cadre (by scorecard index) goes to dismissal review.
+fn dismissal_reviews(
+    input: &QuarterInput<'_>,
+    scores: &Scorecards<'_>,
+    grading: &Grading,
+) -> Result<Vec<bool>, EngineError> {
+    let mut unqualified: HashMap<&str, u32, FixedState> = HashMap::default();
+    for (i, p) in grading.placements().iter().enumerate() {
+        if p.grade == Grade::Unqualified {
+            unqualified.insert(scores.cadre(i).id.as_str(), i as u32);
+        }
+    }
+    let mut prior: HashMap<u32, Vec<&Appraisal>, FixedState> = HashMap::default();
+    if !unqualified.is_empty() {
+        for a in input.history {
+            if a.quarter < input.quarter
+                && let Some(&i) = unqualified.get(a.cadre_id.as_str())
+            {
+                prior.entry(i).or_default().push(a);
+            }
+        }
+    }
+    let mut out = vec![false; scores.len()];
+    let mut conflicts: Vec<(CadreId, Quarter)> = Vec::new();
+    for (_, &i) in unqualified.iter() {
+        match flags::chain(input.policy, prior.remove(&i).unwrap_or_default()) {
+            Ok(review) => out[i as usize] = review,
+            Err(q) => conflicts.push((scores.cadre(i as usize).id.clone(), q)),
+        }
+    }
+    if !conflicts.is_empty() {
+        conflicts.sort();
+        return Err(EngineError::ConflictingAppraisals(conflicts));
+    }
+    Ok(out)
+}
