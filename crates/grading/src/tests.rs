@@ -165,8 +165,10 @@ fn keys_break_ties_by_public_then_duty_then_id() {
 #[test]
 fn exclude_leaves_tied_slots_empty() {
     let rows = ten_with_tie();
-    let mut policy = Policy::default();
-    policy.tie_break = TieBreak::Exclude;
+    let policy = Policy {
+        tie_break: TieBreak::Exclude,
+        ..Policy::default()
+    };
     let got = check(&policy, &rows);
     // The first left out is D (rank 3, 93); C (rank 2, 93) is left out too. Ranks unchanged.
     assert_eq!(ids_of(&got, Grade::Excellent), ["A"]);

@@ -460,8 +460,10 @@ fn input_order_does_not_matter() {
 
 #[test]
 fn invalid_policy_is_refused() {
-    let mut policy = Policy::default();
-    policy.excellent_bonus_rate = kaohe_domain::Decimal::new(6, 1);
+    let policy = Policy {
+        excellent_bonus_rate: kaohe_domain::Decimal::new(6, 1),
+        ..Policy::default()
+    };
     let (roster, scores) = village_world(&Policy::default());
     let err = run(&policy, &roster, &scores, &[], false).unwrap_err();
     assert!(matches!(err, ScoringError::Policy(_)));

@@ -48,6 +48,8 @@ pub fn cadre_entries(
 }
 
 type Key<'e> = (&'e str, EntryKind, Option<Month>);
+/// A cadre of a revision: its id, its quarter, and the (kind, month) keys it has entries for.
+type CadreKeys<'e> = (&'e CadreId, Quarter, Vec<(EntryKind, Option<Month>)>);
 
 /// SPEC 3.5 / 5.4: the correcting entries of a revision: for each (cadre, kind, month) of the
 /// four settlement kinds, `new amount − old amount`, where the old amount is the sum of every
@@ -70,7 +72,7 @@ pub fn revise(
     let mut new: HashMap<Key<'_>, i64, FixedState> = HashMap::default();
     // Per cadre: its id, quarter, and keys.
     let mut cadres: HashMap<&str, usize, FixedState> = HashMap::default();
-    let mut per_cadre: Vec<(&CadreId, Quarter, Vec<(EntryKind, Option<Month>)>)> = Vec::new();
+    let mut per_cadre: Vec<CadreKeys<'_>> = Vec::new();
     for e in fresh.iter().filter(settlement) {
         *new.entry((e.cadre_id.as_str(), e.kind, e.month))
             .or_default() += e.amount.hundredths();
