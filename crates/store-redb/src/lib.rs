@@ -1,1 +1,823 @@
-//! stub
+//! The embedded backend of the kaohe [`Store`]: one redb file (`redb:kaohe.redb`), for a
+//! county office that runs kaohe on one machine without a database server.
+//!
+//! # Design
+//!
+//! - **One write transaction per call.** Every import, policy change and settlement revision is
+//!   one redb write transaction, together with its audit record: it commits whole or not at
+//!   all. A refused write (an event id with other content, a doubled ledger entry, a revision
+//!   out of turn) aborts the transaction, so nothing of it is ever visible.
+//! - **Compare-and-set without races.** redb admits one write transaction at a time, so the
+//!   settlement's revision check ("latest stored revision is `r − 1`") is done inside the write
+//!   transaction that then writes revision `r`: no other writer can slip in between. The
+//!   event-id check reads the stored events inside the import's own write transaction.
+//! - **Never on the executor.** redb is synchronous. Every transaction runs on
+//!   `tokio::task::spawn_blocking` over a shared `Arc<Database>`; the async methods only encode
+//!   their input (pure CPU) and wait.
+//! - **Tables for range scans.** Keys are bytes built so that "one quarter" is one contiguous
+//!   range and byte order is the order the contract documents: scores by (quarter, subject,
+//!   item), events by (date, event id), ledger entries by (quarter, entry), lines by (quarter,
+//!   revision, sequence), headers by (quarter, revision), appraisals by (quarter, cadre). A
+//!   batch's keys are sorted before they are inserted (redb takes sorted keys about 2.5× as fast
+//!   as shuffled ones). Values are a compact hand-written binary encoding with a format version
+//!   byte, not JSON. The tables are the `TableDefinition` constants below, each with its key
+//!   and value; the byte encoding of both is in the `codec` module.
+//! - **Neutral errors.** No redb type appears in the API beyond [`RedbStore::open`]'s path;
+//!   every redb error maps into [`StoreError`].
+//!
+//! # Durability
+//!
+//! Every write transaction commits with `Durability::Immediate`: `commit` returns only after
+//! redb has written the new state and called `fsync`, so **every write that returned `Ok`
+//! survives a crash** of the process or of the machine. A write interrupted by a crash is not
+//! there at all after reopening: redb keeps two commit slots and switches to the new one only
+//! when it is complete, so a settlement is found either whole or absent (the crash test in
+//! `tests/crash.rs` kills a process mid-commit to hold this). Each commit also saves redb's
+//! allocator state (quick repair, which implies two-phase commit), so reopening after a crash is
+//! quick and does not walk the whole file.
+//!
+//! What the file assumes of the disk, as redb does: `fsync` returns only once the data is on
+//! stable storage (a drive or controller that acknowledges writes still in a volatile cache
+//! breaks that: then the last commits may be lost after a power cut, and if the disk also
+//! reorders writes the file may be found damaged, which redb's checksums detect and kaohe
+//! reports as [`StoreError::Corrupt`] rather than reading wrong numbers); writing a sector does
+//! not corrupt its neighbours; nobody else writes to the file. Keep it on a local disk, not a
+//! network share. The file is created with mode `0600` (owner only), since
+//! it holds names and pay.
+
+mod codec;
+
+use std::collections::HashMap;
+use std::fs::OpenOptions;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use kaohe_domain::{
+    Appraisal, Cadre, CadreId, Event, LedgerEntry, Level, Policy, Quarter, Score, SettlementLine,
+};
+use kaohe_store::{
+    AuditRecord, EventImport, NewSettlement, Result, RosterImport, SettlementHeader, Store,
+    StoreError,
+};
+use redb::{
+    Builder, Database, Durability, ReadTransaction, ReadableDatabase, ReadableTable,
+    ReadableTableMetadata, TableDefinition, WriteTransaction,
+};
+
+use crate::codec::*;
+
+/// Schema of the tables below; a file with a higher one was written by a newer kaohe.
+const SCHEMA: u64 = 1;
+
+type Bytes = &'static [u8];
+
+/// `schema` → [`SCHEMA`].
+const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+/// quarter → policy.toml text.
+const POLICIES: TableDefinition<Bytes, Bytes> = TableDefinition::new("policies");
+/// cadre id → cadre.
+const CADRES: TableDefinition<Bytes, Bytes> = TableDefinition::new("cadres");
+/// (quarter, subject, 0, item) → points.
+const SCORES: TableDefinition<Bytes, Bytes> = TableDefinition::new("scores");
+/// (date, event id) → event.
+const EVENTS: TableDefinition<Bytes, Bytes> = TableDefinition::new("events");
+/// event id → date (index into `EVENTS`).
+const EVENT_IDS: TableDefinition<Bytes, Bytes> = TableDefinition::new("event_ids");
+/// (quarter, revision) → settlement header; every revision is kept.
+const HEADERS: TableDefinition<Bytes, Bytes> = TableDefinition::new("settlement_headers");
+/// (quarter, revision, sequence) → settlement line.
+const LINES: TableDefinition<Bytes, Bytes> = TableDefinition::new("settlement_lines");
+/// (quarter, entry) → ledger entry; append-only.
+const LEDGER: TableDefinition<Bytes, Bytes> = TableDefinition::new("ledger");
+/// (quarter, cadre id) → grade of the latest revision (rewritten with each revision).
+const APPRAISALS: TableDefinition<Bytes, Bytes> = TableDefinition::new("appraisals");
+/// sequence → audit record.
+const AUDIT: TableDefinition<u64, Bytes> = TableDefinition::new("audit");
+
+/// Most conflicts listed in one refusal message.
+const MAX_LISTED: usize = 20;
+
+/// The embedded redb store. Cheap to share: clone the `Arc` it is usually held in.
+#[derive(Debug)]
+pub struct RedbStore {
+    db: Arc<Database>,
+    path: PathBuf,
+}
+
+impl RedbStore {
+    /// Opens the store file at `path`, creating it (mode `0600`) if absent, and recovers it
+    /// after a crash if needed.
+    ///
+    /// This blocks (file IO, a small commit): call it before the async work starts or inside
+    /// `spawn_blocking`. Fails with [`StoreError::Unavailable`] when the file cannot be
+    /// opened or is open in another process, and [`StoreError::Corrupt`] when it is damaged or
+    /// was written by a newer kaohe.
+    pub fn open(path: impl AsRef<Path>) -> Result<RedbStore> {
+        let path = path.as_ref().to_path_buf();
+        let unavailable =
+            |e: &dyn std::fmt::Display| StoreError::Unavailable(format!("{}: {e}", path.display()));
+        create_private(&path).map_err(|e| unavailable(&e))?;
+        let db = Builder::new()
+            .create(&path)
+            .map_err(|e| match redb::Error::from(e) {
+                redb::Error::Corrupted(m) => {
+                    StoreError::Corrupt(format!("{}: {m}", path.display()))
+                }
+                redb::Error::DatabaseAlreadyOpen => {
+                    unavailable(&"the file is open in another process (is kaohe running?)")
+                }
+                e => unavailable(&e),
+            })?;
+        init(&db).map_err(|Fail(e)| e)?;
+        Ok(RedbStore {
+            db: Arc::new(db),
+            path,
+        })
+    }
+
+    /// Runs `f` in one write transaction on the blocking pool: commits (durably) when it
+    /// returns `Ok`, aborts when it returns an error, so a refused write leaves nothing.
+    async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&WriteTransaction) -> Result<T, Fail> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.db.clone();
+        blocking(move || {
+            let txn = begin_write(&db)?;
+            match f(&txn) {
+                Ok(v) => {
+                    txn.commit()?;
+                    Ok(v)
+                }
+                Err(e) => {
+                    // The write's own error says what went wrong; a failure to abort on top of
+                    // it changes nothing for the caller (the transaction is dropped unwritten).
+                    let _ = txn.abort();
+                    Err(e)
+                }
+            }
+        })
+        .await
+    }
+
+    /// Runs `f` in one read transaction (a consistent snapshot) on the blocking pool.
+    async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&ReadTransaction) -> Result<T, Fail> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.db.clone();
+        blocking(move || {
+            let txn = db.begin_read()?;
+            f(&txn)
+        })
+        .await
+    }
+}
+
+/// Creates `path` readable and writable by its owner only, unless it exists.
+fn create_private(path: &Path) -> io::Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn begin_write(db: &Database) -> Result<WriteTransaction, Fail> {
+    let mut txn = db.begin_write()?;
+    txn.set_durability(Durability::Immediate)?;
+    txn.set_quick_repair(true);
+    Ok(txn)
+}
+
+/// Creates the tables of a new file and checks the schema of an existing one.
+fn init(db: &Database) -> Result<(), Fail> {
+    let txn = begin_write(db)?;
+    {
+        let mut meta = txn.open_table(META)?;
+        let stored = meta.get("schema")?.map(|v| v.value());
+        match stored {
+            None => {
+                meta.insert("schema", SCHEMA)?;
+            }
+            Some(v) if v > SCHEMA => {
+                return Err(StoreError::Corrupt(format!(
+                    "the file has schema {v}, written by a newer kaohe (this one knows {SCHEMA})"
+                ))
+                .into());
+            }
+            Some(_) => {}
+        }
+        for t in [
+            POLICIES, CADRES, SCORES, EVENTS, EVENT_IDS, HEADERS, LINES, LEDGER, APPRAISALS,
+        ] {
+            txn.open_table(t)?;
+        }
+        txn.open_table(AUDIT)?;
+    }
+    txn.commit()?;
+    Ok(())
+}
+
+async fn blocking<T, F>(f: F) -> Result<T>
+where
+    F: FnOnce() -> Result<T, Fail> + Send + 'static,
+    T: Send + 'static,
+{
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(|Fail(e)| e),
+        Err(e) => Err(StoreError::Backend(format!("store task failed: {e}"))),
+    }
+}
+
+/// A [`StoreError`] on its way out of a transaction; redb's errors convert into it with `?`.
+struct Fail(StoreError);
+
+impl From<StoreError> for Fail {
+    fn from(e: StoreError) -> Fail {
+        Fail(e)
+    }
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Fail {
+            fn from(e: $t) -> Fail {
+                Fail(map_redb(e.into()))
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::Error,
+    redb::StorageError,
+    redb::TableError,
+    redb::TransactionError,
+    redb::CommitError,
+    redb::SetDurabilityError
+);
+
+/// Maps a redb error into the neutral error.
+fn map_redb(e: redb::Error) -> StoreError {
+    match e {
+        redb::Error::Corrupted(m) => StoreError::Corrupt(m),
+        redb::Error::DatabaseAlreadyOpen => {
+            StoreError::Unavailable("the file is open in another process".into())
+        }
+        redb::Error::Io(e) => StoreError::Backend(format!("I/O error: {e}")),
+        e => StoreError::Backend(e.to_string()),
+    }
+}
+
+fn rejected(msg: String) -> Fail {
+    Fail(StoreError::Rejected(msg))
+}
+
+/// Rows of a batch: keys with their values in one buffer (no allocation per row), sortable.
+struct Rows<K> {
+    index: Vec<(K, usize, usize)>,
+    data: Vec<u8>,
+}
+
+impl<K: AsRef<[u8]>> Rows<K> {
+    fn with_capacity(rows: usize, bytes: usize) -> Rows<K> {
+        Rows {
+            index: Vec::with_capacity(rows),
+            data: Vec::with_capacity(bytes),
+        }
+    }
+    fn push(&mut self, key: K, encode: impl FnOnce(&mut Vec<u8>)) {
+        let start = self.data.len();
+        encode(&mut self.data);
+        self.index.push((key, start, self.data.len()));
+    }
+    /// Sorts by key, keeping the input order among equal keys (so the last one wins when
+    /// inserted in this order): the value's offset, which grows with the input order, breaks
+    /// ties, which lets the faster unstable sort do a stable sort's job.
+    fn sort(&mut self) {
+        self.index
+            .sort_unstable_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()).then(a.1.cmp(&b.1)));
+    }
+    fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        self.index
+            .iter()
+            .map(|(k, s, e)| (k.as_ref(), &self.data[*s..*e]))
+    }
+}
+
+/// The stored rows whose keys start with `prefix`, in key order.
+fn prefix_range<'t, T: ReadableTable<Bytes, Bytes>>(
+    table: &'t T,
+    prefix: &[u8],
+) -> Result<redb::Range<'t, Bytes, Bytes>, Fail> {
+    Ok(match prefix_end(prefix) {
+        Some(end) => table.range::<&[u8]>(prefix..end.as_slice())?,
+        None => table.range::<&[u8]>(prefix..)?,
+    })
+}
+
+/// The latest stored revision of quarter `q`.
+fn latest_revision<T: ReadableTable<Bytes, Bytes>>(
+    headers: &T,
+    q: Quarter,
+) -> Result<Option<u32>, Fail> {
+    match prefix_range(headers, &quarter_key(q))?.next_back() {
+        Some(row) => Ok(Some(decode_header_key(row?.0.value())?.1)),
+        None => Ok(None),
+    }
+}
+
+/// Distinct quarters that start the keys of `table`, ascending, by skipping from one quarter
+/// to the next (one seek per quarter, not one row per record).
+fn key_quarters<T: ReadableTable<Bytes, Bytes>>(table: &T) -> Result<Vec<Quarter>, Fail> {
+    let mut out = Vec::new();
+    let mut from = Vec::new();
+    loop {
+        let Some(row) = table.range::<&[u8]>(from.as_slice()..)?.next() else {
+            break;
+        };
+        let q = decode_quarter(row?.0.value())?;
+        out.push(q);
+        match prefix_end(&quarter_key(q)) {
+            Some(next) => from = next,
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+fn append_audit(txn: &WriteTransaction, record: &[u8]) -> Result<(), Fail> {
+    let mut t = txn.open_table(AUDIT)?;
+    let next = t.last()?.map_or(1, |(k, _)| k.value() + 1);
+    t.insert(next, record)?;
+    Ok(())
+}
+
+fn encoded_audit(a: &AuditRecord) -> Vec<u8> {
+    value(|b| encode_audit(b, a))
+}
+
+/// What differs between a stored event and one imported with the same id.
+fn event_diff(old: &Event, new: &Event) -> String {
+    fn level(l: Option<Level>) -> &'static str {
+        l.map_or("(none)", Level::as_str)
+    }
+    let mut parts = Vec::new();
+    if old.date != new.date {
+        parts.push(format!("date {} → {}", old.date, new.date));
+    }
+    if old.subject != new.subject {
+        parts.push(format!("subject {} → {}", old.subject, new.subject));
+    }
+    if old.kind != new.kind {
+        parts.push(format!("kind {} → {}", old.kind, new.kind));
+    }
+    if old.level != new.level {
+        parts.push(format!("level {} → {}", level(old.level), level(new.level)));
+    }
+    if old.note != new.note {
+        parts.push(format!("note {:?} → {:?}", old.note, new.note));
+    }
+    parts.join(", ")
+}
+
+#[async_trait]
+impl Store for RedbStore {
+    fn describe(&self) -> String {
+        format!("redb:{}", self.path.display())
+    }
+
+    async fn set_policy(&self, from: Quarter, policy: &Policy, audit: &AuditRecord) -> Result<()> {
+        // The policy is kept as its canonical policy.toml text; make sure it reads back.
+        let text = policy.to_toml();
+        match Policy::from_toml(&text) {
+            Ok(back) if back == *policy => {}
+            Ok(_) => {
+                return Err(StoreError::Rejected(
+                    "the policy does not read back the same from its policy.toml form".into(),
+                ));
+            }
+            Err(e) => {
+                return Err(StoreError::Rejected(format!(
+                    "the policy cannot be stored: {e}"
+                )));
+            }
+        }
+        let (key, val, audit) = (
+            quarter_key(from),
+            value(|b| encode_policy(b, &text)),
+            encoded_audit(audit),
+        );
+        self.write(move |txn| {
+            txn.open_table(POLICIES)?
+                .insert(key.as_slice(), val.as_slice())?;
+            append_audit(txn, &audit)
+        })
+        .await
+    }
+
+    async fn policies(&self) -> Result<Vec<(Quarter, Policy)>> {
+        self.read(|txn| {
+            let t = txn.open_table(POLICIES)?;
+            let mut out = Vec::new();
+            for row in t.iter()? {
+                let (k, v) = row?;
+                let q = decode_quarter(k.value())?;
+                let policy = Policy::from_toml(&decode_policy(v.value())?).map_err(|e| {
+                    StoreError::Corrupt(format!("stored policy of {q} does not read: {e}"))
+                })?;
+                out.push((q, policy));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn import_roster(&self, cadres: &[Cadre], audit: &AuditRecord) -> Result<RosterImport> {
+        let mut rows = Rows::with_capacity(cadres.len(), cadres.len() * 64);
+        for c in cadres {
+            rows.push(c.id.as_str().as_bytes().to_vec(), |b| encode_cadre(b, c));
+        }
+        rows.sort();
+        let audit = encoded_audit(audit);
+        self.write(move |txn| {
+            let mut t = txn.open_table(CADRES)?;
+            let mut r = RosterImport::default();
+            for (k, v) in rows.iter() {
+                if t.insert(k, v)?.is_some() {
+                    r.updated += 1;
+                } else {
+                    r.added += 1;
+                }
+            }
+            drop(t);
+            append_audit(txn, &audit)?;
+            Ok(r)
+        })
+        .await
+    }
+
+    async fn roster(&self) -> Result<Vec<Cadre>> {
+        self.read(|txn| {
+            let t = txn.open_table(CADRES)?;
+            let mut out = Vec::with_capacity(usize::try_from(t.len()?).unwrap_or(0));
+            for row in t.iter()? {
+                let (k, v) = row?;
+                out.push(decode_cadre(k.value(), v.value())?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn import_scores(&self, scores: &[Score], audit: &AuditRecord) -> Result<u64> {
+        let mut rows = Rows::with_capacity(scores.len(), scores.len() * 4);
+        for s in scores {
+            rows.push(score_key(s), |b| encode_points(b, s.points));
+        }
+        rows.sort();
+        let audit = encoded_audit(audit);
+        self.write(move |txn| {
+            let mut t = txn.open_table(SCORES)?;
+            let mut written = 0u64;
+            let mut last: Option<&[u8]> = None;
+            for (k, v) in rows.iter() {
+                t.insert(k, v)?;
+                if last != Some(k) {
+                    written += 1;
+                    last = Some(k);
+                }
+            }
+            drop(t);
+            append_audit(txn, &audit)?;
+            Ok(written)
+        })
+        .await
+    }
+
+    async fn scores(&self, q: Quarter) -> Result<Vec<Score>> {
+        self.read(move |txn| {
+            let t = txn.open_table(SCORES)?;
+            let mut out = Vec::new();
+            for row in prefix_range(&t, &quarter_key(q))? {
+                let (k, v) = row?;
+                out.push(decode_score(k.value(), v.value())?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn scored_quarters(&self) -> Result<Vec<Quarter>> {
+        self.read(|txn| key_quarters(&txn.open_table(SCORES)?))
+            .await
+    }
+
+    async fn import_events(&self, events: &[Event], audit: &AuditRecord) -> Result<EventImport> {
+        let events = events.to_vec();
+        let audit = encoded_audit(audit);
+        self.write(move |txn| {
+            let mut ids = txn.open_table(EVENT_IDS)?;
+            let mut dated = txn.open_table(EVENTS)?;
+            let mut seen: HashMap<&str, &Event> = HashMap::new();
+            let mut conflicts = Vec::new();
+            let mut fresh = Vec::new();
+            let mut r = EventImport::default();
+            for ev in &events {
+                let id = ev.id.as_str();
+                if let Some(first) = seen.get(id) {
+                    if *first == ev {
+                        r.unchanged += 1;
+                    } else {
+                        conflicts.push(format!(
+                            "event `{id}` appears twice in this import with other content: {}",
+                            event_diff(first, ev)
+                        ));
+                    }
+                    continue;
+                }
+                seen.insert(id, ev);
+                let date = match ids.get(id.as_bytes())? {
+                    Some(v) => decode_event_date(v.value())?,
+                    None => {
+                        r.added += 1;
+                        fresh.push(ev);
+                        continue;
+                    }
+                };
+                let key = event_date_key(date, &ev.id);
+                let stored = match dated.get(key.as_slice())? {
+                    Some(v) => decode_event(&key, v.value())?,
+                    None => {
+                        return Err(StoreError::Corrupt(format!(
+                            "event `{id}` is indexed but missing"
+                        ))
+                        .into());
+                    }
+                };
+                if stored == *ev {
+                    r.unchanged += 1;
+                } else {
+                    conflicts.push(format!(
+                        "event `{id}` is already stored with other content: {}",
+                        event_diff(&stored, ev)
+                    ));
+                }
+            }
+            if !conflicts.is_empty() {
+                let more = conflicts.len().saturating_sub(MAX_LISTED);
+                conflicts.truncate(MAX_LISTED);
+                let mut msg = conflicts.join("; ");
+                if more > 0 {
+                    msg.push_str(&format!("; and {more} more"));
+                }
+                msg.push_str(" (nothing of this import was written)");
+                return Err(rejected(msg));
+            }
+            let mut by_id = Rows::with_capacity(fresh.len(), fresh.len() * 5);
+            let mut by_date = Rows::with_capacity(fresh.len(), fresh.len() * 32);
+            for ev in fresh {
+                by_id.push(ev.id.as_str().as_bytes(), |b| encode_event_date(b, ev.date));
+                by_date.push(event_date_key(ev.date, &ev.id), |b| encode_event(b, ev));
+            }
+            by_id.sort();
+            by_date.sort();
+            for (k, v) in by_id.iter() {
+                ids.insert(k, v)?;
+            }
+            for (k, v) in by_date.iter() {
+                dated.insert(k, v)?;
+            }
+            drop((ids, dated));
+            append_audit(txn, &audit)?;
+            Ok(r)
+        })
+        .await
+    }
+
+    async fn events(&self, q: Quarter) -> Result<Vec<Event>> {
+        self.read(move |txn| {
+            let t = txn.open_table(EVENTS)?;
+            let from = date_key(q.first_day());
+            // Event ids are UTF-8, which never holds 0xFF: this bound is past every key of
+            // the quarter's last day.
+            let mut to = date_key(q.last_day()).to_vec();
+            to.push(0xFF);
+            let mut out = Vec::new();
+            for row in t.range::<&[u8]>(from.as_slice()..to.as_slice())? {
+                let (k, v) = row?;
+                out.push(decode_event(k.value(), v.value())?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn settlement(&self, q: Quarter) -> Result<Option<SettlementHeader>> {
+        self.read(move |txn| {
+            let t = txn.open_table(HEADERS)?;
+            match prefix_range(&t, &quarter_key(q))?.next_back() {
+                Some(row) => {
+                    let (k, v) = row?;
+                    Ok(Some(decode_header(k.value(), v.value())?))
+                }
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    async fn settlement_lines(&self, q: Quarter) -> Result<Vec<SettlementLine>> {
+        self.read(move |txn| {
+            let Some(revision) = latest_revision(&txn.open_table(HEADERS)?, q)? else {
+                return Ok(Vec::new());
+            };
+            let t = txn.open_table(LINES)?;
+            let mut out = Vec::new();
+            for row in prefix_range(&t, &header_key(q, revision))? {
+                out.push(decode_line(q, row?.1.value())?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn settled_quarters(&self) -> Result<Vec<Quarter>> {
+        self.read(|txn| key_quarters(&txn.open_table(HEADERS)?))
+            .await
+    }
+
+    async fn commit_settlement(&self, s: &NewSettlement, audit: &AuditRecord) -> Result<()> {
+        let h = &s.header;
+        let (q, revision) = (h.quarter, h.revision);
+        if revision == 0 {
+            return Err(StoreError::Rejected(format!(
+                "{q}: settlement revisions count from 1, not 0"
+            )));
+        }
+        let header = value(|b| encode_header(b, h));
+
+        let mut lines = Rows::with_capacity(s.lines.len(), s.lines.len() * 96);
+        let mut grades = Rows::with_capacity(s.lines.len(), s.lines.len() * 2);
+        for (seq, l) in s.lines.iter().enumerate() {
+            if l.quarter != q {
+                return Err(StoreError::Rejected(format!(
+                    "the line of cadre `{}` is for {}, in a settlement of {q}",
+                    l.cadre_id, l.quarter
+                )));
+            }
+            let seq = u32::try_from(seq)
+                .map_err(|_| StoreError::Rejected(format!("{q}: too many lines")))?;
+            lines.push(line_key(q, revision, seq), |b| encode_line(b, l));
+            grades.push(appraisal_key(q, &l.cadre_id), |b| encode_grade(b, l.grade));
+        }
+        grades.sort();
+
+        let mut entries = Rows::with_capacity(s.entries.len(), s.entries.len() * 24);
+        for e in &s.entries {
+            if e.quarter != q || e.revision != revision {
+                return Err(StoreError::Rejected(format!(
+                    "ledger entry {} belongs to {} revision {}, in revision {revision} of {q}",
+                    e.entry, e.quarter, e.revision
+                )));
+            }
+            let article = article_code(e.article).ok_or_else(|| {
+                StoreError::Rejected(format!(
+                    "ledger entry {} names `{}`, which is not the article of any ledger entry kind",
+                    e.entry, e.article
+                ))
+            })?;
+            entries.push(ledger_key(q, e.entry), |b| encode_entry(b, e, article));
+        }
+        entries.sort();
+        let audit = encoded_audit(audit);
+
+        self.write(move |txn| {
+            let mut headers = txn.open_table(HEADERS)?;
+            let latest = latest_revision(&headers, q)?;
+            if latest.unwrap_or(0) != revision - 1 {
+                return Err(Fail(StoreError::Conflict(match latest {
+                    None => format!(
+                        "{q} is not settled, so revision {revision} cannot be written before \
+                         revision 1"
+                    ),
+                    Some(l) => format!(
+                        "{q}: revision {revision} cannot be written, the latest stored revision \
+                         is {l} (did another settlement get there first?)"
+                    ),
+                })));
+            }
+            headers.insert(header_key(q, revision).as_slice(), header.as_slice())?;
+            drop(headers);
+
+            let mut t = txn.open_table(LINES)?;
+            for (k, v) in lines.iter() {
+                if t.insert(k, v)?.is_some() {
+                    return Err(StoreError::Corrupt(format!(
+                        "{q}: lines of revision {revision} exist without its header"
+                    ))
+                    .into());
+                }
+            }
+            drop(t);
+
+            let mut t = txn.open_table(LEDGER)?;
+            for (k, v) in entries.iter() {
+                if t.insert(k, v)?.is_some() {
+                    let (_, n) = decode_header_key(k)?;
+                    return Err(rejected(format!(
+                        "ledger entry {n} of {q} is already written; the ledger is append-only \
+                         and an entry number is never used twice (nothing of revision \
+                         {revision} was written)"
+                    )));
+                }
+            }
+            drop(t);
+
+            // The appraisal index holds the latest revision's grades: replace the quarter's.
+            let mut t = txn.open_table(APPRAISALS)?;
+            let from = quarter_key(q);
+            match prefix_end(&from) {
+                Some(to) => {
+                    t.retain_in::<&[u8], _>(from.as_slice()..to.as_slice(), |_, _| false)?
+                }
+                None => t.retain_in::<&[u8], _>(from.as_slice().., |_, _| false)?,
+            }
+            for (k, v) in grades.iter() {
+                t.insert(k, v)?;
+            }
+            drop(t);
+
+            append_audit(txn, &audit)
+        })
+        .await
+    }
+
+    async fn ledger(&self, q: Quarter) -> Result<Vec<LedgerEntry>> {
+        self.read(move |txn| {
+            let t = txn.open_table(LEDGER)?;
+            let mut out = Vec::new();
+            let mut last_id = None;
+            for row in prefix_range(&t, &quarter_key(q))? {
+                let (k, v) = row?;
+                out.push(decode_entry(k.value(), v.value(), &mut last_id)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn appraisals(&self, cadre: Option<&CadreId>, before: Quarter) -> Result<Vec<Appraisal>> {
+        let cadre = cadre.cloned();
+        self.read(move |txn| {
+            let t = txn.open_table(APPRAISALS)?;
+            let mut out = Vec::new();
+            match cadre {
+                Some(c) => {
+                    for q in key_quarters(&txn.open_table(HEADERS)?)? {
+                        if q >= before {
+                            break;
+                        }
+                        let key = appraisal_key(q, &c);
+                        if let Some(v) = t.get(key.as_slice())? {
+                            out.push(decode_appraisal(&key, v.value())?);
+                        }
+                    }
+                }
+                None => {
+                    let to = quarter_key(before);
+                    for row in t.range::<&[u8]>(..to.as_slice())? {
+                        let (k, v) = row?;
+                        out.push(decode_appraisal(k.value(), v.value())?);
+                    }
+                    out.sort_by(|a, b| (&a.cadre_id, a.quarter).cmp(&(&b.cadre_id, b.quarter)));
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn audit_log(&self) -> Result<Vec<AuditRecord>> {
+        self.read(|txn| {
+            let t = txn.open_table(AUDIT)?;
+            let mut out = Vec::new();
+            for row in t.iter()? {
+                out.push(decode_audit(row?.1.value())?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+}
