@@ -28,8 +28,21 @@ pub fn round_half_away(numerator: Decimal, denominator: u32) -> Decimal {
     } else {
         (mantissa, 10i128.pow(scale - 2) * i128::from(denominator))
     };
-    let (q, r) = (n / d, n % d);
-    let fen = if 2 * r.abs() >= d { q + n.signum() } else { q };
+    // The same division on i64 when it fits (the usual case; i128 division is a slow call).
+    let fen = match (i64::try_from(n), i64::try_from(d)) {
+        (Ok(n), Ok(d)) if n.checked_abs().is_some() => {
+            let (q, r) = (n / d, n % d);
+            i128::from(if 2 * i128::from(r.abs()) >= i128::from(d) {
+                q + n.signum()
+            } else {
+                q
+            })
+        }
+        _ => {
+            let (q, r) = (n / d, n % d);
+            if 2 * r.abs() >= d { q + n.signum() } else { q }
+        }
+    };
     Decimal::from_i128_with_scale(fen, 2)
 }
 
@@ -108,6 +121,13 @@ macro_rules! two_decimal_type {
             /// The value in hundredths (fen for money). Exact: the value never has more than
             /// two decimals.
             pub fn hundredths(self) -> i64 {
+                // Fast path: values made by `parse`, `from_hundredths` and sums of them
+                // already have scale 2.
+                if self.0.scale() == 2
+                    && let Ok(h) = i64::try_from(self.0.mantissa())
+                {
+                    return h;
+                }
                 let mut d = self.0;
                 d.rescale(2);
                 i64::try_from(d.mantissa()).expect("two-decimal amounts fit in i64 hundredths")
