@@ -197,7 +197,8 @@ pub fn grade(policy: &Policy, entrants: &[Entrant<'_>]) -> Grading {
     let mut group_keys: Vec<(&str, &str, usize)> = Vec::new();
     let mut recs = Vec::with_capacity(entrants.len());
     let mut keys = Vec::with_capacity(entrants.len() * nk);
-    let mut last: Option<([usize; 4], u32)> = None;
+    // A small cache keyed by the addresses of the shared town and sequence text.
+    let mut cache = [([0usize; 4], 0u32); 16];
     for (i, e) in entrants.iter().enumerate() {
         debug_assert_eq!(e.rank_keys.len(), nk, "one subtotal per rank key");
         let town = if county { "" } else { e.town.as_str() };
@@ -208,17 +209,17 @@ pub fn grade(policy: &Policy, entrants: &[Entrant<'_>]) -> Grading {
             seq.as_ptr() as usize,
             seq.len(),
         ];
-        let g = match last {
-            Some((a, g)) if a == addr => g,
-            _ => {
-                let next = group_keys.len() as u32;
-                let g = *group_of.entry((town, seq)).or_insert_with(|| {
-                    group_keys.push((town, seq, i));
-                    next
-                });
-                last = Some((addr, g));
-                g
-            }
+        let slot = ((addr[0] >> 4) ^ (addr[2] >> 4) ^ (addr[2] >> 9)) & 15;
+        let g = if cache[slot].0 == addr && !seq.is_empty() {
+            cache[slot].1
+        } else {
+            let next = group_keys.len() as u32;
+            let g = *group_of.entry((town, seq)).or_insert_with(|| {
+                group_keys.push((town, seq, i));
+                next
+            });
+            cache[slot] = (addr, g);
+            g
         };
         recs.push(Rec {
             group: g,
@@ -262,7 +263,33 @@ pub fn grade(policy: &Policy, entrants: &[Entrant<'_>]) -> Grading {
             .cmp(entrants[b.idx as usize].cadre_id.as_str().as_bytes());
         (o, Separation::CadreId)
     };
-    recs.sort_unstable_by(|a, b| a.group.cmp(&b.group).then_with(|| separation(a, b).0));
+    // Bucket by group (counting sort), then sort each group on its own: groups are small,
+    // so each sort runs in cache.
+    let n_groups = by_name.len();
+    let mut bucket_start = vec![0usize; n_groups + 1];
+    for r in &recs {
+        bucket_start[r.group as usize + 1] += 1;
+    }
+    for g in 0..n_groups {
+        bucket_start[g + 1] += bucket_start[g];
+    }
+    let mut fill = bucket_start.clone();
+    let mut bucketed = vec![
+        Rec {
+            group: 0,
+            total: 0,
+            idx: 0
+        };
+        recs.len()
+    ];
+    for r in recs {
+        bucketed[fill[r.group as usize]] = r;
+        fill[r.group as usize] += 1;
+    }
+    let mut recs = bucketed;
+    for g in 0..n_groups {
+        recs[bucket_start[g]..bucket_start[g + 1]].sort_unstable_by(|a, b| separation(a, b).0);
+    }
 
     let emin = policy.excellent_min_score.hundredths();
     let qmin = policy.qualified_min_score.hundredths();
@@ -280,10 +307,7 @@ pub fn grade(policy: &Policy, entrants: &[Entrant<'_>]) -> Grading {
     let mut groups = Vec::with_capacity(by_name.len());
     let mut start = 0usize;
     for (g, &old) in by_name.iter().enumerate() {
-        let mut end = start;
-        while end < recs.len() && recs[end].group == g as u32 {
-            end += 1;
-        }
+        let end = bucket_start[g + 1];
         let members = &recs[start..end];
         let n = members.len() as u32;
         let q = quota(n, policy.excellent_ratio);

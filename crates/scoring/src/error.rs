@@ -17,18 +17,16 @@ pub enum Problem {
         /// The cadre id.
         cadre: CadreId,
     },
-    /// A village is listed under two towns.
+    /// A village is listed under more than one town.
     #[error(
-        "SPEC 2: village `{village}` appears under town `{first}` and under town `{second}` \
-         (a village belongs to one town)"
+        "SPEC 2: village `{village}` appears under towns {} (a village belongs to one town)",
+        towns.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
     )]
     VillageInTwoTowns {
         /// The village.
         village: VillageCode,
-        /// The first town seen (by byte order).
-        first: TownCode,
-        /// The other town.
-        second: TownCode,
+        /// Every town it appears under, by byte order.
+        towns: Vec<TownCode>,
     },
     /// A score names an item that is not in the policy's scorecard.
     #[error(
@@ -190,7 +188,11 @@ impl Problems {
         if problems.is_empty() {
             return None;
         }
-        problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        problems.sort_by(|a, b| {
+            a.sort_key()
+                .cmp(&b.sort_key())
+                .then_with(|| a.to_string().cmp(&b.to_string()))
+        });
         problems.dedup();
         Some(Problems { quarter, problems })
     }

@@ -32,11 +32,13 @@ mod error;
 mod tests;
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use foldhash::fast::FixedState;
 use kaohe_domain::{
     Cadre, CadreId, Event, EventPoints, Item, Level, Points, Policy, Quarter, Scope, Score,
-    Section, Subject,
+    Section, Subject, TownCode,
 };
 
 pub use error::{Problem, Problems, ScoringError};
@@ -82,46 +84,120 @@ struct Hit {
     points: i64,
 }
 
-/// Looks codes up by text. Rows of one input usually share the `Arc<str>` of an id, so the
-/// same address and length is the same text: a small direct-mapped cache keyed by address
-/// skips hashing for them. A miss falls back to the map, so correctness never depends on
-/// sharing.
+/// A code → index map, built once and then only read (shared by the worker threads), with
+/// the code of every index.
 #[derive(Debug)]
-struct Lookup<'a> {
+struct Index<'a> {
     map: Map<&'a str, u32>,
-    cache: Box<[(usize, usize, u32); 256]>,
+    codes: Vec<&'a str>,
 }
 
-impl<'a> Lookup<'a> {
+impl<'a> Index<'a> {
     fn with_capacity(n: usize) -> Self {
-        Lookup {
+        Index {
             map: Map::with_capacity_and_hasher(n, FixedState::default()),
-            cache: Box::new([(0, 0, 0); 256]),
+            codes: Vec::with_capacity(n),
         }
     }
 
-    /// Inserts `s` with `v` unless present; returns the value already there.
-    fn insert(&mut self, s: &'a str, v: u32) -> Option<u32> {
-        match self.map.entry(s) {
-            std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(v);
+    /// Adds `code` as the next index unless present; returns the index it already had.
+    fn insert(&mut self, code: &'a str) -> Option<u32> {
+        match self.map.entry(code) {
+            Entry::Occupied(o) => Some(*o.get()),
+            Entry::Vacant(e) => {
+                e.insert(self.codes.len() as u32);
+                self.codes.push(code);
                 None
             }
         }
     }
+}
 
-    fn get(&mut self, s: &str) -> Option<u32> {
-        let addr = s.as_ptr() as usize;
-        let slot = ((addr >> 4) ^ (addr >> 12)) & 255;
-        let (a, l, v) = self.cache[slot];
-        if a == addr && l == s.len() && l != 0 {
-            return Some(v);
+fn same(a: &str, b: &str) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+}
+
+/// A per-thread memo in front of an [`Index`]. Rows usually come grouped by subject (the same
+/// code as the row before), in the order of the roster (the code after the previous one), and
+/// share the `Arc<str>` of an item id (the same address and length is the same text while the
+/// input is borrowed), so most rows skip hashing and its cache misses. A miss falls back to
+/// the map: correctness never depends on grouping, order or sharing.
+#[derive(Debug)]
+struct Memo<'r> {
+    last: (&'r str, u32),
+    by_address: [(usize, usize, u32); 64],
+}
+
+impl<'r> Memo<'r> {
+    fn new() -> Self {
+        Memo {
+            last: ("", u32::MAX),
+            by_address: [(0, 0, 0); 64],
         }
-        let v = *self.map.get(s)?;
-        self.cache[slot] = (addr, s.len(), v);
+    }
+
+    fn get(&mut self, index: &Index<'_>, s: &'r str) -> Option<u32> {
+        let (address, len) = (s.as_ptr() as usize, s.len());
+        // Codes are never empty, so the initial "" never matches.
+        if address == self.last.0.as_ptr() as usize && len == self.last.0.len() && len != 0 {
+            return Some(self.last.1);
+        }
+        let slot = ((address >> 4) ^ (address >> 10)) & 63;
+        let (a, l, v) = self.by_address[slot];
+        let v = if a == address && l == len && l != 0 {
+            v
+        } else if len != 0 && s == self.last.0 {
+            self.last.1
+        } else {
+            let next = self.last.1.wrapping_add(1);
+            let v = match index.codes.get(next as usize) {
+                Some(code) if same(s, code) => next,
+                _ => *index.map.get(s)?,
+            };
+            self.by_address[slot] = (address, len, v);
+            v
+        };
+        self.last = (s, v);
         Some(v)
     }
+}
+
+/// How many threads to use for `work` rows: one for a small county, else the machine's
+/// parallelism (at most 8). Results never depend on it.
+fn threads_for(work: usize) -> usize {
+    if work < 200_000 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    }
+}
+
+/// Runs `a` and `b`, on two threads when `parallel`.
+fn join<A: Send, B: Send>(
+    parallel: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if !parallel {
+        return (a(), b());
+    }
+    std::thread::scope(|s| {
+        let h = s.spawn(a);
+        let rb = b();
+        let ra = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (ra, rb)
+    })
+}
+
+/// The points of `p` in hundredths if `0 ≤ p ≤ max` (`max` in hundredths), without ever
+/// overflowing on absurd values.
+fn hundredths_within(p: Points, max: i64) -> Option<i64> {
+    let d = p.to_decimal();
+    if d.scale() == 2 {
+        let m = d.mantissa();
+        return (0..=i128::from(max)).contains(&m).then_some(m as i64);
+    }
+    (!p.is_negative() && p <= Points::from_hundredths(max)).then(|| p.hundredths())
 }
 
 /// The points of one item for one assessed cadre (Art.7), as [`Scorecards::items`] lists
@@ -299,131 +375,93 @@ pub fn score_quarter<'a>(input: &ScoringInput<'a>) -> Result<Scorecards<'a>, Sco
     policy.validate()?;
     let mut problems = Vec::new();
 
-    // The rubric, interned.
+    // The rubric, interned: columns of the village and the cadre matrices.
     let mut items = Vec::new();
-    let mut item_lookup = Lookup::with_capacity(64);
-    let (mut village_columns, mut cadre_columns) = (0usize, 0usize);
+    let mut item_index = Index::with_capacity(64);
     let mut item_max = Vec::new();
-    let mut column_section = [Vec::new(), Vec::new()];
+    let mut column_section: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+    let mut column_item: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
     for (s, section, item) in policy.items() {
-        let col = match section.scope {
-            Scope::Village => &mut village_columns,
-            Scope::Cadre => &mut cadre_columns,
-        };
+        let side = usize::from(section.scope == Scope::Cadre);
         items.push(ItemInfo {
             scope: section.scope,
-            column: *col as u32,
+            column: column_section[side].len() as u32,
         });
-        column_section[usize::from(section.scope == Scope::Cadre)].push(s);
-        *col += 1;
-        item_lookup.insert(item.id.as_str(), (items.len() - 1) as u32);
-        item_max.push(item.max);
+        column_section[side].push(s);
+        column_item[side].push(items.len() - 1);
+        item_index.insert(item.id.as_str());
+        item_max.push(item.max.hundredths());
     }
+    let (village_columns, cadre_columns) = (column_section[0].len(), column_section[1].len());
     let item_refs: Vec<&Item> = policy.items().map(|(_, _, it)| it).collect();
 
-    // The roster: cadres, villages, who is assessed.
-    let mut cadre_lookup = Lookup::with_capacity(roster.len());
-    let mut village_lookup = Lookup::with_capacity(roster.len() / 4 + 16);
-    let mut village_town: Vec<usize> = Vec::new(); // roster index of the first cadre seen
-    let mut village_code: Vec<usize> = Vec::new();
+    // The roster: cadres and villages, indexed on two threads for a large county.
+    let parallel = threads_for(roster.len() * 4) > 1;
+    let ((cadre_index, duplicates), villages) =
+        join(parallel, || index_cadres(roster), || index_villages(roster));
+    problems.extend(duplicates);
+    problems.extend(villages.problems);
+    let VillageIndex {
+        index: village_index,
+        first_cadre: village_code,
+        of_roster: village_of_roster,
+        ..
+    } = villages;
     let mut assessed = Vec::new();
     let mut assessed_pos = vec![NONE; roster.len()];
     let mut village_of = Vec::new();
-    let mut town_conflicts: Vec<(usize, usize)> = Vec::new();
     for (r, c) in roster.iter().enumerate() {
-        if cadre_lookup.insert(c.id.as_str(), r as u32).is_some() {
-            problems.push(Problem::DuplicateCadre {
-                cadre: c.id.clone(),
-            });
-        }
-        let v = match village_lookup.get(c.village.as_str()) {
-            Some(v) => v,
-            None => {
-                let v = village_code.len() as u32;
-                village_lookup.insert(c.village.as_str(), v);
-                village_code.push(r);
-                village_town.push(r);
-                v
-            }
-        };
-        if roster[village_town[v as usize]].town != c.town {
-            town_conflicts.push((village_town[v as usize], r));
-        }
         if c.assessed_in(quarter) {
             assessed_pos[r] = assessed.len() as u32;
             assessed.push(r as u32);
-            village_of.push(v);
+            village_of.push(village_of_roster[r]);
         }
     }
-    for (a, b) in town_conflicts {
-        let (ta, tb) = (&roster[a].town, &roster[b].town);
-        let (first, second) = if ta <= tb { (ta, tb) } else { (tb, ta) };
-        problems.push(Problem::VillageInTwoTowns {
-            village: roster[a].village.clone(),
-            first: first.clone(),
-            second: second.clone(),
-        });
-    }
+    drop(village_of_roster);
     let n_villages = village_code.len();
     let n = assessed.len();
 
-    // Scores (Art.7).
-    let mut village_points = vec![MISSING; n_villages * village_columns];
-    let mut cadre_points = vec![MISSING; n * cadre_columns];
-    for s in scores {
-        if s.quarter != quarter {
-            continue;
-        }
-        let Some(it) = item_lookup.get(s.item.as_str()) else {
-            problems.push(Problem::UnknownItem {
-                subject: s.subject.clone(),
-                item: s.item.clone(),
-            });
-            continue;
-        };
-        let info = items[it as usize];
-        let cell = match info.scope {
-            Scope::Village => village_lookup
-                .get(s.subject.as_str())
-                .map(|v| &mut village_points[v as usize * village_columns + info.column as usize]),
-            Scope::Cadre => match cadre_lookup.get(s.subject.as_str()) {
-                Some(r) if assessed_pos[r as usize] == NONE => continue,
-                Some(r) => Some(
-                    &mut cadre_points
-                        [assessed_pos[r as usize] as usize * cadre_columns + info.column as usize],
-                ),
-                None => None,
-            },
-        };
-        let Some(cell) = cell else {
-            problems.push(Problem::UnknownScoreSubject {
-                subject: s.subject.clone(),
-                item: s.item.clone(),
-                scope: info.scope,
-            });
-            continue;
-        };
-        if *cell != MISSING {
-            problems.push(Problem::DuplicateScore {
-                subject: s.subject.clone(),
-                item: s.item.clone(),
-            });
-            continue;
-        }
-        let max = item_max[it as usize];
-        if s.points.is_negative() || s.points > max {
-            problems.push(Problem::PointsOutOfRange {
-                subject: s.subject.clone(),
-                item: s.item.clone(),
-                points: s.points,
-                max,
-            });
-            *cell = REFUSED;
-            continue;
-        }
-        // 0 ≤ points ≤ max ≤ 100 (the rubric adds up to 100): fits i32 hundredths.
-        *cell = s.points.hundredths() as i32;
+    // Scores (Art.7), rows split among threads; a cell is claimed by compare-and-swap, so a
+    // second score of the same (subject, item) is found whichever thread sees it.
+    let village_cells: Vec<AtomicI32> = (0..n_villages * village_columns)
+        .map(|_| AtomicI32::new(MISSING))
+        .collect();
+    let cadre_cells: Vec<AtomicI32> = (0..n * cadre_columns)
+        .map(|_| AtomicI32::new(MISSING))
+        .collect();
+    let ctx = RowContext {
+        quarter,
+        items: &items,
+        item_index: &item_index,
+        item_max: &item_max,
+        village_index: &village_index,
+        cadre_index: &cadre_index,
+        assessed_pos: &assessed_pos,
+        village_cells: &village_cells,
+        cadre_cells: &cadre_cells,
+        village_columns,
+        cadre_columns,
+    };
+    let threads = threads_for(scores.len());
+    if threads == 1 {
+        problems.extend(score_rows(&ctx, scores));
+    } else {
+        let chunk = scores.len().div_ceil(threads);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = scores
+                .chunks(chunk)
+                .map(|rows| s.spawn(|| score_rows(&ctx, rows)))
+                .collect();
+            for h in handles {
+                problems.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+        });
     }
+    let village_points: Vec<i32> = village_cells
+        .into_iter()
+        .map(AtomicI32::into_inner)
+        .collect();
+    let cadre_points: Vec<i32> = cadre_cells.into_iter().map(AtomicI32::into_inner).collect();
 
     // Who is in each village (CSR over assessed cadres), for missing scores and events.
     let mut village_start = vec![0u32; n_villages + 1];
@@ -442,7 +480,7 @@ pub fn score_quarter<'a>(input: &ScoringInput<'a>) -> Result<Scorecards<'a>, Sco
         }
     }
 
-    // Missing scores, each (subject, item) once.
+    // Missing scores, each (subject, item) once: a village item once per village.
     if !missing_as_zero {
         for v in 0..n_villages {
             if village_start[v] == village_start[v + 1] {
@@ -451,10 +489,9 @@ pub fn score_quarter<'a>(input: &ScoringInput<'a>) -> Result<Scorecards<'a>, Sco
             let row = &village_points[v * village_columns..(v + 1) * village_columns];
             for (col, &h) in row.iter().enumerate() {
                 if h == MISSING {
-                    let it = nth_item(&items, Scope::Village, col);
                     problems.push(Problem::MissingScore {
                         subject: Subject::from(&roster[village_code[v]].village),
-                        item: item_refs[it].id.clone(),
+                        item: item_refs[column_item[0][col]].id.clone(),
                         scope: Scope::Village,
                     });
                 }
@@ -464,10 +501,9 @@ pub fn score_quarter<'a>(input: &ScoringInput<'a>) -> Result<Scorecards<'a>, Sco
             let row = &cadre_points[a * cadre_columns..(a + 1) * cadre_columns];
             for (col, &h) in row.iter().enumerate() {
                 if h == MISSING {
-                    let it = nth_item(&items, Scope::Cadre, col);
                     problems.push(Problem::MissingScore {
                         subject: Subject::from(&roster[assessed[a] as usize].id),
-                        item: item_refs[it].id.clone(),
+                        item: item_refs[column_item[1][col]].id.clone(),
                         scope: Scope::Cadre,
                     });
                 }
@@ -478,6 +514,7 @@ pub fn score_quarter<'a>(input: &ScoringInput<'a>) -> Result<Scorecards<'a>, Sco
     // Events (Art.8).
     let mut hits: Vec<Hit> = Vec::new();
     let mut event_ids: Map<&str, u32> = Map::default();
+    let (mut village_memo, mut cadre_memo) = (Memo::new(), Memo::new());
     for (e, ev) in events.iter().enumerate() {
         if !quarter.contains(ev.date) {
             continue;
@@ -497,8 +534,8 @@ pub fn score_quarter<'a>(input: &ScoringInput<'a>) -> Result<Scorecards<'a>, Sco
         };
         let points = rule.points_at(ev.level);
         let subject = match rule.scope {
-            Scope::Village => village_lookup.get(ev.subject.as_str()),
-            Scope::Cadre => cadre_lookup.get(ev.subject.as_str()),
+            Scope::Village => village_memo.get(&village_index, ev.subject.as_str()),
+            Scope::Cadre => cadre_memo.get(&cadre_index, ev.subject.as_str()),
         };
         if subject.is_none() {
             problems.push(Problem::UnknownEventSubject {
@@ -552,18 +589,22 @@ pub fn score_quarter<'a>(input: &ScoringInput<'a>) -> Result<Scorecards<'a>, Sco
         return Err(ScoringError::Input(p));
     }
 
-    // Subtotals and totals, in hundredths.
+    // Subtotals and totals, in hundredths. Village subtotals once per village.
     let ns = policy.sections.len();
+    let value = |h: i32| if h < 0 { 0 } else { i64::from(h) };
+    let mut village_subtotals = vec![0i64; n_villages * ns];
+    for v in 0..n_villages {
+        let row = &village_points[v * village_columns..(v + 1) * village_columns];
+        for (col, &h) in row.iter().enumerate() {
+            village_subtotals[v * ns + column_section[0][col]] += value(h);
+        }
+    }
     let mut subtotals = vec![0i64; n * ns];
     let mut base = vec![0i64; n];
-    let value = |h: i32| if h < 0 { 0 } else { i64::from(h) };
     for a in 0..n {
         let row = &mut subtotals[a * ns..(a + 1) * ns];
         let v = village_of[a] as usize;
-        let vrow = &village_points[v * village_columns..(v + 1) * village_columns];
-        for (col, &h) in vrow.iter().enumerate() {
-            row[column_section[0][col]] += value(h);
-        }
+        row.copy_from_slice(&village_subtotals[v * ns..(v + 1) * ns]);
         let crow = &cadre_points[a * cadre_columns..(a + 1) * cadre_columns];
         for (col, &h) in crow.iter().enumerate() {
             row[column_section[1][col]] += value(h);
@@ -615,10 +656,163 @@ pub fn score_quarter<'a>(input: &ScoringInput<'a>) -> Result<Scorecards<'a>, Sco
     })
 }
 
-/// The rubric index of the `col`-th item of `scope`.
-fn nth_item(items: &[ItemInfo], scope: Scope, col: usize) -> usize {
-    items
-        .iter()
-        .position(|i| i.scope == scope && i.column as usize == col)
-        .expect("every column has an item")
+/// The cadre index of a roster, and a problem per repeated id.
+fn index_cadres(roster: &[Cadre]) -> (Index<'_>, Vec<Problem>) {
+    let mut index = Index::with_capacity(roster.len());
+    let mut problems = Vec::new();
+    for c in roster {
+        if index.insert(c.id.as_str()).is_some() {
+            problems.push(Problem::DuplicateCadre {
+                cadre: c.id.clone(),
+            });
+            // Keep indices equal to roster positions: a repeated id gets its own slot,
+            // unreachable by lookup (the error stops the computation anyway).
+            index.codes.push(c.id.as_str());
+        }
+    }
+    (index, problems)
+}
+
+/// The villages of a roster.
+struct VillageIndex<'a> {
+    index: Index<'a>,
+    /// Roster index of the first cadre seen of each village.
+    first_cadre: Vec<usize>,
+    /// Village index of each roster cadre.
+    of_roster: Vec<u32>,
+    /// A village under two towns.
+    problems: Vec<Problem>,
+}
+
+fn index_villages(roster: &[Cadre]) -> VillageIndex<'_> {
+    let mut index = Index::with_capacity(roster.len() / 4 + 16);
+    let mut memo = Memo::new();
+    let mut first_cadre = Vec::new();
+    let mut of_roster = Vec::with_capacity(roster.len());
+    let mut conflicted = Vec::new();
+    for (r, c) in roster.iter().enumerate() {
+        let v = match memo.get(&index, c.village.as_str()) {
+            Some(v) => v,
+            None => {
+                index.insert(c.village.as_str());
+                first_cadre.push(r);
+                (first_cadre.len() - 1) as u32
+            }
+        };
+        if roster[first_cadre[v as usize]].town != c.town {
+            conflicted.push(v);
+        }
+        of_roster.push(v);
+    }
+    // Every town of each village found under two, whatever the roster order.
+    let mut problems = Vec::new();
+    if !conflicted.is_empty() {
+        conflicted.sort_unstable();
+        conflicted.dedup();
+        let mut towns: Map<u32, Vec<&TownCode>> =
+            conflicted.iter().map(|&v| (v, Vec::new())).collect();
+        for (c, &v) in roster.iter().zip(&of_roster) {
+            if let Some(t) = towns.get_mut(&v) {
+                t.push(&c.town);
+            }
+        }
+        for v in conflicted {
+            let mut t = towns.remove(&v).unwrap_or_default();
+            t.sort_unstable();
+            t.dedup();
+            problems.push(Problem::VillageInTwoTowns {
+                village: roster[first_cadre[v as usize]].village.clone(),
+                towns: t.into_iter().cloned().collect(),
+            });
+        }
+    }
+    VillageIndex {
+        index,
+        first_cadre,
+        of_roster,
+        problems,
+    }
+}
+
+/// What a worker needs to score its rows.
+struct RowContext<'c, 'a> {
+    quarter: Quarter,
+    items: &'c [ItemInfo],
+    item_index: &'c Index<'a>,
+    item_max: &'c [i64],
+    village_index: &'c Index<'a>,
+    cadre_index: &'c Index<'a>,
+    assessed_pos: &'c [u32],
+    village_cells: &'c [AtomicI32],
+    cadre_cells: &'c [AtomicI32],
+    village_columns: usize,
+    cadre_columns: usize,
+}
+
+/// Art.7: checks and records a run of score rows; returns their problems. Every row is judged
+/// on its own (unknown item or subject, out of range), and a row whose cell is already taken
+/// is a duplicate, so the problems found do not depend on how rows are split or ordered.
+fn score_rows(ctx: &RowContext<'_, '_>, rows: &[Score]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let (mut item_memo, mut village_memo, mut cadre_memo) = (Memo::new(), Memo::new(), Memo::new());
+    for s in rows {
+        if s.quarter != ctx.quarter {
+            continue;
+        }
+        let Some(it) = item_memo.get(ctx.item_index, s.item.as_str()) else {
+            problems.push(Problem::UnknownItem {
+                subject: s.subject.clone(),
+                item: s.item.clone(),
+            });
+            continue;
+        };
+        let info = ctx.items[it as usize];
+        let column = info.column as usize;
+        let cell = match info.scope {
+            Scope::Village => village_memo
+                .get(ctx.village_index, s.subject.as_str())
+                .map(|v| &ctx.village_cells[v as usize * ctx.village_columns + column]),
+            Scope::Cadre => match cadre_memo.get(ctx.cadre_index, s.subject.as_str()) {
+                // A cadre of the roster not assessed in the quarter: nothing to count in.
+                Some(r) if ctx.assessed_pos[r as usize] == NONE => continue,
+                Some(r) => Some(
+                    &ctx.cadre_cells
+                        [ctx.assessed_pos[r as usize] as usize * ctx.cadre_columns + column],
+                ),
+                None => None,
+            },
+        };
+        let Some(cell) = cell else {
+            problems.push(Problem::UnknownScoreSubject {
+                subject: s.subject.clone(),
+                item: s.item.clone(),
+                scope: info.scope,
+            });
+            continue;
+        };
+        let max = ctx.item_max[it as usize];
+        // 0 ≤ points ≤ max ≤ 100 (the rubric adds up to 100): fits i32 hundredths.
+        let value = match hundredths_within(s.points, max) {
+            Some(h) => h as i32,
+            None => {
+                problems.push(Problem::PointsOutOfRange {
+                    subject: s.subject.clone(),
+                    item: s.item.clone(),
+                    points: s.points,
+                    max: Points::from_hundredths(max),
+                });
+                REFUSED
+            }
+        };
+        if cell
+            .compare_exchange(MISSING, value, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+        {
+            problems.push(Problem::DuplicateScore {
+                subject: s.subject.clone(),
+                item: s.item.clone(),
+            });
+        }
+    }
+    problems
 }

@@ -217,11 +217,36 @@ pub fn compute_quarter<'a>(input: &QuarterInput<'a>) -> Result<QuarterOutcome<'a
     // Art.11: dismissal review for the unqualified.
     let review = dismissal_reviews(input, &scores, &grading)?;
 
-    // Art.11: money, lines and ledger.
-    let mut lines = Vec::with_capacity(n);
-    let mut ledger = Vec::with_capacity(n * 5);
+    // Art.11: money, lines and ledger, in report order. One thread: the lines share the
+    // town and sequence `Arc`s, whose counts would bounce between cores, and the output is
+    // written once, where it stays.
+    let (lines, ledger) = settle_lines(input, &scores, &grading, &review, &line_cadre);
+
+    Ok(QuarterOutcome {
+        lines,
+        ledger,
+        input: *input,
+        scores,
+        grading,
+        line_cadre,
+    })
+}
+
+/// Art.11: the lines and ledger entries (numbered from 1) of the cadres `rows` (scorecard
+/// indices, in report order).
+fn settle_lines(
+    input: &QuarterInput<'_>,
+    scores: &Scorecards<'_>,
+    grading: &Grading,
+    review: &[bool],
+    rows: &[u32],
+) -> (Vec<SettlementLine>, Vec<LedgerEntry>) {
+    let (policy, quarter) = (input.policy, input.quarter);
+    let mut lines = Vec::with_capacity(rows.len());
+    // At most 3 base entries, performance, and an adjustment.
+    let mut ledger = Vec::with_capacity(rows.len() * 5);
     let mut next = 1u32;
-    for &i in &line_cadre {
+    for &i in rows {
         let i = i as usize;
         let c = scores.cadre(i);
         let p = grading.placement(i);
@@ -252,15 +277,7 @@ pub fn compute_quarter<'a>(input: &QuarterInput<'a>) -> Result<QuarterOutcome<'a
         });
         cadre_entries(quarter, 1, &c.id, &money, &mut next, &mut ledger);
     }
-
-    Ok(QuarterOutcome {
-        lines,
-        ledger,
-        input: *input,
-        scores,
-        grading,
-        line_cadre,
-    })
+    (lines, ledger)
 }
 
 /// The byte-order rank of each assessed cadre's town.

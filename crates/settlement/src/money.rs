@@ -74,47 +74,71 @@ pub fn subsidy(
     grade: Grade,
 ) -> MoneyWorking {
     let m = monthly_subsidy.to_decimal();
+    let m_fen = i128::from(monthly_subsidy.hundredths());
     let months = quarter.months();
     let dims = months.map(|mo| u32::from(mo.days()));
     let l = dims.into_iter().fold(1, lcm);
     let weighted: u32 = (0..3)
         .map(|i| u32::from(days_in_office[i]) * (l / dims[i]))
         .sum();
-    let standard_exact = (m * Decimal::from(weighted), l);
+    let standard_exact = (
+        product(m_fen, i128::from(weighted), 0).unwrap_or_else(|| m * Decimal::from(weighted)),
+        l,
+    );
     let standard = Money::round_ratio(standard_exact.0, l);
-    let per_day_base = m * policy.base_share;
-    let months = std::array::from_fn(|i| MonthWorking {
-        month: months[i],
-        days_in_office: days_in_office[i],
-        days_in_month: dims[i] as u8,
-        base: Money::round_ratio(per_day_base * Decimal::from(days_in_office[i]), dims[i]),
+    let share = policy.base_share;
+    let months = std::array::from_fn(|i| {
+        let d = days_in_office[i];
+        let numerator = product(m_fen * i128::from(d), share.mantissa(), share.scale())
+            .unwrap_or_else(|| m * Decimal::from(d) * share);
+        MonthWorking {
+            month: months[i],
+            days_in_office: d,
+            days_in_month: dims[i] as u8,
+            base: Money::round_ratio(numerator, dims[i]),
+        }
     });
-    let base_paid: Money = months.iter().map(|w: &MonthWorking| w.base).sum();
-    let performance_standard = standard - base_paid;
-    let adjustment = adjustment(policy, performance_standard, grade);
-    let performance_paid = performance_standard + adjustment;
+    // Whole fen from here on: sums and differences of rounded amounts are exact in integers.
+    let fen = Money::from_hundredths;
+    let base_fen: i64 = months.iter().map(|w: &MonthWorking| w.base.hundredths()).sum();
+    let p_fen = standard.hundredths() - base_fen;
+    let adjustment = adjustment(policy, fen(p_fen), grade);
+    let paid_fen = p_fen + adjustment.hundredths();
     MoneyWorking {
         monthly_subsidy,
         months,
         standard_exact,
         standard,
-        base_paid,
-        performance_standard,
+        base_paid: fen(base_fen),
+        performance_standard: fen(p_fen),
         grade,
         adjustment,
-        performance_paid,
-        total_paid: base_paid + performance_paid,
+        performance_paid: fen(paid_fen),
+        total_paid: fen(base_fen + paid_fen),
     }
+}
+
+/// `fen × mantissa` as the exact decimal `fen/100 × mantissa/10^scale`, computed on integers
+/// (the hot path; `Decimal` multiplication is slower), or `None` if it does not fit a
+/// `Decimal`, in which case the caller multiplies decimals.
+fn product(fen: i128, mantissa: i128, scale: u32) -> Option<Decimal> {
+    let n = fen.checked_mul(mantissa)?;
+    Decimal::try_from_i128_with_scale(n, scale.checked_add(2)?).ok()
 }
 
 /// Art.11 / SPEC 3.4: the grade's adjustment of the performance standard `p`: excellent
 /// `+round(P × excellent_bonus_rate)`, unqualified `−round(P × unqualified_deduction_rate)`,
 /// qualified 0.
 pub fn adjustment(policy: &Policy, p: Money, grade: Grade) -> Money {
+    let share = |rate: Decimal| {
+        let n = product(i128::from(p.hundredths()), rate.mantissa(), rate.scale())
+            .unwrap_or_else(|| p.to_decimal() * rate);
+        Money::round(n)
+    };
     match grade {
-        Grade::Excellent => Money::round(p.to_decimal() * policy.excellent_bonus_rate),
+        Grade::Excellent => share(policy.excellent_bonus_rate),
         Grade::Qualified => Money::ZERO,
-        Grade::Unqualified => -Money::round(p.to_decimal() * policy.unqualified_deduction_rate),
+        Grade::Unqualified => -share(policy.unqualified_deduction_rate),
     }
 }
 
