@@ -469,3 +469,57 @@ fn invalid_policy_is_refused() {
     assert!(matches!(err, ScoringError::Policy(_)));
     assert!(err.to_string().contains("Art.11"));
 }
+
+/// A county large enough for the rows to be split among threads: the same problems and the
+/// same totals whatever the order, with a duplicate far from its twin.
+#[test]
+fn large_input_is_split_and_order_free() {
+    let policy = Policy::default();
+    let n = 25_000;
+    let roster: Vec<Cadre> = (0..n)
+        .map(|i| {
+            cadre(
+                &format!("C{i:05}"),
+                &format!("V{:04}", i / 5),
+                "2020-01-01",
+                None,
+            )
+        })
+        .collect();
+    let mut scores = Vec::new();
+    for v in 0..n / 5 {
+        scores.extend(scores_for(
+            &policy,
+            Scope::Village,
+            &format!("V{v:04}"),
+            |it| it.max,
+        ));
+    }
+    for c in &roster {
+        scores.extend(scores_for(&policy, Scope::Cadre, c.id.as_str(), |_| {
+            p("0.5")
+        }));
+    }
+    assert!(scores.len() > 200_000, "{}", scores.len());
+    let forward = run(&policy, &roster, &scores, &[], false).unwrap();
+    let mut reversed = scores.clone();
+    reversed.reverse();
+    let backward = run(&policy, &roster, &reversed, &[], false).unwrap();
+    for i in [0, 7, n - 1] {
+        assert_eq!(forward.total(i), p("84.5"));
+        assert_eq!(backward.total(i), p("84.5"));
+    }
+    // A duplicate at the far end and an out-of-range score at the start.
+    let mut bad = scores.clone();
+    bad.push(scores[3].clone());
+    bad[0].points = p("99");
+    let want = problems(run(&policy, &roster, &bad, &[], false).unwrap_err());
+    bad.reverse();
+    assert_eq!(
+        want,
+        problems(run(&policy, &roster, &bad, &[], false).unwrap_err())
+    );
+    assert_eq!(want.len(), 2, "{want:?}");
+    assert!(matches!(&want[0], Problem::PointsOutOfRange { .. }));
+    assert!(matches!(&want[1], Problem::DuplicateScore { .. }));
+}

@@ -100,7 +100,10 @@ pub fn subsidy(
     });
     // Whole fen from here on: sums and differences of rounded amounts are exact in integers.
     let fen = Money::from_hundredths;
-    let base_fen: i64 = months.iter().map(|w: &MonthWorking| w.base.hundredths()).sum();
+    let base_fen: i64 = months
+        .iter()
+        .map(|w: &MonthWorking| w.base.hundredths())
+        .sum();
     let p_fen = standard.hundredths() - base_fen;
     let adjustment = adjustment(policy, fen(p_fen), grade);
     let paid_fen = p_fen + adjustment.hundredths();

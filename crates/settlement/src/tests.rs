@@ -125,6 +125,28 @@ fn art11_half_fen_rounds_away_from_zero() {
 }
 
 #[test]
+fn art11_wide_decimals_take_the_exact_slow_path() {
+    // A base share written with 28 decimals does not fit the integer fast path; the result
+    // must be the same as with 0.2.
+    let wide = Policy {
+        base_share: Decimal::from_str_exact("0.2000000000000000000000000000").unwrap(),
+        excellent_bonus_rate: Decimal::from_str_exact("0.4000000000000000000000000000").unwrap(),
+        ..Policy::default()
+    };
+    for (m_, days) in [("1500.07", [22, 31, 20]), ("99999999.99", [31, 31, 30])] {
+        for grade in Grade::ALL {
+            let a = subsidy(&Policy::default(), q3(), m(m_), days, grade);
+            let b = subsidy(&wide, q3(), m(m_), days, grade);
+            assert_eq!(
+                (a.standard, a.base_paid, a.adjustment, a.total_paid),
+                (b.standard, b.base_paid, b.adjustment, b.total_paid),
+                "{m_} {grade}"
+            );
+        }
+    }
+}
+
+#[test]
 fn art11_dismissal_chain_skips_quarters_not_assessed() {
     let policy = Policy::default();
     let id = CadreId::parse("C").unwrap();
