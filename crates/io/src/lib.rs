@@ -1,1 +1,52 @@
-//! stub
+//! File formats of kaohe: the CSV readers of SPEC 5.1 with located errors, and the writers of
+//! the settlement report (SPEC 5.3) and ledger (SPEC 5.4) for machines (csv, json) and for
+//! people (terminal table, html, xlsx).
+//!
+//! **Architecture invariant:** this crate turns bytes into domain values and domain values into
+//! bytes, and nothing else. It computes no score, grade or payment: it does not depend on the
+//! engine (`kaohe-settlement` and below) or on any store. Its checks are the ones a file can be
+//! held to alone or against the roster and policy it is given ([`Context`]).
+//!
+//! Design decisions:
+//! - **Every problem, located.** A reader checks every row and reports every problem as
+//!   `file:line: column `x`: what is wrong` ([`FileErrors`]); a file with any problem yields an
+//!   error and nothing of it. Columns are matched by header name in any order; unknown, missing
+//!   or doubled columns are errors. A file that is not UTF-8 is refused with the line and column
+//!   of each foreign byte and a hint to save it as UTF-8 (GBK is the usual culprit).
+//! - **Own tokenizer, exact lines.** The `csv` crate's reader reports the wrong line after a
+//!   CRLF or a blank line, so reading uses a small RFC 4180 tokenizer over bytes in memory (the
+//!   file, or a block of it; `read::tokenizer`); the `csv` crate still writes.
+//! - **Fast scores.** `scores.csv` can be 26 million rows. A large file without quotes is
+//!   streamed in blocks on every core; fields are borrowed from the block; items and subjects
+//!   are found by their bytes (by an in-order guess, then prebuilt FxHash tables), and every id
+//!   handed out is a clone of one shared `Arc<str>`; duplicates are caught with one bit per
+//!   (subject, item). The checks are the same on every path, and a test holds the streamed
+//!   reader to the whole-file one.
+//! - **Exact numbers out.** Money and scores are written from the domain's exact decimals with
+//!   two decimals (csv, json strings). The xlsx number cell is the single place an amount
+//!   becomes a float, by parsing its text, with no arithmetic after (see `write::xlsx`).
+//! - **Aggregates are pure.** [`summary`] computes totals per town and grade and the quota use
+//!   per group from the lines alone; the html and xlsx reports and the command line share it.
+
+mod columns;
+mod error;
+mod fxhash;
+mod read;
+pub mod summary;
+mod width;
+mod write;
+mod zh;
+
+pub use columns::{EVENTS_COLUMNS, LEDGER_COLUMNS, REPORT_COLUMNS, ROSTER_COLUMNS, SCORES_COLUMNS};
+pub use error::{FileErrors, KEPT_PROBLEMS, PRINTED_PROBLEMS, Problem, ReadError, WriteError};
+pub use read::{
+    Context, UTF8_HINT, appraisals, event_differences, read_events, read_events_bytes, read_report,
+    read_report_bytes, read_roster, read_roster_bytes, read_scores, read_scores_bytes,
+};
+pub use width::{char_width, display_width};
+pub use write::{
+    report_xlsx_bytes, write_ledger_csv, write_ledger_json, write_ledger_table, write_report_csv,
+    write_report_html, write_report_json, write_report_table, write_report_xlsx,
+    write_summary_table,
+};
+pub use zh::{LEDGER_HEADINGS as LEDGER_HEADINGS_ZH, REPORT_HEADINGS as REPORT_HEADINGS_ZH};

@@ -1,0 +1,227 @@
+//! What scores and events are checked against: the roster and the policy in force.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use kaohe_domain::{Cadre, Date, Policy, Quarter, Scope, Subject};
+
+use crate::fxhash::{Code, FxHashMap, same};
+
+/// A village of the roster, as a score or event subject.
+#[derive(Debug, Clone)]
+pub(crate) struct VillageRef {
+    pub code: Code,
+    pub subject: Subject,
+    /// Dense index among subjects: villages first, then cadres.
+    pub idx: u32,
+}
+
+/// A cadre of the roster, as a score or event subject.
+#[derive(Debug, Clone)]
+pub(crate) struct CadreRef {
+    pub code: Code,
+    pub subject: Subject,
+    /// Dense index among subjects: villages first, then cadres.
+    pub idx: u32,
+    pub start: Date,
+    pub end: Option<Date>,
+}
+
+impl CadreRef {
+    /// In office on at least one day of `q` (SPEC 2, "assessed").
+    #[inline]
+    pub fn assessed_in(&self, first: Date, last: Date) -> bool {
+        self.start <= last && self.end.is_none_or(|e| e >= first)
+    }
+
+    pub fn office(&self) -> String {
+        match self.end {
+            Some(e) => format!("in office {} to {}", self.start, e),
+            None => format!("in office from {}", self.start),
+        }
+    }
+}
+
+type PolicyFor<'p> = dyn Fn(Quarter) -> Option<&'p Policy> + Sync + 'p;
+
+/// The reference that `scores.csv` and `events.csv` are checked against (SPEC 5.1): the
+/// roster (village codes and cadre ids, with office dates) and the policy in force for each
+/// quarter. Build it once and use it for both files.
+///
+/// Every subject is made once here; the readers hand out clones of these shared ids, so
+/// reading 26 million scores allocates no subject text.
+pub struct Context<'p> {
+    /// Villages in roster order (first appearance); `idx` is the position.
+    villages: Vec<VillageRef>,
+    village_index: FxHashMap<Code, u32>,
+    /// Cadres in roster order; `idx` is `villages.len()` + the position.
+    cadres: Vec<CadreRef>,
+    /// Built on first use: a scores file in roster order never needs it (see
+    /// [`Context::cadre_near`]), and for a national roster it is the costliest part.
+    cadre_index: OnceLock<FxHashMap<Code, u32>>,
+    policy_for: Box<PolicyFor<'p>>,
+}
+
+impl fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("villages", &self.villages.len())
+            .field("cadres", &self.cadres.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'p> Context<'p> {
+    /// A context over `roster`, with `policy_for(q)` giving the policy in force for quarter `q`
+    /// (`None`: no policy is set for it, and its scores and events are refused).
+    pub fn new(
+        roster: &[Cadre],
+        policy_for: impl Fn(Quarter) -> Option<&'p Policy> + Sync + 'p,
+    ) -> Context<'p> {
+        let idx = |n: usize| u32::try_from(n).expect("fewer than 4 billion subjects");
+        let mut villages = Vec::new();
+        let mut village_index: FxHashMap<Code, u32> = FxHashMap::default();
+        for c in roster {
+            let code = Code::new(c.village.as_str().as_bytes());
+            if let std::collections::hash_map::Entry::Vacant(e) = village_index.entry(code) {
+                let code = e.key().clone();
+                e.insert(idx(villages.len()));
+                villages.push(VillageRef {
+                    code,
+                    subject: Subject::from(&c.village),
+                    idx: idx(villages.len()),
+                });
+            }
+        }
+        let base = villages.len();
+        let cadres: Vec<CadreRef> = roster
+            .iter()
+            .enumerate()
+            .map(|(i, c)| CadreRef {
+                code: Code::new(c.id.as_str().as_bytes()),
+                subject: Subject::from(&c.id),
+                idx: idx(base + i),
+                start: c.start_date,
+                end: c.end_date,
+            })
+            .collect();
+        Context {
+            villages,
+            village_index,
+            cadres,
+            cadre_index: OnceLock::new(),
+            policy_for: Box::new(policy_for),
+        }
+    }
+
+    /// A context where one policy is in force for every quarter (`kaohe compute --policy`).
+    pub fn with_policy(roster: &[Cadre], policy: &'p Policy) -> Context<'p> {
+        Context::new(roster, move |_| Some(policy))
+    }
+
+    /// A context over a store's policy history: the policy in force for `q` is the one with
+    /// the latest effective quarter not after `q` (`kaohe policy set FILE --from Q`).
+    pub fn with_policies(roster: &[Cadre], policies: &'p [(Quarter, Policy)]) -> Context<'p> {
+        Context::new(roster, move |q| {
+            policies
+                .iter()
+                .filter(|(from, _)| *from <= q)
+                .max_by_key(|(from, _)| *from)
+                .map(|(_, p)| p)
+        })
+    }
+
+    /// The policy in force for `q`.
+    pub fn policy_for(&self, q: Quarter) -> Option<&'p Policy> {
+        (self.policy_for)(q)
+    }
+
+    /// The village with this code.
+    pub(crate) fn village(&self, code: &[u8]) -> Option<&VillageRef> {
+        let i = *self.village_index.get(code)?;
+        self.villages.get(i as usize)
+    }
+
+    /// The cadre with this id (the first, if a roster named one twice).
+    pub(crate) fn cadre(&self, code: &[u8]) -> Option<&CadreRef> {
+        let i = *self.cadre_index().get(code)?;
+        self.cadres.get(i as usize)
+    }
+
+    fn cadre_index(&self) -> &FxHashMap<Code, u32> {
+        self.cadre_index.get_or_init(|| {
+            let mut index: FxHashMap<Code, u32> = FxHashMap::default();
+            index.reserve(self.cadres.len());
+            for (i, c) in self.cadres.iter().enumerate() {
+                index
+                    .entry(c.code.clone())
+                    .or_insert(u32::try_from(i).expect("fewer than 4 billion cadres"));
+            }
+            index
+        })
+    }
+
+    /// The village with this code, trying the one at `*hint` and the next before the hash
+    /// table: a scores file sorted like the roster then finds every village without a random
+    /// memory access. `*hint` follows the answer.
+    #[inline]
+    pub(crate) fn village_near(&self, code: &[u8], hint: &mut usize) -> Option<&VillageRef> {
+        for i in [*hint, *hint + 1] {
+            if let Some(v) = self.villages.get(i)
+                && same(v.code.bytes(), code)
+            {
+                *hint = i;
+                return Some(v);
+            }
+        }
+        let i = *self.village_index.get(code)? as usize;
+        *hint = i;
+        self.villages.get(i)
+    }
+
+    /// The cadre with this id, as [`Context::village_near`] finds villages.
+    #[inline]
+    pub(crate) fn cadre_near(&self, code: &[u8], hint: &mut usize) -> Option<&CadreRef> {
+        for i in [*hint, *hint + 1] {
+            if let Some(c) = self.cadres.get(i)
+                && same(c.code.bytes(), code)
+            {
+                *hint = i;
+                return Some(c);
+            }
+        }
+        let i = *self.cadre_index().get(code)? as usize;
+        *hint = i;
+        self.cadres.get(i)
+    }
+
+    /// Why `subject` does not fit `what` (an item or event kind) of `scope`.
+    #[cold]
+    pub(crate) fn wrong_subject(&self, subject: &str, what: &str, scope: Scope) -> String {
+        if subject.is_empty() {
+            return "is empty".to_owned();
+        }
+        let sb = subject.as_bytes();
+        match scope {
+            Scope::Village if self.cadre(sb).is_some() => format!(
+                "`{subject}` is a cadre id, but {what} is per village: the subject must be a \
+                 village code"
+            ),
+            Scope::Village => {
+                format!("`{subject}` is not a village code of the roster ({what} is per village)")
+            }
+            Scope::Cadre if self.village(sb).is_some() => format!(
+                "`{subject}` is a village code, but {what} is per cadre: the subject must be a \
+                 cadre id"
+            ),
+            Scope::Cadre => {
+                format!("`{subject}` is not a cadre id of the roster ({what} is per cadre)")
+            }
+        }
+    }
+
+    /// The number of distinct subjects (villages and cadres).
+    pub(crate) fn subject_count(&self) -> usize {
+        self.villages.len() + self.cadres.len()
+    }
+}

@@ -1,0 +1,218 @@
+//! `events.csv` (SPEC 5.1): Art.8's bonus and deduction events.
+
+use std::path::Path;
+
+use kaohe_domain::{
+    Date, Event, EventId, EventKind, EventPoints, Level, Policy, Quarter, Scope, Subject,
+};
+
+use super::{Collector, Context, load, open};
+use crate::error::ReadError;
+use crate::fxhash::FxHashMap;
+
+/// The columns of `events.csv`.
+pub const EVENTS_COLUMNS: [&str; 6] = ["event_id", "date", "subject", "kind", "level", "note"];
+
+/// Reads `events.csv`, checked against `ctx`. See [`read_events_bytes`].
+pub fn read_events(path: &Path, ctx: &Context<'_>) -> Result<Vec<Event>, ReadError> {
+    let (file, bytes) = load(path)?;
+    read_events_bytes(&file, &bytes, ctx)
+}
+
+fn levels_of(kind: &str, p: &EventPoints) -> String {
+    match p {
+        EventPoints::Levels(t) => {
+            let names: Vec<&str> = t.keys().map(|l| l.as_str()).collect();
+            format!("kind `{kind}` has the levels {}", names.join(", "))
+        }
+        EventPoints::Flat(_) => format!("kind `{kind}` has no levels"),
+    }
+}
+
+/// Reads events from bytes; `file` names it in messages. Events come back in file order, an
+/// event given twice with the same content once.
+///
+/// Checks (SPEC 3.2, 5.1): `event_id` a code; `date` `YYYY-MM-DD` in a quarter with a policy
+/// in force; `kind` one of that policy's kinds; `level` empty exactly for a kind without levels,
+/// otherwise one of the kind's levels; `subject` a village code or cadre id of the roster, by the
+/// kind's scope (whether the cadre was in office on the date decides whether the event counts,
+/// SPEC 3.2, not whether it is valid); the same `event_id` again only with the same content.
+pub fn read_events_bytes(
+    file: &str,
+    bytes: &[u8],
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, ReadError> {
+    let table = open(file, bytes, EVENTS_COLUMNS)?;
+    let mut problems = Collector::default();
+    let mut out: Vec<Event> = Vec::new();
+    let mut seen: FxHashMap<EventId, (usize, u64)> = FxHashMap::default();
+    let mut policies: Vec<(Quarter, Option<&Policy>)> = Vec::new();
+    table.rows(
+        table.body,
+        table.body_line,
+        &mut problems,
+        |line, vals, problems| {
+            let [id, date, subject, kind, level, note] = vals;
+            let before = problems.total_count();
+            let id = EventId::parse(id)
+                .map_err(|e| problems.push(line, Some("event_id"), e.to_string()))
+                .ok();
+            let date = Date::parse(date)
+                .map_err(|e| problems.push(line, Some("date"), e.to_string()))
+                .ok();
+            let policy = date.and_then(|d| {
+                let q = Quarter::of(d);
+                let p = match policies.iter().find(|(pq, _)| *pq == q) {
+                    Some((_, p)) => *p,
+                    None => {
+                        let p = ctx.policy_for(q);
+                        policies.push((q, p));
+                        p
+                    }
+                };
+                if p.is_none() {
+                    problems.push(
+                        line,
+                        Some("date"),
+                        format!(
+                            "no policy is in force for {q}, the quarter of {d}; set one first \
+                             (`kaohe policy set FILE --from QUARTER`)"
+                        ),
+                    );
+                }
+                p.map(|p| (q, p))
+            });
+            let rule = policy.and_then(|(q, p)| {
+                let r = p.event_rule(kind);
+                if r.is_none() {
+                    let msg = if kind.is_empty() {
+                        "is empty".to_owned()
+                    } else {
+                        let kinds: Vec<&str> = p.events.iter().map(|e| e.kind.as_str()).collect();
+                        format!(
+                            "`{kind}` is not an event kind of the policy in force for {q} \
+                             (kinds: {})",
+                            kinds.join(", ")
+                        )
+                    };
+                    problems.push(line, Some("kind"), msg);
+                }
+                r
+            });
+            let level = if level.is_empty() {
+                Some(None)
+            } else {
+                match Level::parse(level) {
+                    Some(l) => Some(Some(l)),
+                    None => {
+                        problems.push(
+                            line,
+                            Some("level"),
+                            format!(
+                                "`{level}` is not a level (national, provincial, municipal, \
+                                 county)"
+                            ),
+                        );
+                        None
+                    }
+                }
+            };
+            if let (Some(rule), Some(lv)) = (rule, level)
+                && rule.points_at(lv).is_none()
+            {
+                let why = match (&rule.points, lv) {
+                    (EventPoints::Flat(_), Some(_)) => {
+                        format!("must be empty: {}", levels_of(kind, &rule.points))
+                    }
+                    (_, None) => format!("is empty, but {}", levels_of(kind, &rule.points)),
+                    (_, Some(l)) => format!(
+                        "`{l}` has no points for this kind: {}",
+                        levels_of(kind, &rule.points)
+                    ),
+                };
+                problems.push(line, Some("level"), why);
+            }
+            let sb = subject.as_bytes();
+            let subject_ref: Option<Subject> = match rule.map(|r| r.scope) {
+                Some(Scope::Village) => ctx.village(sb).map(|v| v.subject.clone()),
+                Some(Scope::Cadre) => ctx.cadre(sb).map(|c| c.subject.clone()),
+                None => ctx
+                    .village(sb)
+                    .map(|v| v.subject.clone())
+                    .or_else(|| ctx.cadre(sb).map(|c| c.subject.clone())),
+            };
+            if subject_ref.is_none() {
+                let msg = match rule {
+                    Some(r) => {
+                        ctx.wrong_subject(subject, &format!("event kind `{}`", r.kind), r.scope)
+                    }
+                    None if subject.is_empty() => "is empty".to_owned(),
+                    None => format!(
+                        "`{subject}` is neither a village code nor a cadre id of the roster"
+                    ),
+                };
+                problems.push(line, Some("subject"), msg);
+            }
+            let note = note.trim().to_owned();
+            if problems.total_count() != before {
+                return;
+            }
+            let (Some(id), Some(date), Some(rule), Some(level), Some(subject)) =
+                (id, date, rule, level, subject_ref)
+            else {
+                return;
+            };
+            let event = Event {
+                id,
+                date,
+                subject,
+                kind: EventKind::clone(&rule.kind),
+                level,
+                note,
+            };
+            match seen.get(&event.id) {
+                Some(&(i, l0)) => {
+                    let diff = event_differences(&out[i], &event);
+                    if !diff.is_empty() {
+                        problems.push(
+                            line,
+                            Some("event_id"),
+                            format!(
+                                "event `{}` is given again with other content than on line {l0}: \
+                                 {}; an event id names one event",
+                                event.id,
+                                diff.join("; ")
+                            ),
+                        );
+                    }
+                }
+                None => {
+                    seen.insert(event.id.clone(), (out.len(), line));
+                    out.push(event);
+                }
+            }
+        },
+    );
+    problems.finish(file, None)?;
+    Ok(out)
+}
+
+/// What differs between an event already known (`old`) and one given again with the same id
+/// (`new`), field by field: `date `2026-07-02` here, `2026-07-01` there`. Empty when they are
+/// the same event (SPEC 5.1: then importing it again is a no-op). The words suit a message
+/// about a file (`here`) against an earlier line or import (`there`).
+pub fn event_differences(old: &Event, new: &Event) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cmp = |name: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{name} `{b}` here, `{a}` there"));
+        }
+    };
+    cmp("date", old.date.to_string(), new.date.to_string());
+    cmp("subject", old.subject.to_string(), new.subject.to_string());
+    cmp("kind", old.kind.to_string(), new.kind.to_string());
+    let lv = |l: Option<Level>| l.map_or(String::new(), |l| l.to_string());
+    cmp("level", lv(old.level), lv(new.level));
+    cmp("note", old.note.clone(), new.note.clone());
+    out
+}

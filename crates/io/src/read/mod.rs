@@ -1,0 +1,329 @@
+//! The readers of SPEC 5.1: `roster.csv`, `scores.csv`, `events.csv`, and report CSVs
+//! (SPEC 5.3) for earlier appraisals.
+//!
+//! Every reader works the same way: a UTF-8 BOM is dropped, the file is refused as a whole if it
+//! is not UTF-8 (naming each line and column with foreign bytes, with a hint to save it as
+//! UTF-8), the header row is matched by name, and then every row is checked and **every**
+//! problem collected. Any problem fails the whole file. Files are read whole into memory,
+//! except a large `scores.csv`, which is streamed (see `scores`).
+
+mod context;
+mod events;
+mod report;
+mod roster;
+mod scores;
+pub(crate) mod tokenizer;
+
+use std::path::Path;
+
+pub use context::Context;
+pub use events::{EVENTS_COLUMNS, event_differences, read_events, read_events_bytes};
+pub use report::{appraisals, read_report, read_report_bytes};
+pub use roster::{ROSTER_COLUMNS, read_roster, read_roster_bytes};
+pub use scores::{SCORES_COLUMNS, read_scores, read_scores_bytes};
+
+use crate::error::{FileErrors, KEPT_PROBLEMS, Problem, ReadError};
+use tokenizer::{Row, Tokenizer};
+
+/// The hint given with a file that is not UTF-8.
+pub const UTF8_HINT: &str = "the file is not UTF-8 text. Spreadsheets in China often save CSV \
+    as GBK (\"ANSI\"): in Excel choose 另存为 → \"CSV UTF-8 (逗号分隔)\", in WPS choose the \
+    UTF-8 encoding when saving, then import the file again";
+
+/// Reads a whole file, naming it as the user gave it.
+pub(crate) fn load(path: &Path) -> Result<(String, Vec<u8>), ReadError> {
+    let file = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => Ok((file, bytes)),
+        Err(source) => Err(ReadError::Io { file, source }),
+    }
+}
+
+/// Collects problems; keeps the first [`KEPT_PROBLEMS`] and counts them all.
+#[derive(Debug, Default)]
+pub(crate) struct Collector {
+    problems: Vec<Problem>,
+    total: usize,
+}
+
+impl Collector {
+    #[cold]
+    pub fn push(&mut self, line: u64, column: Option<&str>, message: impl Into<String>) {
+        self.total += 1;
+        if self.problems.len() < KEPT_PROBLEMS {
+            self.problems.push(Problem {
+                line,
+                column: column.map(str::to_owned),
+                message: message.into(),
+            });
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// How many problems were pushed so far.
+    #[inline]
+    pub fn total_count(&self) -> usize {
+        self.total
+    }
+
+    /// Adds the problems of another part of the file whose lines were counted from 1 at
+    /// `first_line`.
+    pub fn merge(&mut self, other: Collector, first_line: u64) {
+        self.total += other.total;
+        self.problems
+            .extend(other.problems.into_iter().map(|mut p| {
+                p.line += first_line - 1;
+                p
+            }));
+    }
+
+    /// `Ok` when there is no problem, else every problem in line order.
+    pub fn finish(mut self, file: &str, hint: Option<String>) -> Result<(), FileErrors> {
+        if self.total == 0 {
+            return Ok(());
+        }
+        self.problems.sort_by_key(|p| p.line);
+        self.problems.truncate(KEPT_PROBLEMS);
+        Err(FileErrors {
+            file: file.to_owned(),
+            problems: self.problems,
+            total: self.total,
+            hint,
+        })
+    }
+}
+
+/// A CSV file whose header has been matched: where its rows start and which field holds each
+/// expected column.
+#[derive(Debug)]
+pub(crate) struct Table<'a, const N: usize> {
+    /// The text after the header row.
+    pub body: &'a str,
+    /// The line the body starts on.
+    pub body_line: u64,
+    /// For each expected column, its index in a row.
+    cols: [usize; N],
+    /// The number of fields of the header.
+    width: usize,
+    /// Whether the body holds a `"` (else the fast tokenizer applies).
+    pub has_quotes: bool,
+}
+
+fn list(names: &[&str]) -> String {
+    names.join(",")
+}
+
+/// Strips a BOM, checks the encoding and matches the header against `names`.
+pub(crate) fn open<'a, const N: usize>(
+    file: &str,
+    bytes: &'a [u8],
+    names: [&'static str; N],
+) -> Result<Table<'a, N>, FileErrors> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(not_utf8(file, bytes));
+    };
+    let mut problems = Collector::default();
+    let mut tok = Tokenizer::new(bytes, 1);
+    let mut row = Row::default();
+    let header_line = match tok.next_row(&mut row) {
+        None => {
+            problems.push(
+                1,
+                None,
+                format!("the file is empty; it needs a header row: {}", list(&names)),
+            );
+            return Err(problems.finish(file, None).unwrap_err());
+        }
+        Some(Err(e)) => {
+            problems.push(row.line, None, format!("the header row is malformed: {e}"));
+            return Err(problems.finish(file, None).unwrap_err());
+        }
+        Some(Ok(())) => row.line,
+    };
+    let mut cols = [usize::MAX; N];
+    let mut matched = 0;
+    for i in 0..row.fields.len() {
+        let name = row.text(text, i);
+        match names.iter().position(|n| *n == name) {
+            Some(k) if cols[k] != usize::MAX => problems.push(
+                header_line,
+                Some(name),
+                format!("is given twice (fields {} and {})", cols[k] + 1, i + 1),
+            ),
+            Some(k) => {
+                cols[k] = i;
+                matched += 1;
+            }
+            None => {
+                let trimmed = name.trim();
+                let why = if trimmed != name && names.contains(&trimmed) {
+                    format!("unknown column (spaces around `{trimmed}`?)")
+                } else if name.is_empty() {
+                    format!("field {} of the header is empty", i + 1)
+                } else {
+                    "unknown column".to_owned()
+                };
+                problems.push(
+                    header_line,
+                    Some(name),
+                    format!("{why}; the columns are: {}", list(&names)),
+                );
+            }
+        }
+    }
+    for (k, n) in names.iter().enumerate() {
+        if cols[k] == usize::MAX {
+            problems.push(
+                header_line,
+                Some(n),
+                format!("missing column; the columns are: {}", list(&names)),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        let hint = (matched == 0).then(|| {
+            format!(
+                "the first row must be the header row, naming the columns: {}",
+                list(&names)
+            )
+        });
+        return Err(problems.finish(file, hint).unwrap_err());
+    }
+    Ok(Table {
+        body: &text[tok.offset()..],
+        body_line: tok.line(),
+        cols,
+        width: row.fields.len(),
+        has_quotes: bytes[tok.offset()..].contains(&b'"'),
+    })
+}
+
+impl<'a, const N: usize> Table<'a, N> {
+    /// Calls `f` with each well-formed row of `data` (the body or a part of it starting at
+    /// `first_line`) and its expected columns as text; malformed rows and rows with the wrong
+    /// number of fields become problems.
+    pub fn rows(
+        &self,
+        data: &'a str,
+        first_line: u64,
+        problems: &mut Collector,
+        mut f: impl FnMut(u64, [&str; N], &mut Collector),
+    ) {
+        self.raw_rows(data, first_line, problems, |line, raw, problems| {
+            f(line, raw.map(txt), problems)
+        });
+    }
+
+    /// As [`Table::rows`], with the fields as bytes (each is UTF-8: see [`txt`]).
+    pub fn raw_rows(
+        &self,
+        data: &'a str,
+        first_line: u64,
+        problems: &mut Collector,
+        f: impl FnMut(u64, [&[u8]; N], &mut Collector),
+    ) {
+        self.raw_rows_in(data, first_line, !self.has_quotes, problems, f);
+    }
+
+    /// As [`Table::raw_rows`] over any part of the body that starts a record, with the fast
+    /// tokenizer when `plain` (the part holds no `"`). Returns the line after the part.
+    pub fn raw_rows_in(
+        &self,
+        data: &str,
+        first_line: u64,
+        plain: bool,
+        problems: &mut Collector,
+        mut f: impl FnMut(u64, [&[u8]; N], &mut Collector),
+    ) -> u64 {
+        let bytes = data.as_bytes();
+        let mut handle = |row: &Row, problems: &mut Collector| {
+            if row.fields.len() != self.width {
+                problems.push(
+                    row.line,
+                    None,
+                    format!(
+                        "has {} fields but the header has {} (a comma too many or too few? \
+                         quote a value that contains a comma)",
+                        row.fields.len(),
+                        self.width
+                    ),
+                );
+                return;
+            }
+            let vals: [&[u8]; N] = std::array::from_fn(|k| row.bytes(bytes, self.cols[k]));
+            f(row.line, vals, problems);
+        };
+        let mut row = Row::default();
+        if plain {
+            tokenizer::for_each_plain(bytes, first_line, &mut row, |row| handle(row, problems))
+        } else {
+            let mut tok = Tokenizer::new(bytes, first_line);
+            while let Some(r) = tok.next_row(&mut row) {
+                match r {
+                    Ok(()) => handle(&row, problems),
+                    Err(e) => problems.push(row.line, None, e),
+                }
+            }
+            tok.line()
+        }
+    }
+}
+
+/// A field as text. The file was checked to be UTF-8 and fields are cut at ASCII separators,
+/// so this cannot fail; an empty string would stand in if it ever did.
+#[inline]
+pub(crate) fn txt(b: &[u8]) -> &str {
+    std::str::from_utf8(b).unwrap_or_default()
+}
+
+/// The problems of a file that is not UTF-8: every field with foreign bytes, by line and
+/// column.
+#[cold]
+fn not_utf8(file: &str, bytes: &[u8]) -> FileErrors {
+    let mut problems = Collector::default();
+    let mut tok = Tokenizer::new(bytes, 1);
+    let mut row = Row::default();
+    let mut header: Vec<String> = Vec::new();
+    let mut first = true;
+    while let Some(r) = tok.next_row(&mut row) {
+        if r.is_err() {
+            continue;
+        }
+        for (i, f) in row.all(bytes).enumerate() {
+            if let Err(e) = std::str::from_utf8(f) {
+                let at = e.valid_up_to();
+                let bad = &f[at..(at + 4).min(f.len())];
+                let shown: String = bad.iter().map(|b| format!("\\x{b:02X}")).collect();
+                let column = header
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| format!("#{}", i + 1));
+                problems.push(
+                    row.line,
+                    Some(&column),
+                    format!("is not UTF-8 text (first foreign bytes: {shown})"),
+                );
+            }
+        }
+        if first {
+            header = row
+                .all(bytes)
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            first = false;
+        }
+    }
+    if problems.is_empty() {
+        // Only a malformed record can hide the bad bytes; name the first one by line.
+        let e = std::str::from_utf8(bytes).expect_err("the caller saw invalid UTF-8");
+        let line = tokenizer::count_lines(&bytes[..e.valid_up_to()]) + 1;
+        problems.push(line, None, "is not UTF-8 text");
+    }
+    problems
+        .finish(file, Some(UTF8_HINT.to_owned()))
+        .expect_err("at least one problem")
+}

@@ -1,0 +1,827 @@
+//! `scores.csv` (SPEC 5.1), the big one: a national file is tens of millions of rows.
+//!
+//! How it stays fast:
+//! - A large file is read **streamed and in parallel**: its body is cut at line breaks into
+//!   one part per core, and each thread reads its part in 4 MiB blocks into one reused buffer
+//!   (`read_at`), so the file is never held whole in memory and its pages are not faulted in
+//!   one by one. A block with a `"` or bytes that are not UTF-8 sends the whole file to the
+//!   careful path (whole file in memory, the quoting tokenizer, every encoding error located).
+//! - Rows are tokenized in place, eight bytes at a time, with no copy of the fields.
+//! - Items and subjects are found by their bytes: first by a guess (the item after the previous
+//!   one in the rubric; the same subject as the previous row, or the next one in roster order),
+//!   since exports are sorted, then in a prebuilt FxHash table. Every id handed out is a clone
+//!   of one shared `Arc<str>`, so a row allocates nothing.
+//! - Duplicate keys are found with one bit per (subject, item) per quarter. They are only
+//!   *detected* on the fast path; naming both lines of each is done by a slow second pass over
+//!   the whole file that runs only when there are any.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use kaohe_domain::{Date, ItemId, Points, Policy, Quarter, Scope, Score};
+
+use super::{Collector, Context, Table, load, open, txt};
+use crate::error::ReadError;
+use crate::fxhash::{FxHashMap, FxHashSet, same};
+
+/// The columns of `scores.csv`.
+pub const SCORES_COLUMNS: [&str; 4] = ["quarter", "subject", "item", "points"];
+
+/// Inputs smaller than this are read on one thread, whole.
+const PARALLEL_MIN_BYTES: usize = 4 << 20;
+
+/// The block a streaming thread reads at a time.
+const BLOCK: usize = 4 << 20;
+
+/// Reads `scores.csv`, checked against `ctx`. See [`read_scores_bytes`] for the checks.
+///
+/// A large file without quotes is read streamed, on every core; any other file whole.
+pub fn read_scores(path: &Path, ctx: &Context<'_>) -> Result<Vec<Score>, ReadError> {
+    #[cfg(unix)]
+    if let Ok(f) = std::fs::File::open(path) {
+        let name = path.display().to_string();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        if let Some(done) = streamed::read(&f, &name, ctx, BLOCK, PARALLEL_MIN_BYTES, threads) {
+            return done;
+        }
+    }
+    let (file, bytes) = load(path)?;
+    read_scores_bytes(&file, &bytes, ctx)
+}
+
+/// Reads scores from bytes; `file` names it in messages. The scores come back in file order.
+///
+/// Checks (SPEC 3.1, 5.1): the quarter has a policy in force and the item is one of its items;
+/// the subject is a village code of the roster for a village-scope item and a cadre id of the
+/// roster for a cadre-scope item, and that cadre is in office in the quarter;
+/// 0 ≤ points ≤ the item's maximum, at most two decimals; no (quarter, subject, item) twice.
+pub fn read_scores_bytes(
+    file: &str,
+    bytes: &[u8],
+    ctx: &Context<'_>,
+) -> Result<Vec<Score>, ReadError> {
+    let table = open(file, bytes, SCORES_COLUMNS)?;
+    let shared = Shared::new(ctx);
+    let parts = split(table.body, table.has_quotes);
+    let plain = !table.has_quotes;
+    let mut results: Vec<PartReader<'_, '_, '_>> = Vec::with_capacity(parts.len());
+    std::thread::scope(|s| {
+        let handles: Vec<_> = parts[1..]
+            .iter()
+            .map(|&(_, data)| {
+                let (shared, table) = (&shared, &table);
+                s.spawn(move || {
+                    let mut r = PartReader::new(shared, estimate_rows(data));
+                    r.lines = r.feed(table, data, 1, plain) - 1;
+                    r
+                })
+            })
+            .collect();
+        let mut r = PartReader::new(&shared, estimate_rows(table.body));
+        let end = r.feed(&table, parts[0].1, table.body_line, plain);
+        r.lines = end - table.body_line;
+        results.push(r);
+        for h in handles {
+            results.push(h.join().expect("a scores reader thread panicked"));
+        }
+    });
+    let (out, mut problems, dups) = merge(results, table.body_line);
+    if !dups.is_empty() {
+        name_duplicates(&table, &dups, &mut problems);
+    }
+    problems.finish(file, None)?;
+    Ok(out)
+}
+
+/// Joins the parts in file order: scores appended, problem lines made absolute (each part
+/// counted its lines from 1, the first from `first_line`).
+fn merge(
+    parts: Vec<PartReader<'_, '_, '_>>,
+    first_line: u64,
+) -> (Vec<Score>, Collector, FxHashSet<Key>) {
+    let mut problems = Collector::default();
+    let mut dups: FxHashSet<Key> = FxHashSet::default();
+    let mut line = first_line;
+    let mut out: Option<Vec<Score>> = None;
+    let total: usize = parts.iter().map(|p| p.scores.len()).sum();
+    for (k, mut part) in parts.into_iter().enumerate() {
+        problems.merge(part.problems, if k == 0 { 1 } else { line });
+        line += part.lines;
+        dups.extend(part.dups);
+        let clean = problems.is_empty() && dups.is_empty();
+        match &mut out {
+            None => {
+                let mut o = part.scores;
+                o.reserve_exact(total - o.len());
+                out = Some(o);
+            }
+            Some(o) if clean => o.append(&mut part.scores),
+            Some(_) => {}
+        }
+    }
+    (out.unwrap_or_default(), problems, dups)
+}
+
+/// The parts of the body to read in parallel: (offset in body, text). One part unless the
+/// body is large and has no quote (so that every line break ends a record).
+fn split(body: &str, has_quotes: bool) -> Vec<(usize, &str)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads < 2 || body.len() < PARALLEL_MIN_BYTES || has_quotes {
+        return vec![(0, body)];
+    }
+    let mut parts = Vec::with_capacity(threads);
+    let mut start = 0;
+    for k in 1..threads {
+        let target = (body.len() / threads * k).max(start);
+        let Some(nl) = body.as_bytes()[target..].iter().position(|&b| b == b'\n') else {
+            break;
+        };
+        let end = target + nl + 1;
+        parts.push((start, &body[start..end]));
+        start = end;
+    }
+    parts.push((start, &body[start..]));
+    parts
+}
+
+/// A (quarter, subject, item) key given twice, by its text.
+type Key = (Quarter, Box<str>, Box<str>);
+
+/// State shared by the threads: one entry per quarter met in the file.
+struct Shared<'c, 'p> {
+    ctx: &'c Context<'p>,
+    quarters: Mutex<Vec<Arc<QuarterState<'p>>>>,
+}
+
+/// A quarter of the file: its policy and which (subject, item) pairs were seen.
+struct QuarterState<'p> {
+    quarter: Quarter,
+    policy: Option<&'p Policy>,
+    n_items: usize,
+    /// One bit per (subject index, item index).
+    seen: Vec<AtomicU64>,
+}
+
+impl<'c, 'p> Shared<'c, 'p> {
+    fn new(ctx: &'c Context<'p>) -> Shared<'c, 'p> {
+        Shared {
+            ctx,
+            quarters: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn quarter(&self, q: Quarter) -> Arc<QuarterState<'p>> {
+        let mut qs = self.quarters.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = qs.iter().find(|s| s.quarter == q) {
+            return s.clone();
+        }
+        let policy = self.ctx.policy_for(q);
+        let n_items = policy.map_or(0, |p| p.items().count());
+        let bits = self.ctx.subject_count() * n_items;
+        let state = Arc::new(QuarterState {
+            quarter: q,
+            policy,
+            n_items,
+            seen: (0..bits.div_ceil(64)).map(|_| AtomicU64::new(0)).collect(),
+        });
+        qs.push(state.clone());
+        state
+    }
+}
+
+/// An item of the policy, as one thread sees it.
+struct ItemRef {
+    /// The id's bytes, to check a guess.
+    code: Box<[u8]>,
+    /// A copy made by this thread, so that threads do not fight over one reference count.
+    id: ItemId,
+    idx: usize,
+    scope: Scope,
+    max: Points,
+    /// `max` in hundredths, for a cheap comparison.
+    max_h: i64,
+}
+
+/// A quarter as one thread sees it.
+struct LocalQuarter<'p> {
+    raw: Box<[u8]>,
+    state: Arc<QuarterState<'p>>,
+    first: Date,
+    last: Date,
+    /// The items in rubric order.
+    items: Vec<ItemRef>,
+    index: FxHashMap<Box<[u8]>, usize>,
+}
+
+impl<'p> LocalQuarter<'p> {
+    fn new(raw: &[u8], state: Arc<QuarterState<'p>>) -> LocalQuarter<'p> {
+        let mut items = Vec::new();
+        let mut index = FxHashMap::default();
+        if let Some(p) = state.policy {
+            for (idx, (_, section, item)) in p.items().enumerate() {
+                let id = ItemId::parse(item.id.as_str()).expect("a policy's item id is valid");
+                index.insert(item.id.as_str().as_bytes().into(), idx);
+                items.push(ItemRef {
+                    code: item.id.as_str().as_bytes().into(),
+                    id,
+                    idx,
+                    scope: section.scope,
+                    max: item.max,
+                    max_h: item.max.hundredths(),
+                });
+            }
+        }
+        let q = state.quarter;
+        LocalQuarter {
+            raw: raw.into(),
+            state,
+            first: q.first_day(),
+            last: q.last_day(),
+            items,
+            index,
+        }
+    }
+
+    /// The item with this id: the one after `*hint` first (files list a subject's items in
+    /// rubric order), then by the table. `*hint` follows the answer.
+    #[inline]
+    fn item(&self, code: &[u8], hint: &mut usize) -> Option<&ItemRef> {
+        let next = (*hint + 1) % self.items.len().max(1);
+        if let Some(it) = self.items.get(next)
+            && *it.code == *code
+        {
+            *hint = next;
+            return Some(it);
+        }
+        let i = *self.index.get(code)?;
+        *hint = i;
+        self.items.get(i)
+    }
+}
+
+/// Reads one part of the body, block after block; keeps what it found.
+struct PartReader<'s, 'c, 'p> {
+    shared: &'s Shared<'c, 'p>,
+    scores: Vec<Score>,
+    problems: Collector,
+    dups: FxHashSet<Key>,
+    quarters: Vec<LocalQuarter<'p>>,
+    last_q: usize,
+    item_hint: usize,
+    village_hint: usize,
+    cadre_hint: usize,
+    /// Line breaks in the part (set by the caller from what `feed` returns).
+    lines: u64,
+}
+
+impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
+    fn new(shared: &'s Shared<'c, 'p>, capacity: usize) -> PartReader<'s, 'c, 'p> {
+        PartReader {
+            shared,
+            scores: Vec::with_capacity(capacity),
+            problems: Collector::default(),
+            dups: FxHashSet::default(),
+            quarters: Vec::new(),
+            last_q: usize::MAX,
+            item_hint: usize::MAX - 1,
+            village_hint: 0,
+            cadre_hint: 0,
+            lines: 0,
+        }
+    }
+
+    /// Reads the records of `data` (whole records, from line `first_line`); returns the line
+    /// after them.
+    fn feed(&mut self, table: &Table<'_, 4>, data: &str, first_line: u64, plain: bool) -> u64 {
+        let mut problems = std::mem::take(&mut self.problems);
+        let end = table.raw_rows_in(data, first_line, plain, &mut problems, |line, vals, p| {
+            self.row(line, vals, p)
+        });
+        self.problems = problems;
+        end
+    }
+
+    /// Checks one row and keeps its score.
+    #[inline]
+    fn row(&mut self, line: u64, vals: [&[u8]; 4], problems: &mut Collector) {
+        let shared = self.shared;
+        let ctx = shared.ctx;
+        let quarters = &mut self.quarters;
+        let last_q = &mut self.last_q;
+        let [q_raw, sb, item_raw, points_raw] = vals;
+        let before = problems.total_count();
+
+        // Quarter, and the policy in force for it.
+        let qi = if *last_q < quarters.len() && same(&quarters[*last_q].raw, q_raw) {
+            Some(*last_q)
+        } else if let Some(i) = quarters.iter().position(|l| same(&l.raw, q_raw)) {
+            Some(i)
+        } else {
+            match Quarter::parse(txt(q_raw)) {
+                Ok(q) => {
+                    quarters.push(LocalQuarter::new(q_raw, shared.quarter(q)));
+                    Some(quarters.len() - 1)
+                }
+                Err(e) => {
+                    problems.push(line, Some("quarter"), e.to_string());
+                    None
+                }
+            }
+        };
+        if let Some(i) = qi {
+            *last_q = i;
+        }
+        let lq = qi.map(|i| &quarters[i]);
+        if let Some(lq) = lq
+            && lq.state.policy.is_none()
+        {
+            problems.push(
+                line,
+                Some("quarter"),
+                format!(
+                    "no policy is in force for {}; set one first (`kaohe policy set FILE \
+                         --from QUARTER`)",
+                    lq.state.quarter
+                ),
+            );
+        }
+
+        // Item.
+        let it = match lq.filter(|l| l.state.policy.is_some()) {
+            Some(lq) => match lq.item(item_raw, &mut self.item_hint) {
+                Some(it) => Some(it),
+                None => {
+                    let item = txt(item_raw);
+                    let msg = if item.is_empty() {
+                        "is empty".to_owned()
+                    } else {
+                        format!(
+                            "`{item}` is not an item of the policy in force for {} (items are \
+                                 like `party.organization`; `kaohe policy show` lists them)",
+                            lq.state.quarter
+                        )
+                    };
+                    problems.push(line, Some("item"), msg);
+                    None
+                }
+            },
+            None => None,
+        };
+
+        // Subject, by the item's scope.
+        let mut village = None;
+        let mut cadre = None;
+        let scope = it.map(|i| i.scope);
+        if scope != Some(Scope::Cadre) {
+            village = ctx.village_near(sb, &mut self.village_hint);
+        }
+        if scope != Some(Scope::Village) {
+            cadre = ctx.cadre_near(sb, &mut self.cadre_hint);
+        }
+        let subject_idx = match (it, village, cadre) {
+            (Some(it), Some(v), _) if it.scope == Scope::Village => Some((v.idx, &v.subject)),
+            (Some(it), _, Some(c)) if it.scope == Scope::Cadre => {
+                let lq = lq.expect("an item implies a quarter");
+                if c.assessed_in(lq.first, lq.last) {
+                    Some((c.idx, &c.subject))
+                } else {
+                    problems.push(
+                        line,
+                        Some("subject"),
+                        format!(
+                            "cadre `{}` is not in office in {} ({}); only cadres assessed in \
+                                 the quarter are scored",
+                            txt(sb),
+                            lq.state.quarter,
+                            c.office()
+                        ),
+                    );
+                    None
+                }
+            }
+            (Some(it), _, _) => {
+                problems.push(
+                    line,
+                    Some("subject"),
+                    ctx.wrong_subject(txt(sb), &format!("item `{}`", it.id), it.scope),
+                );
+                None
+            }
+            (None, None, None) => {
+                let subject = txt(sb);
+                let msg = if subject.is_empty() {
+                    "is empty".to_owned()
+                } else {
+                    format!("`{subject}` is neither a village code nor a cadre id of the roster")
+                };
+                problems.push(line, Some("subject"), msg);
+                None
+            }
+            (None, _, _) => None,
+        };
+
+        // Points.
+        let pts = match simple_hundredths(points_raw)
+            .map(|h| Ok((Points::from_hundredths(h), h)))
+            .unwrap_or_else(|| Points::parse(txt(points_raw)).map(|p| (p, p.hundredths())))
+        {
+            Ok((_, h)) if h < 0 => {
+                problems.push(
+                    line,
+                    Some("points"),
+                    format!(
+                        "`{}` is below 0 (SPEC 3.1: 0 ≤ points ≤ the item's maximum)",
+                        txt(points_raw)
+                    ),
+                );
+                None
+            }
+            Ok((p, h)) => match it {
+                Some(it) if h > it.max_h => {
+                    problems.push(
+                        line,
+                        Some("points"),
+                        format!(
+                            "`{}` is above the maximum {} of item `{}`",
+                            txt(points_raw),
+                            it.max,
+                            it.id
+                        ),
+                    );
+                    None
+                }
+                _ => Some(p),
+            },
+            Err(e) => {
+                problems.push(line, Some("points"), e.to_string());
+                None
+            }
+        };
+
+        if problems.total_count() != before {
+            return;
+        }
+        let (Some(lq), Some(it), Some((sidx, subj)), Some(points)) = (lq, it, subject_idx, pts)
+        else {
+            return;
+        };
+        let bit = sidx as usize * lq.state.n_items + it.idx;
+        let mask = 1u64 << (bit % 64);
+        if lq.state.seen[bit / 64].fetch_or(mask, Ordering::Relaxed) & mask != 0 {
+            self.dups
+                .insert((lq.state.quarter, txt(sb).into(), txt(item_raw).into()));
+            return;
+        }
+        self.scores.push(Score {
+            quarter: lq.state.quarter,
+            subject: subj.clone(),
+            item: it.id.clone(),
+            points,
+        });
+    }
+}
+
+/// The streamed, parallel reading of a large file (see the module notes).
+mod streamed {
+    use kaohe_domain::Score;
+
+    use super::{PartReader, SCORES_COLUMNS, Shared, merge, open};
+    use crate::error::ReadError;
+    use crate::read::{Context, Table};
+
+    /// Where the bytes come from: a file (`read_at`), or memory in tests.
+    pub(super) trait Source: Sync {
+        fn len(&self) -> Option<usize>;
+        fn read_exact_at(&self, buf: &mut [u8], at: usize) -> Option<()>;
+    }
+
+    #[cfg(unix)]
+    impl Source for std::fs::File {
+        fn len(&self) -> Option<usize> {
+            usize::try_from(self.metadata().ok()?.len()).ok()
+        }
+        fn read_exact_at(&self, buf: &mut [u8], at: usize) -> Option<()> {
+            std::os::unix::fs::FileExt::read_exact_at(self, buf, at as u64).ok()
+        }
+    }
+
+    impl Source for [u8] {
+        fn len(&self) -> Option<usize> {
+            Some(<[u8]>::len(self))
+        }
+        fn read_exact_at(&self, buf: &mut [u8], at: usize) -> Option<()> {
+            buf.copy_from_slice(self.get(at..at + buf.len())?);
+            Some(())
+        }
+    }
+
+    /// The scores of `src`, or `None` when it must be read whole instead (smaller than `min`,
+    /// with quotes, not UTF-8, a header problem, duplicate keys to name, or a read error).
+    pub(super) fn read<S: Source + ?Sized>(
+        src: &S,
+        name: &str,
+        ctx: &Context<'_>,
+        block: usize,
+        min: usize,
+        threads: usize,
+    ) -> Option<Result<Vec<Score>, ReadError>> {
+        let len = src.len()?;
+        if len < min.max(1) {
+            return None;
+        }
+        // The header, from the first block.
+        let mut head = vec![0u8; block.min(len)];
+        src.read_exact_at(&mut head, 0)?;
+        let cut = head.iter().rposition(|&b| b == b'\n')? + 1;
+        let table = open(name, &head[..cut], SCORES_COLUMNS).ok()?;
+        let body_start = cut - table.body.len();
+        let body_line = table.body_line;
+        // Cut the body at line breaks into one part per thread.
+        let mut bounds = vec![body_start];
+        for k in 1..threads.max(1) {
+            let target = body_start + (len - body_start) / threads * k;
+            let mut window = vec![0u8; (64 << 10).min(len - target)];
+            src.read_exact_at(&mut window, target)?;
+            let Some(nl) = window.iter().position(|&b| b == b'\n') else {
+                continue;
+            };
+            let at = target + nl + 1;
+            if at > *bounds.last().expect("one bound") && at < len {
+                bounds.push(at);
+            }
+        }
+        bounds.push(len);
+        let shared = Shared::new(ctx);
+        // Rows per byte from the first block, with an eighth to spare: the first part's vector
+        // receives every part, and must not have to grow (and copy) at the end.
+        let sample = &head[..cut];
+        let per_row = sample.len() / sample.iter().filter(|&&b| b == b'\n').count().max(1);
+        let estimate = |bytes: usize| {
+            let rows = bytes / per_row.max(1);
+            rows + rows / 8 + 16
+        };
+        let results: Option<Vec<PartReader<'_, '_, '_>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = bounds
+                .windows(2)
+                .skip(1)
+                .map(|w| {
+                    let (from, to) = (w[0], w[1]);
+                    let (shared, table) = (&shared, &table);
+                    s.spawn(move || {
+                        part(src, table, shared, from, to, 1, block, estimate(to - from))
+                    })
+                })
+                .collect();
+            let first = part(
+                src,
+                &table,
+                &shared,
+                bounds[0],
+                bounds[1],
+                body_line,
+                block,
+                estimate(len - body_start),
+            );
+            let mut all = vec![first];
+            for h in handles {
+                all.push(h.join().expect("a scores reader thread panicked"));
+            }
+            all.into_iter().collect()
+        });
+        let (out, problems, dups) = merge(results?, body_line);
+        if !dups.is_empty() {
+            return None;
+        }
+        Some(match problems.finish(name, None) {
+            Ok(()) => Ok(out),
+            Err(e) => Err(e.into()),
+        })
+    }
+
+    /// Reads bytes `from..to` of `src` (whole lines) block by block into one buffer. `None` if
+    /// a block is not plain UTF-8 text without quotes, a line is longer than a block, or a
+    /// read fails.
+    #[allow(clippy::too_many_arguments)]
+    fn part<'s, 'c, 'p, S: Source + ?Sized>(
+        src: &S,
+        table: &Table<'_, 4>,
+        shared: &'s Shared<'c, 'p>,
+        from: usize,
+        to: usize,
+        first_line: u64,
+        block: usize,
+        capacity: usize,
+    ) -> Option<PartReader<'s, 'c, 'p>> {
+        let mut r = PartReader::new(shared, capacity);
+        let mut buf = vec![0u8; block.min(to - from).max(1)];
+        let mut filled = 0;
+        let mut at = from;
+        let mut line = first_line;
+        while at < to || filled > 0 {
+            let n = (buf.len() - filled).min(to - at);
+            src.read_exact_at(&mut buf[filled..filled + n], at)?;
+            at += n;
+            filled += n;
+            // Whole lines only, unless this is the end of the part.
+            let end = if at == to {
+                filled
+            } else {
+                buf[..filled].iter().rposition(|&b| b == b'\n')? + 1
+            };
+            let text = std::str::from_utf8(&buf[..end]).ok()?;
+            if text.as_bytes().contains(&b'"') {
+                return None;
+            }
+            line = r.feed(table, text, line, true);
+            buf.copy_within(end..filled, 0);
+            filled -= end;
+        }
+        r.lines = line - first_line;
+        Some(r)
+    }
+}
+
+/// The hundredths of a plain non-negative decimal with at most six integer digits and at most
+/// two decimals (`4`, `3.5`, `1.25`): the usual form of a score, read without the general
+/// parser. Anything else (`-1`, `5.000`, `8.125`, ` 3`) gives `None` and goes to
+/// `Points::parse`, which decides it and words the error, so the two always agree.
+#[inline]
+pub(crate) fn simple_hundredths(b: &[u8]) -> Option<i64> {
+    let (int, frac) = match b.iter().position(|&c| c == b'.') {
+        Some(dot) => (&b[..dot], &b[dot + 1..]),
+        None => (b, &b[b.len()..]),
+    };
+    if int.is_empty() || int.len() > 6 || frac.len() > 2 || (frac.is_empty() && int.len() < b.len())
+    {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &c in int {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(c - b'0');
+    }
+    let mut f: i64 = 0;
+    for (i, &c) in frac.iter().enumerate() {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        f += i64::from(c - b'0') * if i == 0 { 10 } else { 1 };
+    }
+    Some(v * 100 + f)
+}
+
+/// About how many rows `data` holds, from its first 64 KiB.
+fn estimate_rows(data: &str) -> usize {
+    let sample = &data.as_bytes()[..data.len().min(64 << 10)];
+    let lines = sample.iter().filter(|&&b| b == b'\n').count().max(1);
+    let per_row = sample.len() / lines;
+    let rows = data.len() / per_row.max(1);
+    rows + rows / 8 + 16
+}
+
+/// Names both lines of every key given twice (the slow pass; only when there are any).
+#[cold]
+fn name_duplicates(table: &Table<'_, 4>, dups: &FxHashSet<Key>, problems: &mut Collector) {
+    let mut first: FxHashMap<Key, u64> = FxHashMap::default();
+    let mut found = Collector::default();
+    table.rows(
+        table.body,
+        table.body_line,
+        &mut Collector::default(),
+        |line, [q, subject, item, _], _| {
+            let Ok(q) = Quarter::parse(q) else { return };
+            let key: Key = (q, subject.into(), item.into());
+            if !dups.contains(&key) {
+                return;
+            }
+            match first.get(&key) {
+                Some(l0) => found.push(
+                    line,
+                    None,
+                    format!(
+                        "the score of ({q}, {subject}, {item}) is given again (first on line \
+                         {l0}); a file gives each (quarter, subject, item) once"
+                    ),
+                ),
+                None => {
+                    first.insert(key, line);
+                }
+            }
+        },
+    );
+    problems.merge(found, 1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{read_scores_bytes, simple_hundredths, streamed};
+    use crate::read::{Context, read_roster_bytes};
+    use kaohe_domain::{Points, Policy};
+
+    /// The streamed reader gives exactly what the whole-file reader gives, or steps aside.
+    #[test]
+    fn streamed_reading_agrees_with_whole_file_reading() {
+        let roster = read_roster_bytes(
+            "roster.csv",
+            "cadre_id,name,town,village,sequence,position,monthly_subsidy,start_date,end_date\n\
+             C1,a,T1,V1,x,,1,2020-01-01,\nC2,b,T1,V2,x,,1,2020-01-01,2026-03-31\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        let policy = Policy::default();
+        let ctx = Context::with_policy(&roster, &policy);
+        let items: Vec<(String, bool)> = policy
+            .items()
+            .map(|(_, s, i)| (i.id.to_string(), s.scope == kaohe_domain::Scope::Village))
+            .collect();
+        let mut text = String::from("\u{feff}\r\nquarter,subject,item,points\r\n");
+        for year in 2000..2026 {
+            for q in 1..=4 {
+                for (it, village) in &items {
+                    let subjects: &[&str] = if *village {
+                        &["V1", "V2"]
+                    } else {
+                        &["C1", "C2"]
+                    };
+                    for s in subjects {
+                        text.push_str(&format!("{year}Q{q},{s},{it},1.5\r\n"));
+                    }
+                }
+                text.push_str("\r\n");
+            }
+        }
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        let n = lines.len();
+        let with = |i: usize, new: &str| {
+            let mut l = lines.clone();
+            l[i] = new;
+            l.join("\r\n")
+        };
+        let variants = [
+            text.clone(),
+            with(5, "2000Q1,V1,party.venue,9"),
+            with(n / 2, "2000Q1,V9,party.venue,1"),
+            with(n - 3, "2026Q2,C2,duty.audit,1"),
+            with(n / 3, "2000Q1,V1,party.venue,\"1\""),
+            with(7, lines[4]),
+            with(n / 2 + 1, "2000Q1,V1,party.venue,1,1"),
+        ];
+        for (k, v) in variants.iter().enumerate() {
+            let whole = read_scores_bytes("s.csv", v.as_bytes(), &ctx);
+            for (block, threads) in [(4096, 3), (1 << 20, 2), (300, 1)] {
+                let got = streamed::read(v.as_bytes(), "s.csv", &ctx, block, 0, threads);
+                match (&whole, got) {
+                    (_, None) => assert!(k >= 4, "variant {k} should stream"),
+                    (Ok(a), Some(Ok(b))) => assert_eq!(a, &b, "variant {k}"),
+                    (Err(a), Some(Err(b))) => {
+                        assert_eq!(a.to_string(), b.to_string(), "variant {k}")
+                    }
+                    (a, Some(b)) => panic!("variant {k}: {a:?} vs {b:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_points_path_agrees_with_the_domain_parser() {
+        for s in [
+            "0",
+            "4",
+            "3.5",
+            "1.25",
+            "10",
+            "10.00",
+            "5.0",
+            "999999",
+            "999999.99",
+            "1234567",
+            "-1",
+            "5.000",
+            "8.125",
+            "1.",
+            ".5",
+            "",
+            " 3",
+            "3 ",
+            "+1",
+            "1e3",
+            "0.05",
+            "00.50",
+            "1.2.3",
+            "abc",
+            "1,5",
+        ] {
+            let fast = simple_hundredths(s.as_bytes());
+            let slow = Points::parse(s).ok().map(|p| p.hundredths());
+            if let Some(h) = fast {
+                assert_eq!(Some(h), slow, "{s}");
+            }
+            if slow.is_none() {
+                assert_eq!(fast, None, "{s}");
+            }
+        }
+    }
+}

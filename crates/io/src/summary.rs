@@ -1,0 +1,209 @@
+//! Aggregations of a quarter's settlement lines, computed from the lines alone: totals per town
+//! and grade, and the use of the excellence quota (Art.10) per quota group. Pure functions; the
+//! HTML and xlsx reports use them, and the command line prints a settle summary from them.
+
+use std::collections::BTreeMap;
+
+use kaohe_domain::{Flag, Grade, Money, Quarter, QuotaScope, Sequence, SettlementLine, TownCode};
+
+/// Counts and money of a set of lines (a town, or the whole county).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Cadres (lines).
+    pub cadres: u32,
+    /// Cadres graded excellent (优秀).
+    pub excellent: u32,
+    /// Cadres graded qualified (合格).
+    pub qualified: u32,
+    /// Cadres graded unqualified (不合格).
+    pub unqualified: u32,
+    /// Cadres flagged for an admonishment talk (诫勉谈话, Art.11).
+    pub admonish: u32,
+    /// Cadres flagged for dismissal review (免职审查, Art.11).
+    pub dismissal_review: u32,
+    /// Cadres recommended first (优先推荐, Art.11).
+    pub recommend: u32,
+    /// Σ standard (T).
+    pub standard: Money,
+    /// Σ base paid.
+    pub base_paid: Money,
+    /// Σ performance standard (P).
+    pub performance_standard: Money,
+    /// Σ adjustment (signed).
+    pub adjustment: Money,
+    /// Σ performance paid.
+    pub performance_paid: Money,
+    /// Σ total paid.
+    pub total_paid: Money,
+}
+
+impl Totals {
+    /// Adds one line.
+    pub fn add(&mut self, l: &SettlementLine) {
+        self.cadres += 1;
+        match l.grade {
+            Grade::Excellent => self.excellent += 1,
+            Grade::Qualified => self.qualified += 1,
+            Grade::Unqualified => self.unqualified += 1,
+        }
+        self.admonish += u32::from(l.flags.contains(Flag::Admonish));
+        self.dismissal_review += u32::from(l.flags.contains(Flag::DismissalReview));
+        self.recommend += u32::from(l.flags.contains(Flag::Recommend));
+        self.standard += l.standard;
+        self.base_paid += l.base_paid;
+        self.performance_standard += l.performance_standard;
+        self.adjustment += l.adjustment;
+        self.performance_paid += l.performance_paid;
+        self.total_paid += l.total_paid;
+    }
+
+    /// The number of cadres with `grade`.
+    pub fn count(&self, grade: Grade) -> u32 {
+        match grade {
+            Grade::Excellent => self.excellent,
+            Grade::Qualified => self.qualified,
+            Grade::Unqualified => self.unqualified,
+        }
+    }
+}
+
+/// The excellence quota of one quota group (Art.10, SPEC 3.3) and how much of it was used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaUse {
+    /// The quarter.
+    pub quarter: Quarter,
+    /// The town, or `None` when the quota is counted county-wide (`quota_scope = "county"`).
+    pub town: Option<TownCode>,
+    /// The sequence (序列).
+    pub sequence: Sequence,
+    /// Cadres of the group assessed in the quarter, as the lines report it.
+    pub group_size: u32,
+    /// floor(group_size × excellent_ratio), as the lines report it.
+    pub quota: u32,
+    /// Cadres of the group graded excellent.
+    pub excellent: u32,
+}
+
+/// Everything the people's reports show above the full table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// The quarters of the lines, ascending (normally one).
+    pub quarters: Vec<Quarter>,
+    /// Totals per town, by town code (UTF-8 byte order).
+    pub towns: Vec<(TownCode, Totals)>,
+    /// Totals of all lines.
+    pub county: Totals,
+    /// Where the quota was counted, as read from the lines ([`infer_quota_scope`]).
+    pub quota_scope: QuotaScope,
+    /// Quota use per group, by quarter, town, then sequence.
+    pub groups: Vec<QuotaUse>,
+}
+
+impl Summary {
+    /// The summary of `lines`.
+    pub fn of(lines: &[SettlementLine]) -> Summary {
+        let mut towns: BTreeMap<&str, (TownCode, Totals)> = BTreeMap::new();
+        let mut county = Totals::default();
+        let mut quarters: Vec<Quarter> = Vec::new();
+        for l in lines {
+            towns
+                .entry(l.town.as_str())
+                .or_insert_with(|| (l.town.clone(), Totals::default()))
+                .1
+                .add(l);
+            county.add(l);
+            if !quarters.contains(&l.quarter) {
+                quarters.push(l.quarter);
+            }
+        }
+        quarters.sort();
+        let quota_scope = infer_quota_scope(lines);
+        Summary {
+            quarters,
+            towns: towns.into_values().collect(),
+            county,
+            quota_scope,
+            groups: quota_use(lines, quota_scope),
+        }
+    }
+}
+
+/// Quota use per group, with groups keyed by (quarter, town, sequence) under
+/// [`QuotaScope::Town`] and by (quarter, sequence) under [`QuotaScope::County`].
+pub fn quota_use(lines: &[SettlementLine], scope: QuotaScope) -> Vec<QuotaUse> {
+    let mut groups: BTreeMap<(Quarter, &str, &str), QuotaUse> = BTreeMap::new();
+    for l in lines {
+        let town = match scope {
+            QuotaScope::Town => Some(&l.town),
+            QuotaScope::County => None,
+        };
+        let key = (
+            l.quarter,
+            town.map_or("", |t| t.as_str()),
+            l.sequence.as_str(),
+        );
+        let g = groups.entry(key).or_insert_with(|| QuotaUse {
+            quarter: l.quarter,
+            town: town.cloned(),
+            sequence: l.sequence.clone(),
+            group_size: l.group_size,
+            quota: l.quota,
+            excellent: 0,
+        });
+        g.excellent += u32::from(l.grade == Grade::Excellent);
+    }
+    groups.into_values().collect()
+}
+
+/// Where the quota was counted, read from the lines: `Town` when every (quarter, town,
+/// sequence) group has as many lines as its `group_size`; otherwise `County` when every
+/// (quarter, sequence) does. The lines do not name the policy's `quota_scope`, but on a whole
+/// quarter this reading is exact: the two can only both fit when each sequence lives in one
+/// town, and then the groups are the same. For a part of a quarter that fits neither, `Town`.
+pub fn infer_quota_scope(lines: &[SettlementLine]) -> QuotaScope {
+    let fits = |scope: QuotaScope| {
+        let mut counts: BTreeMap<(Quarter, &str, &str), (u32, u32)> = BTreeMap::new();
+        for l in lines {
+            let town = match scope {
+                QuotaScope::Town => l.town.as_str(),
+                QuotaScope::County => "",
+            };
+            let e = counts
+                .entry((l.quarter, town, l.sequence.as_str()))
+                .or_insert((0, l.group_size));
+            e.0 += 1;
+            if e.1 != l.group_size {
+                e.1 = u32::MAX;
+            }
+        }
+        counts.values().all(|(n, size)| n == size)
+    };
+    if fits(QuotaScope::Town) || !fits(QuotaScope::County) {
+        QuotaScope::Town
+    } else {
+        QuotaScope::County
+    }
+}
+
+/// The lines in the order of SPEC 5.3: by town, then sequence (both by UTF-8 bytes), then
+/// rank (then quarter and cadre id, so that the order is total). Every report writer uses it.
+pub fn in_report_order(lines: &[SettlementLine]) -> Vec<&SettlementLine> {
+    let mut v: Vec<&SettlementLine> = lines.iter().collect();
+    v.sort_by(|a, b| {
+        (
+            a.town.as_str(),
+            a.sequence.as_str(),
+            a.rank,
+            a.quarter,
+            a.cadre_id.as_str(),
+        )
+            .cmp(&(
+                b.town.as_str(),
+                b.sequence.as_str(),
+                b.rank,
+                b.quarter,
+                b.cadre_id.as_str(),
+            ))
+    });
+    v
+}

@@ -1,0 +1,214 @@
+//! The report as one self-contained HTML page for people (SPEC 5.3 `html`): inline CSS, no
+//! script, no link to anything outside the file, so it opens offline and prints as it shows.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use kaohe_domain::{Grade, QuotaScope, SettlementLine};
+
+use crate::error::WriteError;
+use crate::summary::{Summary, Totals, in_report_order};
+use crate::zh;
+
+const CSS: &str = "\
+body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",\"PingFang SC\",sans-serif;\
+margin:2em auto;max-width:80em;color:#222;line-height:1.5;padding:0 1em}\
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:2em;border-bottom:2px solid #933;padding-bottom:.2em}\
+h3{font-size:1.05em;margin:1.2em 0 .4em}p.meta{color:#555;margin-top:0}\
+table{border-collapse:collapse;margin:.5em 0 1em;font-size:.92em}\
+th,td{border:1px solid #bbb;padding:.25em .6em;white-space:nowrap}\
+th{background:#f3ecec;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+tr.sum td{font-weight:600;background:#faf7f7}\
+.g-excellent{color:#0a6b2d;font-weight:600}.g-unqualified{color:#b00020;font-weight:600}\
+.wide{overflow-x:auto}footer{margin-top:3em;color:#777;font-size:.85em}\
+@media print{body{margin:0;max-width:none}.wide{overflow:visible}h2{break-after:avoid}}";
+
+/// Escapes text for HTML.
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn grade_cell(g: Grade) -> String {
+    format!("<td class=\"g-{}\">{}</td>", g.as_str(), g.zh())
+}
+
+fn totals_cells(h: &mut String, t: &Totals) {
+    let _ = write!(
+        h,
+        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+         <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+         <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+        t.cadres,
+        t.excellent,
+        t.qualified,
+        t.unqualified,
+        t.dismissal_review,
+        t.standard,
+        t.base_paid,
+        t.performance_standard,
+        t.adjustment,
+        t.performance_paid,
+        t.total_paid
+    );
+}
+
+/// Writes the report as one HTML page: totals per town and grade, the quota use of every group,
+/// the 公示 list (names and grades per town, for public notice) and the full table.
+pub fn write_report_html(mut w: impl Write, lines: &[SettlementLine]) -> Result<(), WriteError> {
+    let s = Summary::of(lines);
+    let quarters: Vec<String> = s.quarters.iter().map(|q| q.to_string()).collect();
+    let quarters = quarters.join("、");
+    let mut h = String::with_capacity(4096 + lines.len() * 600);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>村干部绩效考核结果 {q}</title>\n<style>{CSS}</style>\n</head>\n<body>\n\
+         <h1>村干部绩效考核结果</h1>\n<p class=\"meta\">考核季度：{q}　参加考核：{n} 人　\
+         优秀 {e} 人　合格 {ok} 人　不合格 {u} 人</p>\n",
+        q = esc(&quarters),
+        n = s.county.cadres,
+        e = s.county.excellent,
+        ok = s.county.qualified,
+        u = s.county.unqualified,
+    );
+
+    // 1. Totals per town and grade.
+    h.push_str(
+        "<h2>一、汇总（按镇、等次）</h2>\n<div class=\"wide\"><table>\n<tr><th>镇</th><th>人数</th>\
+         <th>优秀</th><th>合格</th><th>不合格</th><th>免职审查</th><th>补贴标准</th><th>基础补贴</th>\
+         <th>绩效补贴标准</th><th>绩效调整</th><th>实发绩效补贴</th><th>实发合计</th></tr>\n",
+    );
+    for (town, t) in &s.towns {
+        let _ = write!(h, "<tr><td>{}</td>", esc(town.as_str()));
+        totals_cells(&mut h, t);
+        h.push_str("</tr>\n");
+    }
+    h.push_str("<tr class=\"sum\"><td>合计</td>");
+    totals_cells(&mut h, &s.county);
+    h.push_str("</tr>\n</table></div>\n");
+
+    // 2. Quota use per group (Art.10).
+    let scope = match s.quota_scope {
+        QuotaScope::Town => "按镇",
+        QuotaScope::County => "全县统一",
+    };
+    let _ = write!(
+        h,
+        "<h2>二、优秀名额使用</h2>\n<p>同一序列优秀比例最多不超过 20%（第十条）；名额{scope}、按序列计算，\
+         名额 = 人数 × 比例，向下取整。</p>\n<table>\n<tr><th>季度</th><th>镇</th><th>序列</th>\
+         <th>人数</th><th>名额</th><th>优秀</th><th>未用名额</th></tr>\n"
+    );
+    for g in &s.groups {
+        let town = g
+            .town
+            .as_ref()
+            .map_or("全县".to_owned(), |t| esc(t.as_str()));
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            g.quarter,
+            town,
+            esc(g.sequence.as_str()),
+            g.group_size,
+            g.quota,
+            g.excellent,
+            g.quota.saturating_sub(g.excellent)
+        );
+    }
+    h.push_str("</table>\n");
+
+    // 3. The list for public notice (公示): per town, by grade, village and name.
+    h.push_str("<h2>三、公示名单</h2>\n");
+    let mut notice: Vec<&SettlementLine> = lines.iter().collect();
+    notice.sort_by(|a, b| {
+        (
+            a.town.as_str(),
+            a.grade,
+            a.village.as_str(),
+            a.sequence.as_str(),
+            a.rank,
+        )
+            .cmp(&(
+                b.town.as_str(),
+                b.grade,
+                b.village.as_str(),
+                b.sequence.as_str(),
+                b.rank,
+            ))
+    });
+    for town in notice.chunk_by(|a, b| a.town == b.town) {
+        let _ = write!(
+            h,
+            "<h3>{} 镇（{} 人）</h3>\n<table>\n<tr><th>村</th><th>姓名</th><th>序列</th><th>等次</th></tr>\n",
+            esc(town[0].town.as_str()),
+            town.len()
+        );
+        for l in town {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td>{}</tr>",
+                esc(l.village.as_str()),
+                esc(&l.name),
+                esc(l.sequence.as_str()),
+                grade_cell(l.grade)
+            );
+        }
+        h.push_str("</table>\n");
+    }
+
+    // 4. The full table.
+    h.push_str("<h2>四、明细</h2>\n<div class=\"wide\"><table>\n<tr>");
+    for head in zh::REPORT_HEADINGS {
+        let _ = write!(h, "<th>{head}</th>");
+    }
+    h.push_str("</tr>\n");
+    for l in in_report_order(lines) {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>{}\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            l.quarter,
+            esc(l.cadre_id.as_str()),
+            esc(&l.name),
+            esc(l.town.as_str()),
+            esc(l.village.as_str()),
+            esc(l.sequence.as_str()),
+            l.base_score,
+            l.bonus,
+            l.deduction,
+            l.total,
+            l.rank,
+            l.group_size,
+            l.quota,
+            grade_cell(l.grade),
+            l.standard,
+            l.base_paid,
+            l.performance_standard,
+            l.adjustment,
+            l.performance_paid,
+            l.total_paid,
+            esc(&zh::flags(l.flags)),
+        );
+    }
+    h.push_str(
+        "</table></div>\n<footer>金额单位：元。由 kaohe 生成。</footer>\n</body>\n</html>\n",
+    );
+    w.write_all(h.as_bytes())?;
+    Ok(w.flush()?)
+}

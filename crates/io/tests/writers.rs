@@ -1,0 +1,259 @@
+//! The writers of SPEC 5.3 and 5.4, and the summary they share.
+
+use kaohe_domain::{Grade, QuotaScope};
+use kaohe_io::summary::{Summary, in_report_order, infer_quota_scope};
+use kaohe_io::{
+    LEDGER_COLUMNS, REPORT_COLUMNS, appraisals, display_width, read_report_bytes,
+    report_xlsx_bytes, write_ledger_csv, write_ledger_json, write_ledger_table, write_report_csv,
+    write_report_html, write_report_json, write_report_table, write_summary_table,
+};
+
+use crate::common::{ledger, lines};
+
+fn text(f: impl FnOnce(&mut Vec<u8>)) -> String {
+    let mut out = Vec::new();
+    f(&mut out);
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn report_csv_header_is_exact_and_rows_are_in_report_order() {
+    let csv = text(|o| write_report_csv(o, &lines()).unwrap());
+    let mut rows = csv.lines();
+    assert_eq!(
+        rows.next(),
+        Some(
+            "quarter,cadre_id,name,town,village,sequence,base_score,bonus,deduction,total,rank,\
+             group_size,quota,grade,standard,base_paid,performance_standard,adjustment,\
+             performance_paid,total_paid,flags"
+        )
+    );
+    assert_eq!(REPORT_COLUMNS.join(","), csv.lines().next().unwrap());
+    let ids: Vec<&str> = rows.map(|r| r.split(',').nth(1).unwrap()).collect();
+    // By town, then sequence by UTF-8 bytes (委 E5… before 正 E6…), then rank.
+    assert_eq!(
+        ids,
+        ["C106", "C101", "C102", "C103", "C104", "C105", "C201"]
+    );
+    assert!(
+        csv.contains(
+            "2026Q3,C101,张三,T1,V1,正职,95.00,0.00,0.00,95.00,1,5,1,excellent,4218.24,843.66,\
+             3374.58,1349.83,4724.41,5568.07,recommend\n"
+        ),
+        "{csv}"
+    );
+    // A name with a comma is quoted; a negative adjustment is signed; never -0.00.
+    assert!(csv.contains(",\"李四, 小\","), "{csv}");
+    assert!(csv.contains(",-1349.83,"), "{csv}");
+    assert!(!csv.contains("-0.00"));
+    assert!(csv.contains(",0.00,3374.58,"));
+}
+
+#[test]
+fn report_csv_round_trips_through_read_report() {
+    let csv = text(|o| write_report_csv(o, &lines()).unwrap());
+    let back = read_report_bytes("q3.csv", csv.as_bytes()).unwrap();
+    let expected: Vec<_> = in_report_order(&lines()).into_iter().cloned().collect();
+    assert_eq!(back, expected);
+    let a = appraisals(&back);
+    assert_eq!(a.len(), 7);
+    assert_eq!(
+        (a[1].cadre_id.as_str(), a[1].grade),
+        ("C101", Grade::Excellent)
+    );
+}
+
+#[test]
+fn read_report_refuses_a_damaged_report() {
+    let csv = text(|o| write_report_csv(o, &lines()).unwrap());
+    let bad = csv
+        .replacen(",excellent,", ",best,", 1)
+        .replacen(",C102,", ",C101,", 1);
+    // C106 is on line 2, C101 (now `best`) on line 3, the doubled C101 on line 4.
+    let e = read_report_bytes("q3.csv", bad.as_bytes()).unwrap_err();
+    let located: Vec<_> = e
+        .problems()
+        .iter()
+        .map(|p| (p.line, p.column.as_deref()))
+        .collect();
+    assert_eq!(located, [(3, Some("grade")), (4, Some("cadre_id"))]);
+    let e =
+        read_report_bytes("q3.csv", b"cadre_id,quarter,grade\nC1,2026Q3,qualified\n").unwrap_err();
+    assert!(e.to_string().contains("missing column"), "{e}");
+}
+
+#[test]
+fn report_json_has_the_csv_fields_in_order_with_exact_strings() {
+    let json = text(|o| write_report_json(o, &lines()).unwrap());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 7);
+    let first = &arr[1];
+    assert_eq!(first["cadre_id"], "C101");
+    assert_eq!(first["total"], "95.00");
+    assert_eq!(first["total_paid"], "5568.07");
+    assert_eq!(first["rank"], 1);
+    assert_eq!(first["grade"], "excellent");
+    assert_eq!(first["flags"], "recommend");
+    // Field order as the CSV columns: read the keys off the first object's text.
+    let obj = json.lines().nth(2).unwrap();
+    let mut at = 0;
+    for col in REPORT_COLUMNS {
+        let pos = obj[at..].find(&format!("\"{col}\":")).map(|p| p + at);
+        at = pos.unwrap_or_else(|| panic!("{col} missing or out of order in {obj}"));
+    }
+    assert_eq!(text(|o| write_report_json(o, &[]).unwrap()), "[]\n");
+}
+
+#[test]
+fn ledger_csv_and_json() {
+    let csv = text(|o| write_ledger_csv(o, &ledger()).unwrap());
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        rows[0],
+        "quarter,revision,entry,cadre_id,kind,month,amount,article"
+    );
+    assert_eq!(rows[0], LEDGER_COLUMNS.join(","));
+    assert_eq!(rows[1], "2026Q3,1,1,C101,base,2026-07,281.22,Art.11");
+    assert_eq!(rows[4], "2026Q3,1,4,C101,performance,,3374.58,Art.11");
+    assert_eq!(rows[5], "2026Q3,1,5,C101,excellent_bonus,,1349.83,Art.11");
+    assert_eq!(rows[6], "2026Q3,2,6,C101,excellent_bonus,,-0.01,Art.11");
+    let json = text(|o| write_ledger_json(o, &ledger()).unwrap());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[0]["month"], "2026-07");
+    assert_eq!(v[3]["month"], "");
+    assert_eq!(v[3]["amount"], "3374.58");
+    assert_eq!(v[3]["entry"], 4);
+}
+
+#[test]
+fn terminal_tables_are_chinese_and_aligned_by_display_width() {
+    let t = text(|o| write_report_table(o, &lines()).unwrap());
+    let rows: Vec<&str> = t.lines().collect();
+    assert!(rows[0].starts_with("季度"), "{t}");
+    for h in ["镇", "村", "序列", "等次", "实发合计"] {
+        assert!(rows[0].contains(h), "{h} in {}", rows[0]);
+    }
+    assert!(t.contains("优秀") && t.contains("合格") && t.contains("不合格"));
+    assert!(t.contains("优先推荐") && t.contains("诫勉谈话"));
+    // The village column starts at the same display column on every row, whatever the
+    // width of the names before it (张三 is 4 columns wide, Bob 3).
+    let col_of = |row: &str, needle: &str| display_width(&row[..row.find(needle).unwrap()]);
+    let v = col_of(rows[0], "村");
+    for row in &rows[2..] {
+        let village = if row.contains(" V1 ") {
+            " V1 "
+        } else if row.contains(" V2 ") {
+            " V2 "
+        } else {
+            " V3 "
+        };
+        assert_eq!(col_of(row, village) + 1, v, "{row}");
+    }
+    let l = text(|o| write_ledger_table(o, &ledger()).unwrap());
+    assert!(
+        l.contains("基础补贴") && l.contains("第十一条") && l.contains("2026-07"),
+        "{l}"
+    );
+    let s = text(|o| write_summary_table(o, &lines()).unwrap());
+    assert!(s.contains("合计") && s.contains("优秀名额使用"), "{s}");
+}
+
+#[test]
+fn html_is_self_contained_with_chinese_headings() {
+    let h = text(|o| write_report_html(o, &lines()).unwrap());
+    assert!(h.starts_with("<!DOCTYPE html>"));
+    assert!(!h.contains("http"), "no link of any kind");
+    assert!(!h.contains("<script") && !h.contains("<link"));
+    for s in [
+        "汇总",
+        "优秀名额使用",
+        "公示名单",
+        "明细",
+        "镇",
+        "村",
+        "序列",
+        "优秀",
+        "合格",
+        "不合格",
+    ] {
+        assert!(h.contains(s), "{s}");
+    }
+    assert!(
+        h.contains("&lt;b&gt;郑&lt;/b&gt;") && !h.contains("<b>郑"),
+        "names are escaped"
+    );
+    assert!(h.contains("<td>合计</td>"));
+}
+
+#[test]
+fn xlsx_is_a_zip_workbook() {
+    let bytes = report_xlsx_bytes(&lines()).unwrap();
+    assert!(bytes.len() > 1000);
+    assert!(bytes.starts_with(b"PK\x03\x04"));
+    let mut out = Vec::new();
+    kaohe_io::write_report_xlsx(&mut out, &lines()).unwrap();
+    assert!(out.starts_with(b"PK"));
+}
+
+#[test]
+fn summary_per_town_grade_and_quota_group() {
+    let s = Summary::of(&lines());
+    assert_eq!(s.quarters.len(), 1);
+    assert_eq!(s.towns.len(), 2);
+    let (t1, tot) = &s.towns[0];
+    assert_eq!(t1.as_str(), "T1");
+    assert_eq!(
+        (tot.cadres, tot.excellent, tot.qualified, tot.unqualified),
+        (6, 1, 4, 1)
+    );
+    assert_eq!(s.county.cadres, 7);
+    assert_eq!(s.county.standard.to_string(), "29527.68");
+    assert_eq!(s.quota_scope, QuotaScope::Town);
+    let g: Vec<_> = s
+        .groups
+        .iter()
+        .map(|g| {
+            (
+                g.town.as_ref().unwrap().as_str(),
+                g.sequence.as_str(),
+                g.group_size,
+                g.quota,
+                g.excellent,
+            )
+        })
+        .collect();
+    assert_eq!(
+        g,
+        [
+            ("T1", "委员", 1, 0, 0),
+            ("T1", "正职", 5, 1, 1),
+            ("T2", "正职", 1, 0, 0)
+        ]
+    );
+    // County-wide groups: 正职 has six lines over two towns with group_size 6.
+    let mut county = lines();
+    for l in county.iter_mut().filter(|l| l.sequence.as_str() == "正职") {
+        l.group_size = 6;
+    }
+    assert_eq!(infer_quota_scope(&county), QuotaScope::County);
+}
+
+#[test]
+#[ignore = "prints the people's formats for a look"]
+fn show() {
+    let mut out = std::io::stdout();
+    write_report_table(&mut out, &lines()).unwrap();
+    write_summary_table(&mut out, &lines()).unwrap();
+    write_ledger_table(&mut out, &ledger()).unwrap();
+    std::fs::write(
+        "/tmp/kaohe-report.html",
+        text(|o| write_report_html(o, &lines()).unwrap()),
+    )
+    .unwrap();
+    std::fs::write(
+        "/tmp/kaohe-report.xlsx",
+        report_xlsx_bytes(&lines()).unwrap(),
+    )
+    .unwrap();
+}
