@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use kaohe_domain::{
-    Cadre, CadreId, Date, Event, EventId, EventKind, Level, Money, Points, Policy, Quarter,
-    Scope, Score, Sequence, Subject, TownCode, VillageCode,
+    Cadre, CadreId, Date, Event, EventId, EventKind, Level, Money, Points, Policy, Quarter, Scope,
+    Score, Sequence, Subject, TownCode, VillageCode,
 };
 use kaohe_settlement::{QuarterInput, compute_quarter};
 
@@ -42,7 +42,10 @@ fn county(n: usize) -> County {
     let policy = Policy::default();
     let quarter = Quarter::parse("2026Q3").unwrap();
     let mut rng = Rng(n as u64);
-    let seqs = [Sequence::parse("正职").unwrap(), Sequence::parse("委员").unwrap()];
+    let seqs = [
+        Sequence::parse("正职").unwrap(),
+        Sequence::parse("委员").unwrap(),
+    ];
     let n_villages = n.div_ceil(4);
     let villages: Vec<VillageCode> = (0..n_villages)
         .map(|v| VillageCode::parse(&format!("V{v:07}")).unwrap())
@@ -152,7 +155,10 @@ fn engine(c: &mut Criterion) {
             history: &[],
             missing_as_zero: false,
         };
-        let lines = compute_quarter(&input).expect("valid synthetic county").lines.len();
+        let lines = compute_quarter(&input)
+            .expect("valid synthetic county")
+            .lines
+            .len();
         assert_eq!(lines, n);
         if n >= 1_000_000 {
             group.sample_size(10);
