@@ -23,6 +23,10 @@
 //!   so hundredths are exact and sums in integers are the exact decimal sums.
 //! - **Order-free.** Nothing in the result depends on the order of the input: events of a
 //!   cadre are listed by (date, event id), problems in their fixed order.
+//! - **Two cores when it pays.** For a large input the roster's two indexes are built on two
+//!   threads and the score rows are split among the machine's threads (at most 8); each row
+//!   claims its cell by compare-and-swap, so a duplicate is found whichever thread sees it and
+//!   the result is the same for any number of threads. Small counties stay on one thread.
 //!
 //! **Architecture invariant:** this crate does no IO and knows nothing of files, stores or
 //! grades; it depends on `kaohe-domain` alone (plus a hasher).

@@ -51,8 +51,8 @@ type Key<'e> = (&'e str, EntryKind, Option<Month>);
 /// A cadre of a revision: its id, its quarter, and the (kind, month) keys it has entries for.
 type CadreKeys<'e> = (&'e CadreId, Quarter, Vec<(EntryKind, Option<Month>)>);
 
-/// SPEC 3.5 / 5.4: the correcting entries of a revision: for each (cadre, kind, month) of the
-/// four settlement kinds, `new amount − old amount`, where the old amount is the sum of every
+/// Art.11 / SPEC 3.5, 5.4: the correcting entries of a revision: for each (cadre, kind, month)
+/// of the four settlement kinds of Art.11, `new amount − old amount`, where the old amount is the sum of every
 /// earlier entry (all revisions) and the new one that of `fresh`. Zero differences are
 /// omitted; nothing earlier is edited. Appended to `previous`, the ledger then sums per cadre
 /// and kind to `fresh`, including cadres absent from `fresh` (their entries are reversed).

@@ -40,14 +40,16 @@ use kaohe_domain::{
     Appraisal, Cadre, CadreId, Event, Grade, LedgerEntry, Points, Policy, PolicyError, Quarter,
     QuotaScope, Score, SettlementLine,
 };
-use kaohe_grading::{Entrant, Grading, Group, grade};
-use kaohe_scoring::{Scorecards, ScoringError, ScoringInput, score_quarter};
+use kaohe_grading::{Entrant, grade};
+use kaohe_scoring::{ScoringInput, score_quarter};
 use thiserror::Error;
 
 pub use explain::{Explanation, Neighbour};
 pub use flags::{dismissal_review, flags};
-pub use kaohe_grading::{Placement, Reason, Separation, quota};
-pub use kaohe_scoring::{EventContribution, ItemScore, Problem, Problems};
+pub use kaohe_grading::{Grading, Group, Placement, Reason, Separation, quota};
+pub use kaohe_scoring::{
+    EventContribution, ItemScore, Problem, Problems, Scorecards, ScoringError,
+};
 pub use ledger::{cadre_entries, revise};
 pub use money::{MoneyWorking, MonthWorking, adjustment, cadre_subsidy, subsidy};
 
