@@ -96,12 +96,15 @@ fn read_speed() {
         best = best.min(secs);
     }
     std::fs::remove_file(&path).unwrap();
+    if n == 0 {
+        return;
+    }
     #[allow(clippy::float_arithmetic)]
-    let rate = n as f64 / best;
+    let rate = n as f64 / best / 1e6;
     eprintln!(
-        "read_scores: {n} rows, {} MB, {} cadres; context {ctx_time:?}; best of the passes: {best:.3} s = {:.2} M rows/s",
+        "read_scores: {n} rows, {} MB, {} cadres; context {ctx_time:?}; best pass {best:.3} s \
+         = {rate:.2} M rows/s",
         text.len() >> 20,
         roster.len(),
-        rate / 1e6
     );
 }

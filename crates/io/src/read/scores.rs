@@ -483,6 +483,7 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
 }
 
 /// The streamed, parallel reading of a large file (see the module notes).
+#[cfg_attr(not(unix), allow(dead_code))]
 mod streamed {
     use kaohe_domain::Score;
 
