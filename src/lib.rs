@@ -1,1 +1,27 @@
-//! stub
+//! The application layer of kaohe: the county's use cases, written once over the
+//! [`Store`](kaohe_store::Store) trait so that the embedded (redb) and server (PostgreSQL)
+//! stores behave identically.
+//!
+//! - [`open_store`] picks the backend from a URL (`redb:FILE`, a bare path, or `postgres://…`).
+//! - [`imports`]: roster, scores, events and policy imports with the checks that need the
+//!   store (a village under two towns across files, imports into a settled quarter).
+//! - [`lifecycle`]: the settlement life cycle of SPEC 3.5 — quarters in order, one atomic
+//!   write, no-op re-settles, refusal or revision when inputs changed, races.
+//! - [`queries`]: what reports, ledgers, explanations and archives read.
+//!
+//! The rules themselves live in the engine crates (`kaohe-scoring`, `kaohe-grading`,
+//! `kaohe-settlement`); this crate only gathers their inputs and keeps their outputs.
+
+mod error;
+mod fingerprint;
+pub mod imports;
+pub mod lifecycle;
+mod open;
+pub mod queries;
+
+pub use error::{AppError, ExitCode};
+pub use fingerprint::{fingerprint, sha256_hex};
+pub use open::{DEFAULT_STORE, open_store};
+
+pub use kaohe_domain as domain;
+pub use kaohe_store as store;

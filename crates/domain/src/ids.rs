@@ -1,8 +1,8 @@
 //! Identifiers: codes as the county writes them, checked once at the edge.
 
 use std::borrow::Borrow;
-use std::sync::Arc;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::ParseError;
 

@@ -1,0 +1,380 @@
+//! The settlement life cycle of SPEC 3.5, identical on every store.
+//!
+//! - Quarters are settled in order: settling is refused while an earlier quarter with imported
+//!   scores is unsettled, because Art.11's "two consecutive unqualified" rule reads the earlier
+//!   grades.
+//! - A settlement is one atomic write of every line and ledger entry
+//!   ([`Store::commit_settlement`]).
+//! - Settling again with the same inputs and policy (the same [`fingerprint`]) changes nothing.
+//!   Changed inputs are refused with what changed, unless `revise`, which appends correcting
+//!   ledger entries and never edits old ones.
+//! - Two settlements racing on one quarter: the store's compare-and-set lets exactly one write;
+//!   the other finds the work done (same fingerprint) or is refused.
+
+use std::collections::{BTreeMap, HashMap};
+
+use kaohe_domain::{Appraisal, Cadre, Event, Policy, Quarter, Score, SettlementLine};
+use kaohe_settlement::{QuarterInput, QuarterOutcome, compute_quarter, revise};
+use kaohe_store::{AuditRecord, NewSettlement, SettlementHeader, Store, StoreError};
+
+use crate::{AppError, fingerprint};
+
+/// What `settle` was asked to do (SPEC 5.2).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SettleOptions {
+    /// Compute and show, write nothing.
+    pub dry_run: bool,
+    /// Append a revision when the inputs changed since the quarter was settled.
+    pub revise: bool,
+    /// Count missing scores as 0 instead of refusing (SPEC 3.1).
+    pub missing_as_zero: bool,
+}
+
+/// What `settle` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettleStatus {
+    /// Revision 1 was written.
+    Settled,
+    /// A revision was appended with this many correcting ledger entries.
+    Revised {
+        /// Correcting entries appended.
+        corrections: usize,
+    },
+    /// Already settled from the same inputs and policy: nothing written.
+    Unchanged,
+    /// Another settlement of the same inputs finished first: nothing written by this one.
+    DoneElsewhere,
+    /// Computed only (`--dry-run`).
+    DryRun,
+}
+
+/// The result of `settle`: its status, the lines of the quarter and the policy used.
+#[derive(Debug, Clone)]
+pub struct Settlement {
+    /// The quarter.
+    pub quarter: Quarter,
+    /// What happened.
+    pub status: SettleStatus,
+    /// The revision now in force (0 for a dry run of an unsettled quarter).
+    pub revision: u32,
+    /// The lines, in report order (SPEC 5.3).
+    pub lines: Vec<SettlementLine>,
+    /// The policy the quarter was computed with.
+    pub policy: Policy,
+}
+
+/// Receives the phases of long work, for a progress display.
+pub trait Progress: Sync {
+    /// A new phase begins, e.g. "reading scores".
+    fn phase(&self, name: &str);
+}
+
+/// A [`Progress`] that shows nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn phase(&self, _name: &str) {}
+}
+
+/// The policies of a store, by the quarter they take effect (SPEC 2: "a policy is effective
+/// from a quarter on"); the built-in default before the first one.
+#[derive(Debug, Clone, Default)]
+pub struct Policies {
+    by_quarter: Vec<(Quarter, Policy)>,
+    default: Policy,
+}
+
+impl Policies {
+    /// Reads every stored policy.
+    pub async fn load(store: &dyn Store) -> Result<Policies, AppError> {
+        let mut by_quarter = store.policies().await?;
+        by_quarter.sort_by_key(|(q, _)| *q);
+        Ok(Policies {
+            by_quarter,
+            default: Policy::default(),
+        })
+    }
+
+    /// The policy in force in quarter `q`.
+    pub fn for_quarter(&self, q: Quarter) -> &Policy {
+        self.by_quarter
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= q)
+            .map_or(&self.default, |(_, p)| p)
+    }
+
+    /// The quarter from which the policy in force in `q` applies (`None`: built-in default).
+    pub fn effective_from(&self, q: Quarter) -> Option<Quarter> {
+        self.by_quarter
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= q)
+            .map(|(from, _)| *from)
+    }
+}
+
+/// The inputs of one quarter as the store holds them.
+#[derive(Debug, Clone)]
+pub struct QuarterInputs {
+    /// The quarter.
+    pub quarter: Quarter,
+    /// The policy in force.
+    pub policy: Policy,
+    /// The whole roster (the engine picks those assessed).
+    pub roster: Vec<Cadre>,
+    /// The quarter's scores.
+    pub scores: Vec<Score>,
+    /// The quarter's events.
+    pub events: Vec<Event>,
+    /// Grades of earlier settled quarters.
+    pub history: Vec<Appraisal>,
+}
+
+impl QuarterInputs {
+    /// Reads a quarter's inputs from the store.
+    pub async fn load(store: &dyn Store, quarter: Quarter) -> Result<QuarterInputs, AppError> {
+        let policies = Policies::load(store).await?;
+        Ok(QuarterInputs {
+            quarter,
+            policy: policies.for_quarter(quarter).clone(),
+            roster: store.roster().await?,
+            scores: store.scores(quarter).await?,
+            events: store.events(quarter).await?,
+            history: store.appraisals(None, quarter).await?,
+        })
+    }
+
+    /// The fingerprint of these inputs (see [`fingerprint`]).
+    pub fn fingerprint(&self, missing_as_zero: bool) -> String {
+        fingerprint(
+            self.quarter,
+            &self.policy,
+            &self.roster,
+            &self.scores,
+            &self.events,
+            &self.history,
+            missing_as_zero,
+        )
+    }
+
+    /// Runs the engine over these inputs.
+    pub fn compute(&self, missing_as_zero: bool) -> Result<QuarterOutcome<'_>, AppError> {
+        compute_quarter(&QuarterInput {
+            quarter: self.quarter,
+            policy: &self.policy,
+            roster: &self.roster,
+            scores: &self.scores,
+            events: &self.events,
+            history: &self.history,
+            missing_as_zero,
+        })
+        .map_err(|e| AppError::Invalid(format!("{} cannot be settled: {e}", self.quarter)))
+    }
+}
+
+/// Refuses to settle `quarter` while an earlier quarter with scores is unsettled (SPEC 3.5).
+pub async fn check_order(store: &dyn Store, quarter: Quarter) -> Result<(), AppError> {
+    let settled = store.settled_quarters().await?;
+    let waiting: Vec<String> = store
+        .scored_quarters()
+        .await?
+        .into_iter()
+        .filter(|q| *q < quarter && !settled.contains(q))
+        .map(|q| q.to_string())
+        .collect();
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::Refused(format!(
+        "{quarter} cannot be settled before {}: quarters are settled in order, because Art.11's \
+         consecutive-unqualified rule reads the earlier grades (SPEC 3.5). Settle {} first.",
+        waiting.join(", "),
+        waiting[0]
+    )))
+}
+
+/// Settles `quarter` (SPEC 3.5, `kaohe settle`).
+pub async fn settle(
+    store: &dyn Store,
+    quarter: Quarter,
+    opts: SettleOptions,
+    audit: &AuditRecord,
+    progress: &dyn Progress,
+) -> Result<Settlement, AppError> {
+    progress.phase("checking earlier quarters");
+    check_order(store, quarter).await?;
+    let previous = store.settlement(quarter).await?;
+
+    progress.phase("reading inputs");
+    let inputs = QuarterInputs::load(store, quarter).await?;
+    if inputs.scores.is_empty() && !opts.missing_as_zero {
+        return Err(AppError::Refused(format!(
+            "{quarter} has no imported scores: import scores.csv first (`kaohe import scores FILE`)"
+        )));
+    }
+    let print = inputs.fingerprint(opts.missing_as_zero);
+
+    if let Some(prev) = &previous
+        && prev.fingerprint == print
+    {
+        return Ok(Settlement {
+            quarter,
+            status: SettleStatus::Unchanged,
+            revision: prev.revision,
+            lines: store.settlement_lines(quarter).await?,
+            policy: inputs.policy,
+        });
+    }
+
+    progress.phase("computing (Art.7–11)");
+    let (lines, ledger) = inputs.compute(opts.missing_as_zero)?.into_parts();
+
+    if opts.dry_run {
+        return Ok(Settlement {
+            quarter,
+            status: SettleStatus::DryRun,
+            revision: previous.as_ref().map_or(0, |p| p.revision),
+            lines,
+            policy: inputs.policy,
+        });
+    }
+
+    let header = |revision| SettlementHeader {
+        quarter,
+        revision,
+        fingerprint: print.clone(),
+        policy_toml: inputs.policy.to_toml(),
+        settled_at_unix: audit.at_unix,
+    };
+    let (new, status) = match &previous {
+        None => (
+            NewSettlement {
+                header: header(1),
+                lines,
+                entries: ledger,
+            },
+            SettleStatus::Settled,
+        ),
+        Some(prev) if !opts.revise => {
+            let old_lines = store.settlement_lines(quarter).await?;
+            return Err(AppError::Refused(describe_change(
+                prev,
+                &old_lines,
+                &inputs.policy,
+                &lines,
+            )));
+        }
+        Some(prev) => {
+            let old = store.ledger(quarter).await?;
+            let next_entry = old.iter().map(|e| e.entry).max().unwrap_or(0) + 1;
+            let corrections = revise(&old, &ledger, prev.revision + 1, next_entry);
+            let n = corrections.len();
+            (
+                NewSettlement {
+                    header: header(prev.revision + 1),
+                    lines,
+                    entries: corrections,
+                },
+                SettleStatus::Revised { corrections: n },
+            )
+        }
+    };
+
+    progress.phase("writing the settlement");
+    let revision = new.header.revision;
+    match store.commit_settlement(&new, audit).await {
+        Ok(()) => Ok(Settlement {
+            quarter,
+            status,
+            revision,
+            lines: new.lines,
+            policy: inputs.policy,
+        }),
+        Err(StoreError::Conflict(why)) => {
+            // Lost a race: done elsewhere from the same inputs, or refused.
+            match store.settlement(quarter).await? {
+                Some(now) if now.fingerprint == print => Ok(Settlement {
+                    quarter,
+                    status: SettleStatus::DoneElsewhere,
+                    revision: now.revision,
+                    lines: store.settlement_lines(quarter).await?,
+                    policy: inputs.policy,
+                }),
+                _ => Err(AppError::Refused(format!(
+                    "another settlement of {quarter} was written at the same time ({why}); \
+                     nothing was written by this one: run settle again to see where it stands"
+                ))),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Says what changed between a settled quarter and its inputs now, for the refusal of SPEC 3.5.
+fn describe_change(
+    prev: &SettlementHeader,
+    old: &[SettlementLine],
+    policy: &Policy,
+    new: &[SettlementLine],
+) -> String {
+    let q = prev.quarter;
+    let mut out = format!(
+        "{q} is already settled (revision {}) from other inputs; nothing was written.\n",
+        prev.revision
+    );
+    if prev.policy_toml != policy.to_toml() {
+        out.push_str("- the policy in force for the quarter changed\n");
+    }
+    let old_by: HashMap<&str, &SettlementLine> =
+        old.iter().map(|l| (l.cadre_id.as_str(), l)).collect();
+    let new_by: HashMap<&str, &SettlementLine> =
+        new.iter().map(|l| (l.cadre_id.as_str(), l)).collect();
+    let mut changes: BTreeMap<&str, String> = BTreeMap::new();
+    for (id, n) in &new_by {
+        match old_by.get(id) {
+            None => {
+                changes.insert(
+                    id,
+                    format!("- {id} {}: newly assessed, {} {}", n.name, n.total, n.grade),
+                );
+            }
+            Some(o)
+                if o.total != n.total
+                    || o.grade != n.grade
+                    || o.total_paid != n.total_paid
+                    || o.flags != n.flags =>
+            {
+                changes.insert(
+                    id,
+                    format!(
+                        "- {id} {}: total {} → {}, grade {} → {}, total paid {} → {}",
+                        n.name, o.total, n.total, o.grade, n.grade, o.total_paid, n.total_paid
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    for (id, o) in &old_by {
+        if !new_by.contains_key(id) {
+            changes.insert(id, format!("- {id} {}: no longer assessed in {q}", o.name));
+        }
+    }
+    if changes.is_empty() {
+        out.push_str("- the inputs changed (scores, events, roster or earlier grades) but no result changes\n");
+    }
+    let n = changes.len();
+    for line in changes.values().take(30) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    if n > 30 {
+        out.push_str(&format!("- … and {} more cadres\n", n - 30));
+    }
+    out.push_str(&format!(
+        "To append a correcting revision, run `kaohe settle --quarter {q} --revise` (SPEC 3.5)."
+    ));
+    out
+}

@@ -1,0 +1,125 @@
+//! What reports, ledgers and archives read (SPEC 3.5, 3.6, 5.3, 5.4).
+
+use kaohe_domain::{Cadre, CadreId, Event, LedgerEntry, Quarter, SettlementLine};
+use kaohe_store::{SettlementHeader, Store};
+
+use crate::AppError;
+
+fn not_settled(q: Quarter) -> AppError {
+    AppError::Refused(format!(
+        "{q} is not settled: reports and ledgers show settled quarters only (SPEC 3.5). \
+         Preview it with `kaohe settle --quarter {q} --dry-run`."
+    ))
+}
+
+/// The settled lines of `q` (latest revision), in report order. Refused when `q` is not
+/// settled.
+pub async fn report(
+    store: &dyn Store,
+    q: Quarter,
+) -> Result<(SettlementHeader, Vec<SettlementLine>), AppError> {
+    let header = store.settlement(q).await?.ok_or_else(|| not_settled(q))?;
+    Ok((header, store.settlement_lines(q).await?))
+}
+
+/// Every ledger entry of `q`, all revisions. Refused when `q` is not settled.
+pub async fn ledger(store: &dyn Store, q: Quarter) -> Result<Vec<LedgerEntry>, AppError> {
+    store.settlement(q).await?.ok_or_else(|| not_settled(q))?;
+    Ok(store.ledger(q).await?)
+}
+
+/// A cadre's work archive (Art.15, SPEC 3.6): office dates, every appraisal, the events that
+/// name the cadre or the cadre's village while in office, and every payment.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    /// The cadre as the roster has them now.
+    pub cadre: Cadre,
+    /// Every settled quarter in which the cadre was assessed, oldest first.
+    pub appraisals: Vec<SettlementLine>,
+    /// Events counting for the cadre (their own, or their village's while in office).
+    pub events: Vec<Event>,
+    /// Every ledger entry paying the cadre, by quarter and entry.
+    pub payments: Vec<LedgerEntry>,
+}
+
+/// Reads a cadre's archive.
+pub async fn archive(store: &dyn Store, id: &CadreId) -> Result<Archive, AppError> {
+    let roster = store.roster().await?;
+    let cadre = roster
+        .into_iter()
+        .find(|c| &c.id == id)
+        .ok_or_else(|| AppError::Invalid(format!("no cadre `{id}` in the roster")))?;
+    let mut appraisals = Vec::new();
+    let mut events = Vec::new();
+    let mut payments = Vec::new();
+    for q in store.settled_quarters().await? {
+        if let Some(line) = store
+            .settlement_lines(q)
+            .await?
+            .into_iter()
+            .find(|l| &l.cadre_id == id)
+        {
+            appraisals.push(line);
+        }
+        payments.extend(
+            store
+                .ledger(q)
+                .await?
+                .into_iter()
+                .filter(|e| &e.cadre_id == id),
+        );
+        events.extend(store.events(q).await?.into_iter().filter(|e| {
+            cadre.in_office_on(e.date)
+                && (e.subject.as_str() == id.as_str()
+                    || e.subject.as_str() == cadre.village.as_str())
+        }));
+    }
+    Ok(Archive {
+        cadre,
+        appraisals,
+        events,
+        payments,
+    })
+}
+
+/// What `explain` computes from: a quarter's inputs as stored, with the exact policy the
+/// quarter was settled with.
+#[derive(Debug, Clone)]
+pub struct ExplainContext {
+    /// The inputs (policy replaced by the one the settlement used, when settled).
+    pub inputs: crate::lifecycle::QuarterInputs,
+    /// Whether missing scores count as 0 (as the settlement did).
+    pub missing_as_zero: bool,
+    /// The settlement, if the quarter is settled.
+    pub settled: Option<SettlementHeader>,
+    /// Whether the inputs changed since the settlement (the explanation then shows what a
+    /// revision would give, not what was paid).
+    pub inputs_changed: bool,
+}
+
+/// Gathers what `explain` needs for quarter `q`.
+pub async fn explain_context(store: &dyn Store, q: Quarter) -> Result<ExplainContext, AppError> {
+    let mut inputs = crate::lifecycle::QuarterInputs::load(store, q).await?;
+    let settled = store.settlement(q).await?;
+    let (mut missing_as_zero, mut inputs_changed) = (false, false);
+    if let Some(h) = &settled {
+        inputs.policy = kaohe_domain::Policy::from_toml(&h.policy_toml).map_err(|e| {
+            AppError::Store(kaohe_store::StoreError::Corrupt(format!(
+                "stored policy of {q}: {e}"
+            )))
+        })?;
+        match [false, true]
+            .into_iter()
+            .find(|&m| inputs.fingerprint(m) == h.fingerprint)
+        {
+            Some(m) => missing_as_zero = m,
+            None => inputs_changed = true,
+        }
+    }
+    Ok(ExplainContext {
+        inputs,
+        missing_as_zero,
+        settled,
+        inputs_changed,
+    })
+}
