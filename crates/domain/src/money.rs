@@ -69,10 +69,11 @@ fn parse_hundredths(s: &str) -> Result<i64, ParseError> {
         return Err(ParseError::TooManyDecimals(s.to_owned()));
     }
     let int = int.trim_start_matches('0');
-    if int.len() > 15 {
+    // Twelve digits: what every store keeps exactly (PostgreSQL `numeric(14,2)`).
+    if int.len() > 12 {
         return Err(ParseError::OutOfRange {
             value: s.to_owned(),
-            rule: "at most 15 digits before the decimal point",
+            rule: "at most 12 digits before the decimal point",
         });
     }
     let mut v: i64 = 0;

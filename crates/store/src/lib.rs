@@ -24,6 +24,12 @@
 //!   quarter therefore end with exactly one.
 //! - **The ledger is append-only.** Entries are never edited or deleted; `(quarter, entry)` is
 //!   unique, and the store itself refuses a doubled entry.
+//! - **A key given twice in one batch: the last wins**, counted as if the rows were applied one
+//!   at a time (a roster naming a cadre twice counts one added and one updated).
+//! - **Settlement records are consistent.** Revision 0, or a line or entry whose quarter or
+//!   revision differs from the header's, is refused ([`StoreError::Conflict`] for revision 0,
+//!   [`StoreError::Rejected`] otherwise); so is a ledger entry whose `article` is not one of
+//!   [`kaohe_domain::EntryKind::article`]'s.
 //! - **Reads are ordered.** Every list comes back in the order its method documents, so that
 //!   two backends give byte-identical reports.
 
