@@ -95,7 +95,12 @@ fn fmt2(d: Decimal, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         d = Decimal::ZERO;
     }
     d.rescale(2);
-    fmt::Display::fmt(&d, f)
+    if f.width().is_some() {
+        // Through `pad`, so that width and alignment (`{:>10}`) apply.
+        f.pad(&d.to_string())
+    } else {
+        fmt::Display::fmt(&d, f)
+    }
 }
 
 macro_rules! two_decimal_type {
@@ -299,5 +304,7 @@ mod tests {
         );
         assert_eq!(Money::round(d("-0.004")).to_string(), "0.00");
         assert!(!Money::round(d("-0.004")).is_negative());
+        assert_eq!(format!("[{:>8}]", Money::parse("-3").unwrap()), "[   -3.00]");
+        assert_eq!(format!("[{:<6}]", Points::parse("1.5").unwrap()), "[1.50  ]");
     }
 }
