@@ -378,3 +378,259 @@ fn describe_change(
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    //! The life cycle of SPEC 3.5 over a real store (redb in a temp file); the end-to-end tests
+    //! in `tests/` run the same rules through the binary on both backends.
+
+    use std::sync::Arc;
+
+    use kaohe_domain::{
+        Cadre, CadreId, Date, EntryKind, ItemId, Money, Points, Quarter, Scope, Score, Sequence,
+        Subject, TownCode, VillageCode,
+    };
+    use kaohe_store::{AuditRecord, Store};
+
+    use super::*;
+
+    fn q(s: &str) -> Quarter {
+        Quarter::parse(s).unwrap()
+    }
+
+    fn audit() -> AuditRecord {
+        AuditRecord {
+            at_unix: 1_790_000_000,
+            user: "test".into(),
+            command: "test".into(),
+            source_sha256: None,
+            rows: 0,
+            summary: "test".into(),
+        }
+    }
+
+    /// Two villages of one town, five cadres each (two 正职, three 委员).
+    fn roster() -> Vec<Cadre> {
+        let mut out = Vec::new();
+        for v in 1..=2 {
+            for i in 1..=5 {
+                out.push(Cadre {
+                    id: CadreId::parse(&format!("V{v}-{i}")).unwrap(),
+                    name: format!("干部{v}{i}"),
+                    town: TownCode::parse("T1").unwrap(),
+                    village: VillageCode::parse(&format!("V{v}")).unwrap(),
+                    sequence: Sequence::parse(if i <= 2 { "正职" } else { "委员" }).unwrap(),
+                    position: "委员".into(),
+                    monthly_subsidy: Money::parse(&format!("{}.07", 1500 + 100 * i)).unwrap(),
+                    start_date: Date::parse("2020-01-01").unwrap(),
+                    end_date: None,
+                });
+            }
+        }
+        out
+    }
+
+    /// Every item of the default policy for `quarter`, at `share` percent of its maximum
+    /// (cadre items shifted per cadre so totals differ).
+    fn scores(quarter: Quarter, roster: &[Cadre], share: i64) -> Vec<Score> {
+        let policy = Policy::default();
+        let mut out = Vec::new();
+        let villages: std::collections::BTreeSet<&VillageCode> =
+            roster.iter().map(|c| &c.village).collect();
+        for (_, section, item) in policy.items() {
+            let subjects: Vec<(Subject, i64)> = match section.scope {
+                Scope::Village => villages.iter().map(|v| (Subject::from(*v), 0)).collect(),
+                Scope::Cadre => roster
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (Subject::from(&c.id), i as i64))
+                    .collect(),
+            };
+            for (subject, shift) in subjects {
+                let pct = (share - shift).clamp(0, 100);
+                let points = Points::from_hundredths(item.max.hundredths() * pct / 100);
+                out.push(Score {
+                    quarter,
+                    subject,
+                    item: ItemId::parse(item.id.as_str()).unwrap(),
+                    points,
+                });
+            }
+        }
+        out
+    }
+
+    async fn store() -> (tempfile::TempDir, Arc<dyn Store>) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = kaohe_store_redb::RedbStore::open(dir.path().join("t.redb")).unwrap();
+        (dir, Arc::new(s))
+    }
+
+    async fn seeded() -> (tempfile::TempDir, Arc<dyn Store>) {
+        let (dir, s) = store().await;
+        let r = roster();
+        s.import_roster(&r, &audit()).await.unwrap();
+        s.import_scores(&scores(q("2026Q2"), &r, 90), &audit())
+            .await
+            .unwrap();
+        s.import_scores(&scores(q("2026Q3"), &r, 95), &audit())
+            .await
+            .unwrap();
+        (dir, s)
+    }
+
+    async fn run(
+        s: &dyn Store,
+        quarter: &str,
+        opts: SettleOptions,
+    ) -> Result<Settlement, AppError> {
+        settle(s, q(quarter), opts, &audit(), &Quiet).await
+    }
+
+    /// Per cadre, the ledger's four settlement kinds must add up to the lines' total_paid.
+    async fn assert_ledger_matches_lines(s: &dyn Store, quarter: &str) {
+        let lines = s.settlement_lines(q(quarter)).await.unwrap();
+        let mut sums: HashMap<String, Money> = HashMap::new();
+        for e in s.ledger(q(quarter)).await.unwrap() {
+            assert!(e.kind.is_settlement() || e.kind == EntryKind::CompletionAward);
+            *sums.entry(e.cadre_id.to_string()).or_default() += e.amount;
+        }
+        for l in &lines {
+            assert_eq!(
+                sums.remove(l.cadre_id.as_str()).unwrap_or_default(),
+                l.total_paid,
+                "{}",
+                l.cadre_id
+            );
+        }
+        assert!(
+            sums.values().all(|m| m.is_zero()),
+            "ledger of cadres without a line must net to 0: {sums:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn quarters_settle_in_order_and_resettling_is_a_no_op() {
+        let (_d, s) = seeded().await;
+        let err = run(&*s, "2026Q3", SettleOptions::default())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, AppError::Refused(ref m) if m.contains("2026Q2")),
+            "{err}"
+        );
+        assert!(s.settlement(q("2026Q3")).await.unwrap().is_none());
+
+        let first = run(&*s, "2026Q2", SettleOptions::default()).await.unwrap();
+        assert_eq!((first.status, first.revision), (SettleStatus::Settled, 1));
+        assert_eq!(first.lines.len(), 10);
+        let ledger = s.ledger(q("2026Q2")).await.unwrap();
+        let again = run(&*s, "2026Q2", SettleOptions::default()).await.unwrap();
+        assert_eq!((again.status, again.revision), (SettleStatus::Unchanged, 1));
+        assert_eq!(s.ledger(q("2026Q2")).await.unwrap(), ledger);
+        assert_eq!(again.lines, first.lines);
+        assert_ledger_matches_lines(&*s, "2026Q2").await;
+
+        let q3 = run(&*s, "2026Q3", SettleOptions::default()).await.unwrap();
+        assert_eq!(q3.status, SettleStatus::Settled);
+    }
+
+    #[tokio::test]
+    async fn dry_run_writes_nothing() {
+        let (_d, s) = seeded().await;
+        let dry = run(
+            &*s,
+            "2026Q2",
+            SettleOptions {
+                dry_run: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(dry.status, SettleStatus::DryRun);
+        assert_eq!(dry.lines.len(), 10);
+        assert!(s.settlement(q("2026Q2")).await.unwrap().is_none());
+        assert!(s.ledger(q("2026Q2")).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn changed_inputs_are_refused_then_revised_by_appending() {
+        let (_d, s) = seeded().await;
+        run(&*s, "2026Q2", SettleOptions::default()).await.unwrap();
+        let before = s.ledger(q("2026Q2")).await.unwrap();
+        let old_lines = s.settlement_lines(q("2026Q2")).await.unwrap();
+
+        // Lower every score of the quarter: totals and grades change.
+        s.import_scores(&scores(q("2026Q2"), &roster(), 50), &audit())
+            .await
+            .unwrap();
+        let err = run(&*s, "2026Q2", SettleOptions::default())
+            .await
+            .unwrap_err();
+        let AppError::Refused(msg) = &err else {
+            panic!("{err}")
+        };
+        assert!(msg.contains("--revise") && msg.contains("V1-1"), "{msg}");
+        assert_eq!(
+            s.ledger(q("2026Q2")).await.unwrap(),
+            before,
+            "a refusal writes nothing"
+        );
+
+        let rev = run(
+            &*s,
+            "2026Q2",
+            SettleOptions {
+                revise: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(rev.revision, 2);
+        let SettleStatus::Revised { corrections } = rev.status else {
+            panic!("{:?}", rev.status)
+        };
+        assert!(corrections > 0);
+        let after = s.ledger(q("2026Q2")).await.unwrap();
+        assert_eq!(
+            &after[..before.len()],
+            &before[..],
+            "earlier entries are never edited"
+        );
+        assert!(after[before.len()..].iter().all(|e| e.revision == 2));
+        assert_ne!(s.settlement_lines(q("2026Q2")).await.unwrap(), old_lines);
+        assert_ledger_matches_lines(&*s, "2026Q2").await;
+        // Some cadre is now unqualified: the revision carries the deduction.
+        assert!(
+            rev.lines
+                .iter()
+                .any(|l| l.grade == kaohe_domain::Grade::Unqualified)
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn racing_settlements_take_effect_once() {
+        let (_d, s) = seeded().await;
+        let mut tasks = Vec::new();
+        for _ in 0..6 {
+            let s = Arc::clone(&s);
+            tasks.push(tokio::spawn(async move {
+                run(&*s, "2026Q2", SettleOptions::default()).await
+            }));
+        }
+        let mut settled = 0;
+        for t in tasks {
+            match t.await.unwrap().unwrap().status {
+                SettleStatus::Settled => settled += 1,
+                SettleStatus::Unchanged | SettleStatus::DoneElsewhere => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(settled, 1, "exactly one settlement takes effect");
+        let header = s.settlement(q("2026Q2")).await.unwrap().unwrap();
+        assert_eq!(header.revision, 1);
+        assert_ledger_matches_lines(&*s, "2026Q2").await;
+    }
+}

@@ -159,6 +159,16 @@ fn say_needs_revision(quarters: &[Quarter]) {
 async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
     let bytes = read_file(path)?;
     let name = path.display().to_string();
+    // A refusal by a check against the store (SPEC 5.1: a village under another town, an
+    // event id stored with other content) names the file like the readers' problems do.
+    let in_file = |e: AppError| -> Failure {
+        let f = Failure::from(e);
+        if f.code == 2 {
+            Failure::invalid(format!("{name}: {}", f.message))
+        } else {
+            f
+        }
+    };
     let store = open(url).await?;
     let spinner = Spinner::new(&format!("reading {name}"));
     match kind {
@@ -171,7 +181,8 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
                 &cadres,
                 &audit(cadres.len() as u64, summary, Some(&bytes)),
             )
-            .await?;
+            .await
+            .map_err(in_file)?;
             spinner.done();
             println!(
                 "imported {} cadres from {name}: {} new, {} updated",
@@ -193,7 +204,8 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
                 &scores,
                 &audit(scores.len() as u64, summary, Some(&bytes)),
             )
-            .await?;
+            .await
+            .map_err(in_file)?;
             spinner.done();
             println!("imported {} scores from {name}", imported.rows);
             say_needs_revision(&imported.needs_revision);
@@ -210,7 +222,8 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
                 &events,
                 &audit(events.len() as u64, summary, Some(&bytes)),
             )
-            .await?;
+            .await
+            .map_err(in_file)?;
             spinner.done();
             println!(
                 "imported events from {name}: {} new, {} already stored unchanged",
