@@ -1,1 +1,6 @@
+//! The one test binary of the `kaohe` package (`cargo test -p kaohe --test tests`).
+//!
+//! `e2e`: end-to-end tests that run the real `kaohe` binary on both stores (redb always,
+//! PostgreSQL when `KAOHE_TEST_POSTGRES` names a server). See `tests/e2e/mod.rs`.
 
+mod e2e;

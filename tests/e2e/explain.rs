@@ -1,0 +1,77 @@
+//! Scenario 4: `kaohe explain` walks a cadre through Art.7 → 11 with the numbers of SPEC 6, and
+//! says what decided a tie.
+
+use super::harness::Env;
+
+/// The line of `text` that mentions `needle` (panics when none does).
+#[track_caller]
+fn line_with<'t>(text: &'t str, needle: &str) -> &'t str {
+    text.lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line mentions `{needle}` in:\n{text}"))
+}
+
+pub fn explain(env: &Env) {
+    env.settle_sample();
+
+    let text = env
+        .kaohe(&["explain", "--quarter", "2026Q3", "--cadre", "T03V03-05"])
+        .ok()
+        .stdout();
+    for article in ["Art.7", "Art.8", "Art.9", "Art.10", "Art.11"] {
+        assert!(text.contains(article), "explain names {article}:\n{text}");
+    }
+    // SPEC 6's first worked example.
+    for n in ["82.73", "3564.68", "712.93", "2851.75", "1500.07"] {
+        assert!(text.contains(n), "explain shows {n}:\n{text}");
+    }
+    // Her month fractions: 22 of 31 days in July, 20 of 30 in September.
+    assert!(line_with(&text, "2026-07").contains("22"), "{text}");
+    assert!(line_with(&text, "2026-09").contains("20"), "{text}");
+    // EV2026-011 (a commendation dated before she took office) gives her no bonus.
+    assert!(
+        !text.contains("EV2026-011"),
+        "EV2026-011 does not count:\n{text}"
+    );
+
+    // T02V04-02 left on 2026-08-15: EV2026-015 (2026-08-10) counts, EV2026-018 (09-04) not.
+    let text = env
+        .kaohe(&["explain", "--quarter", "2026Q3", "--cadre", "T02V04-02"])
+        .ok()
+        .stdout();
+    assert!(text.contains("EV2026-015"), "{text}");
+    assert!(!text.contains("EV2026-018"), "{text}");
+
+    // A tie at the quota line (Q3, T02 委员, both 91.58): public decides.
+    let text = env
+        .kaohe(&["explain", "--quarter", "2026Q3", "--cadre", "T02V03-04"])
+        .ok()
+        .stdout();
+    let above = line_with(&text, "T02V03-03");
+    assert!(
+        above.contains("91.58") && above.contains("public"),
+        "the tie with T02V03-03 is decided by `public`: {above}\n{text}"
+    );
+    let text = env
+        .kaohe(&["explain", "--quarter", "2026Q3", "--cadre", "T02V03-03"])
+        .ok()
+        .stdout();
+    let below = line_with(&text, "T02V03-04");
+    assert!(below.contains("public"), "{below}\n{text}");
+
+    // A tie on total, public and duty (Q3, T03 正职, both 100.20): cadre_id decides.
+    let text = env
+        .kaohe(&["explain", "--quarter", "2026Q3", "--cadre", "T03V02-02"])
+        .ok()
+        .stdout();
+    let above = line_with(&text, "T03V02-01");
+    assert!(
+        above.contains("100.20") && above.contains("cadre_id"),
+        "the tie with T03V02-01 is decided by cadre_id: {above}\n{text}"
+    );
+
+    // A cadre not assessed in the quarter.
+    env.kaohe(&["explain", "--quarter", "2026Q3", "--cadre", "T01V06-03"])
+        .code(2)
+        .stderr_has("T01V06-03");
+}

@@ -1,0 +1,66 @@
+//! End-to-end tests: the real `kaohe` binary, on both stores, over the sample county.
+//!
+//! One tester, every code path: each scenario is a function of an [`Env`] (a temporary
+//! directory and a fresh store), and [`scenarios!`] turns it into a `redb::NAME` and a
+//! `postgres::NAME` test. The PostgreSQL tests need `KAOHE_TEST_POSTGRES` (a server URL, e.g.
+//! `postgres://postgres@127.0.0.1:5432/test`); each gets a fresh schema there, dropped at the
+//! end. Without the variable they say so once and pass, unless `KAOHE_REQUIRE_POSTGRES=1`.
+//!
+//! Expected values come from outside the code under test: SPEC 5.3/5.4's column lists, the
+//! hand-worked examples of SPEC 6, the sample county's README, and [`oracle`], a reading of
+//! SPEC 3 written for these tests.
+
+mod bad_input;
+mod checks;
+mod compute;
+mod explain;
+mod flow;
+mod harness;
+mod identity;
+mod oracle;
+mod outputs;
+mod policy;
+mod revision;
+mod table;
+
+/// `name => scenario` pairs become `redb::name` and `postgres::name` tests.
+macro_rules! scenarios {
+    ($($(#[$attr:meta])* $name:ident => $module:ident :: $scenario:ident),+ $(,)?) => {
+        mod redb {
+            $(
+                $(#[$attr])*
+                #[test]
+                fn $name() {
+                    super::harness::run(super::harness::Backend::Redb, super::$module::$scenario);
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                $(#[$attr])*
+                #[test]
+                fn $name() {
+                    super::harness::run(super::harness::Backend::Postgres, super::$module::$scenario);
+                }
+            )+
+        }
+    };
+}
+
+scenarios! {
+    full_flow_two_quarters => flow::two_quarters,
+    revision_after_correction => revision::correct_a_settled_quarter,
+    bad_input_refused_nothing_imported => bad_input::refused_and_nothing_imported,
+    #[ignore = "known bug: refusals found against the store name the file but no line/column"]
+    bad_input_against_store_located => bad_input::located_against_the_store,
+    explain_articles_and_ties => explain::explain,
+    compute_equals_settle_report => compute::compute_equals_settle,
+    html_xlsx_archive => outputs::html_xlsx_archive,
+    policy_set_show_and_quota => policy::set_and_show,
+}
+
+/// Scenario 5: needs both stores at once.
+#[test]
+fn backends_give_identical_bytes() {
+    identity::same_bytes_on_both_stores();
+}
