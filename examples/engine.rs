@@ -24,8 +24,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         missing_as_zero: false,
     })?;
     for line in outcome.lines.iter().take(5) {
-        println!("{} {} {} {} {}", line.cadre_id, line.name, line.total, line.grade, line.total_paid);
+        println!(
+            "{} {} {} {} {}",
+            line.cadre_id, line.name, line.total, line.grade, line.total_paid
+        );
     }
-    println!("… {} cadres, {} ledger entries", outcome.lines.len(), outcome.ledger.len());
+    println!(
+        "… {} cadres, {} ledger entries",
+        outcome.lines.len(),
+        outcome.ledger.len()
+    );
     Ok(())
 }

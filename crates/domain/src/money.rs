@@ -304,7 +304,13 @@ mod tests {
         );
         assert_eq!(Money::round(d("-0.004")).to_string(), "0.00");
         assert!(!Money::round(d("-0.004")).is_negative());
-        assert_eq!(format!("[{:>8}]", Money::parse("-3").unwrap()), "[   -3.00]");
-        assert_eq!(format!("[{:<6}]", Points::parse("1.5").unwrap()), "[1.50  ]");
+        assert_eq!(
+            format!("[{:>8}]", Money::parse("-3").unwrap()),
+            "[   -3.00]"
+        );
+        assert_eq!(
+            format!("[{:<6}]", Points::parse("1.5").unwrap()),
+            "[1.50  ]"
+        );
     }
 }
