@@ -22,6 +22,11 @@ pub enum AppError {
     /// The request is refused by a rule of the life cycle (SPEC 3.5); nothing was written.
     #[error("{0}")]
     Refused(String),
+    /// The input conflicts with what the store holds (SPEC 2, 5.1); nothing was written. Each
+    /// conflict names the row by its key (`cadre_id` or `event_id`) so that a caller holding
+    /// the file can name its line.
+    #[error("{}", conflicts_text(.0))]
+    Conflicts(Vec<Conflict>),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -31,9 +36,30 @@ impl AppError {
     /// The exit code SPEC 5.2 gives this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            AppError::Invalid(_) | AppError::Refused(_) => ExitCode::Invalid,
+            AppError::Invalid(_) | AppError::Refused(_) | AppError::Conflicts(_) => {
+                ExitCode::Invalid
+            }
             AppError::Store(StoreError::Rejected(_)) => ExitCode::Invalid,
             AppError::Store(_) => ExitCode::Failure,
         }
     }
+}
+
+/// One row of an import that conflicts with the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// The row's key in its file: a `cadre_id` (roster) or an `event_id` (events).
+    pub key: String,
+    /// The column at fault, by its header name.
+    pub column: &'static str,
+    /// What is wrong, naming the rule.
+    pub message: String,
+}
+
+fn conflicts_text(conflicts: &[Conflict]) -> String {
+    let mut out = String::from("the file conflicts with the store; nothing was imported:");
+    for c in conflicts {
+        out.push_str(&format!("\n  {} (column `{}`): {}", c.key, c.column, c.message));
+    }
+    out
 }

@@ -2,12 +2,12 @@
 //! needs a revision (SPEC 3.5, 5.1). Files are read and checked by `kaohe-io` first; a file
 //! with any problem imports nothing.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use kaohe_domain::{Cadre, Event, Policy, Quarter, Score};
+use kaohe_domain::{Cadre, Event, EventId, Policy, Quarter, Score};
 use kaohe_store::{AuditRecord, EventImport, RosterImport, Store};
 
-use crate::AppError;
+use crate::{AppError, Conflict};
 use crate::lifecycle::QuarterInputs;
 
 /// What an import did, and which settled quarters it leaves needing a revision.
@@ -29,34 +29,9 @@ pub async fn import_roster(
     audit: &AuditRecord,
 ) -> Result<(RosterImport, Imported), AppError> {
     let stored = store.roster().await?;
-    let incoming: HashMap<&str, &Cadre> = cadres.iter().map(|c| (c.id.as_str(), c)).collect();
-    let mut town_of: HashMap<&str, (&str, &str)> = HashMap::new(); // village -> (town, cadre)
-    for c in cadres {
-        town_of
-            .entry(c.village.as_str())
-            .or_insert((c.town.as_str(), c.id.as_str()));
-    }
-    let mut problems = Vec::new();
-    for c in stored
-        .iter()
-        .filter(|c| !incoming.contains_key(c.id.as_str()))
-    {
-        if let Some((town, by)) = town_of.get(c.village.as_str())
-            && *town != c.town.as_str()
-        {
-            problems.push(format!(
-                "village {} is under town {town} in this file (cadre {by}) but under town {} in \
-                 the store (cadre {}); a village belongs to one town (SPEC 2)",
-                c.village, c.town, c.id
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        problems.truncate(50);
-        return Err(AppError::Invalid(format!(
-            "roster refused, nothing imported:\n{}",
-            problems.join("\n")
-        )));
+    let conflicts = village_conflicts(&stored, cadres);
+    if !conflicts.is_empty() {
+        return Err(AppError::Conflicts(conflicts));
     }
     let touched = touched_quarters_roster(store, &stored, cadres).await?;
     let result = store.import_roster(cadres, audit).await?;
@@ -69,6 +44,34 @@ pub async fn import_roster(
             needs_revision,
         },
     ))
+}
+
+/// Villages the file puts under another town than the store does (SPEC 2: a village belongs
+/// to one town), once per village and file town: the first file row of each. Stored cadres
+/// that the file replaces do not count, so a file may move a whole village.
+fn village_conflicts(stored: &[Cadre], cadres: &[Cadre]) -> Vec<Conflict> {
+    let incoming: HashSet<&str> = cadres.iter().map(|c| c.id.as_str()).collect();
+    let mut store_town: HashMap<&str, &Cadre> = HashMap::new();
+    for c in stored.iter().filter(|c| !incoming.contains(c.id.as_str())) {
+        store_town.entry(c.village.as_str()).or_insert(c);
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for c in cadres {
+        let Some(s) = store_town.get(c.village.as_str()) else { continue };
+        if s.town != c.town && seen.insert((c.village.as_str(), c.town.as_str())) {
+            out.push(Conflict {
+                key: c.id.to_string(),
+                column: "town",
+                message: format!(
+                    "village {} is under town {} here but under town {} in the store (cadre {}); \
+                     a village belongs to one town (SPEC 2)",
+                    c.village, c.town, s.town, s.id
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// Imports scores (SPEC 5.1): replaces the same (quarter, subject, item).
@@ -95,6 +98,23 @@ pub async fn import_events(
     audit: &AuditRecord,
 ) -> Result<Imported, AppError> {
     let touched: BTreeSet<Quarter> = events.iter().map(Event::quarter).collect();
+    // Checked here first to name every conflict the same way on every store; the store checks
+    // again inside its transaction, which settles a race.
+    let mut conflicts = Vec::new();
+    for q in &touched {
+        let stored: HashMap<EventId, Event> =
+            store.events(*q).await?.into_iter().map(|e| (e.id.clone(), e)).collect();
+        for e in events.iter().filter(|e| e.quarter() == *q) {
+            if let Some(old) = stored.get(&e.id) {
+                conflicts.extend(event_conflict(old, e));
+            }
+        }
+    }
+    // An id stored under a date in another quarter is not seen here; the store refuses it
+    // (`StoreError::Rejected`), with its own words.
+    if !conflicts.is_empty() {
+        return Err(AppError::Conflicts(conflicts));
+    }
     let EventImport { added, unchanged } = store.import_events(events, audit).await?;
     let needs_revision = if added > 0 {
         needing_revision(store, touched).await?
@@ -105,6 +125,35 @@ pub async fn import_events(
         rows: added,
         unchanged,
         needs_revision,
+    })
+}
+
+/// The conflict of an incoming event with the stored one of the same id, if they differ
+/// (SPEC 5.1: the same id again with other content is an error naming what differs).
+fn event_conflict(old: &Event, new: &Event) -> Option<Conflict> {
+    let mut diffs = Vec::new();
+    let mut first = None;
+    let mut cmp = |column: &'static str, here: String, there: String| {
+        if here != there {
+            first.get_or_insert(column);
+            diffs.push(format!("{column} `{here}` here, `{there}` in the store"));
+        }
+    };
+    cmp("date", new.date.to_string(), old.date.to_string());
+    cmp("subject", new.subject.to_string(), old.subject.to_string());
+    cmp("kind", new.kind.to_string(), old.kind.to_string());
+    let lv = |l: Option<kaohe_domain::Level>| l.map_or(String::new(), |l| l.to_string());
+    cmp("level", lv(new.level), lv(old.level));
+    cmp("note", new.note.clone(), old.note.clone());
+    first.map(|column| Conflict {
+        key: new.id.to_string(),
+        column,
+        message: format!(
+            "event {} is already stored with other content: {} (SPEC 5.1: an event id is \
+             imported once; correct it under a new id)",
+            new.id,
+            diffs.join("; ")
+        ),
     })
 }
 

@@ -19,7 +19,7 @@ pub mod lifecycle;
 mod open;
 pub mod queries;
 
-pub use error::{AppError, ExitCode};
+pub use error::{AppError, Conflict, ExitCode};
 pub use fingerprint::{fingerprint, sha256_hex};
 pub use open::{DEFAULT_STORE, open_store};
 

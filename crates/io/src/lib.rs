@@ -40,8 +40,9 @@ mod zh;
 pub use columns::{EVENTS_COLUMNS, LEDGER_COLUMNS, REPORT_COLUMNS, ROSTER_COLUMNS, SCORES_COLUMNS};
 pub use error::{FileErrors, KEPT_PROBLEMS, PRINTED_PROBLEMS, Problem, ReadError, WriteError};
 pub use read::{
-    Context, UTF8_HINT, appraisals, event_differences, read_events, read_events_bytes, read_report,
-    read_report_bytes, read_roster, read_roster_bytes, read_scores, read_scores_bytes,
+    Context, UTF8_HINT, appraisals, event_differences, event_lines, read_events, read_events_bytes,
+    read_report, read_report_bytes, read_roster, read_roster_bytes, read_scores, read_scores_bytes,
+    roster_lines,
 };
 pub use width::{char_width, display_width};
 pub use write::{

@@ -9,6 +9,7 @@
 
 mod context;
 mod events;
+mod lines;
 mod report;
 mod roster;
 mod scores;
@@ -18,6 +19,7 @@ use std::path::Path;
 
 pub use context::Context;
 pub use events::{EVENTS_COLUMNS, event_differences, read_events, read_events_bytes};
+pub use lines::{event_lines, roster_lines};
 pub use report::{appraisals, read_report, read_report_bytes};
 pub use roster::{ROSTER_COLUMNS, read_roster, read_roster_bytes};
 pub use scores::{SCORES_COLUMNS, read_scores, read_scores_bytes};
