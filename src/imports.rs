@@ -7,8 +7,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use kaohe_domain::{Cadre, Event, EventId, Policy, Quarter, Score};
 use kaohe_store::{AuditRecord, EventImport, RosterImport, Store};
 
-use crate::{AppError, Conflict};
 use crate::lifecycle::QuarterInputs;
+use crate::{AppError, Conflict};
 
 /// What an import did, and which settled quarters it leaves needing a revision.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -58,7 +58,9 @@ fn village_conflicts(stored: &[Cadre], cadres: &[Cadre]) -> Vec<Conflict> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for c in cadres {
-        let Some(s) = store_town.get(c.village.as_str()) else { continue };
+        let Some(s) = store_town.get(c.village.as_str()) else {
+            continue;
+        };
         if s.town != c.town && seen.insert((c.village.as_str(), c.town.as_str())) {
             out.push(Conflict {
                 key: c.id.to_string(),
@@ -102,8 +104,12 @@ pub async fn import_events(
     // again inside its transaction, which settles a race.
     let mut conflicts = Vec::new();
     for q in &touched {
-        let stored: HashMap<EventId, Event> =
-            store.events(*q).await?.into_iter().map(|e| (e.id.clone(), e)).collect();
+        let stored: HashMap<EventId, Event> = store
+            .events(*q)
+            .await?
+            .into_iter()
+            .map(|e| (e.id.clone(), e))
+            .collect();
         for e in events.iter().filter(|e| e.quarter() == *q) {
             if let Some(old) = stored.get(&e.id) {
                 conflicts.extend(event_conflict(old, e));
@@ -131,26 +137,13 @@ pub async fn import_events(
 /// The conflict of an incoming event with the stored one of the same id, if they differ
 /// (SPEC 5.1: the same id again with other content is an error naming what differs).
 fn event_conflict(old: &Event, new: &Event) -> Option<Conflict> {
-    let mut diffs = Vec::new();
-    let mut first = None;
-    let mut cmp = |column: &'static str, here: String, there: String| {
-        if here != there {
-            first.get_or_insert(column);
-            diffs.push(format!("{column} `{here}` here, `{there}` in the store"));
-        }
-    };
-    cmp("date", new.date.to_string(), old.date.to_string());
-    cmp("subject", new.subject.to_string(), old.subject.to_string());
-    cmp("kind", new.kind.to_string(), old.kind.to_string());
-    let lv = |l: Option<kaohe_domain::Level>| l.map_or(String::new(), |l| l.to_string());
-    cmp("level", lv(new.level), lv(old.level));
-    cmp("note", new.note.clone(), old.note.clone());
-    first.map(|column| Conflict {
+    let diffs = kaohe_io::event_differences(old, new);
+    (!diffs.is_empty()).then(|| Conflict {
         key: new.id.to_string(),
-        column,
+        column: "event_id",
         message: format!(
-            "event {} is already stored with other content: {} (SPEC 5.1: an event id is \
-             imported once; correct it under a new id)",
+            "event `{}` is already stored with other content: {} (\"there\" is the store); an \
+             event id names one event (SPEC 5.1): give a correction a new id",
             new.id,
             diffs.join("; ")
         ),

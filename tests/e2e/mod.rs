@@ -51,7 +51,6 @@ scenarios! {
     full_flow_two_quarters => flow::two_quarters,
     revision_after_correction => revision::correct_a_settled_quarter,
     bad_input_refused_nothing_imported => bad_input::refused_and_nothing_imported,
-    #[ignore = "known bug: refusals found against the store name the file but no line/column"]
     bad_input_against_store_located => bad_input::located_against_the_store,
     explain_articles_and_ties => explain::explain,
     compute_equals_settle_report => compute::compute_equals_settle,

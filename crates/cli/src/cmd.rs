@@ -125,7 +125,7 @@ async fn open(url: &str) -> Result<Arc<dyn Store>> {
 
 /// A file that cannot be read or has problems: invalid input (exit 2), every problem listed.
 fn read_failure(e: kaohe_io::ReadError) -> Failure {
-    Failure::invalid(format!("{e}\nnothing was imported."))
+    Failure::invalid(e.to_string())
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {
@@ -160,13 +160,40 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
     let bytes = read_file(path)?;
     let name = path.display().to_string();
     // A refusal by a check against the store (SPEC 5.1: a village under another town, an
-    // event id stored with other content) names the file like the readers' problems do.
+    // event id stored with other content) names the file, line and column like the readers'
+    // problems do.
     let in_file = |e: AppError| -> Failure {
-        let f = Failure::from(e);
-        if f.code == 2 {
-            Failure::invalid(format!("{name}: {}", f.message))
-        } else {
-            f
+        match e {
+            AppError::Conflicts(conflicts) => {
+                let lines = match kind {
+                    ImportKind::Roster => kaohe_io::roster_lines(&bytes),
+                    _ => kaohe_io::event_lines(&bytes),
+                };
+                let problems: Vec<kaohe_io::Problem> = conflicts
+                    .into_iter()
+                    .map(|c| kaohe_io::Problem {
+                        line: lines.get(&c.key).copied().unwrap_or(0),
+                        column: Some(c.column.to_owned()),
+                        message: c.message,
+                    })
+                    .collect();
+                let total = problems.len();
+                let errors = kaohe_io::FileErrors {
+                    file: name.clone(),
+                    problems,
+                    total,
+                    hint: None,
+                };
+                Failure::invalid(errors.to_string())
+            }
+            other => {
+                let f = Failure::from(other);
+                if f.code == 2 {
+                    Failure::invalid(format!("{name}: {}", f.message))
+                } else {
+                    f
+                }
+            }
         }
     };
     let store = open(url).await?;
@@ -361,6 +388,7 @@ fn compute(
     let ctx = kaohe_io::Context::new(&roster, |_| Some(&policy));
     let scores = kaohe_io::read_scores(scores, &ctx).map_err(read_failure)?;
     let events = kaohe_io::read_events(events, &ctx).map_err(read_failure)?;
+    drop(ctx);
     let mut history: Vec<Appraisal> = Vec::new();
     for p in previous {
         history.extend(kaohe_io::appraisals(
@@ -377,12 +405,17 @@ fn compute(
         missing_as_zero: false,
     })
     .map_err(|e| Failure::invalid(format!("{q} cannot be computed: {e}")))?;
+    let (lines, ledger) = outcome.into_parts();
+    // The inputs are not needed any more. A national quarter is tens of millions of
+    // reference-counted ids, which take most of a second to free: free them on another core
+    // while the report is written (or not at all if the process ends first).
+    std::thread::spawn(move || drop((roster, scores, events, history, ledger)));
     let format = match format {
         ComputeFormat::Csv => ReportFormat::Csv,
         ComputeFormat::Json => ReportFormat::Json,
         ComputeFormat::Table => ReportFormat::Table,
     };
-    write_report(q, &outcome.lines, format, out)
+    write_report(q, &lines, format, out)
 }
 
 fn write_report(
@@ -391,25 +424,71 @@ fn write_report(
     format: ReportFormat,
     out: Option<&Path>,
 ) -> Result<()> {
-    let io_err =
-        |e: kaohe_io::WriteError| Failure::other(format!("cannot write the {q} report: {e}"));
     if format == ReportFormat::Xlsx && out.is_none() {
         return Err(Failure::invalid(
             "--format xlsx needs --out FILE.xlsx (a workbook is not for a terminal)",
         ));
     }
-    let mut buf: Vec<u8> = Vec::new();
-    match format {
-        ReportFormat::Csv => kaohe_io::write_report_csv(&mut buf, lines).map_err(io_err)?,
-        ReportFormat::Json => kaohe_io::write_report_json(&mut buf, lines).map_err(io_err)?,
-        ReportFormat::Table => kaohe_io::write_report_table(&mut buf, lines).map_err(io_err)?,
-        ReportFormat::Html => kaohe_io::write_report_html(&mut buf, lines).map_err(io_err)?,
-        ReportFormat::Xlsx => kaohe_io::write_report_xlsx(&mut buf, lines).map_err(io_err)?,
+    let render = |w: &mut dyn Write| match format {
+        ReportFormat::Csv => kaohe_io::write_report_csv(w, lines),
+        ReportFormat::Json => kaohe_io::write_report_json(w, lines),
+        ReportFormat::Table => kaohe_io::write_report_table(w, lines),
+        ReportFormat::Html => kaohe_io::write_report_html(w, lines),
+        ReportFormat::Xlsx => kaohe_io::write_report_xlsx(w, lines),
+    };
+    let what = format!("the {q} report");
+    match out {
+        None => {
+            let mut buf: Vec<u8> = Vec::new();
+            render(&mut buf).map_err(|e| Failure::other(format!("cannot write {what}: {e}")))?;
+            emit(&buf, None)
+        }
+        Some(path) => write_out(path, &what, render),
     }
-    emit(&buf, out)
 }
 
-/// Writes to `out`, whole or not at all (a temporary file renamed into place), or to stdout.
+/// Writes `render`'s output to `path`, whole or not at all: streamed into a temporary file
+/// beside it, which is renamed into place once complete (a report of two million lines is
+/// never held whole in memory). A path that exists and is neither a regular file nor a
+/// folder — a device such as `/dev/null` or `/dev/stdout`, a named pipe — is written
+/// directly: renaming a file over it would replace the device.
+fn write_out(
+    path: &Path,
+    what: &str,
+    render: impl FnOnce(&mut dyn Write) -> std::result::Result<(), kaohe_io::WriteError>,
+) -> Result<()> {
+    let cannot = |e: &dyn std::fmt::Display| {
+        Failure::other(format!("{}: cannot write: {e}", path.display()))
+    };
+    let failed = |e: kaohe_io::WriteError| match e {
+        kaohe_io::WriteError::Io(e) => cannot(&e),
+        e => Failure::other(format!("cannot write {what}: {e}")),
+    };
+    let special = fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    if special {
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| cannot(&e))?;
+        return render(&mut io::BufWriter::with_capacity(1 << 20, file)).map_err(failed);
+    }
+    let tmp = path.with_extension("kaohe-tmp");
+    let written = fs::File::create(&tmp)
+        .map_err(|e| cannot(&e))
+        .and_then(|file| {
+            let mut w = io::BufWriter::with_capacity(1 << 20, file);
+            render(&mut w).map_err(failed)?;
+            let file = w.into_inner().map_err(|e| cannot(e.error()))?;
+            drop(file);
+            fs::rename(&tmp, path).map_err(|e| cannot(&e))
+        });
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Writes to `out`, whole or not at all (see [`write_out`]), or to stdout.
 fn emit(bytes: &[u8], out: Option<&Path>) -> Result<()> {
     match out {
         None => {
@@ -425,12 +504,7 @@ fn emit(bytes: &[u8], out: Option<&Path>) -> Result<()> {
                     }
                 })
         }
-        Some(path) => {
-            let tmp = path.with_extension("kaohe-tmp");
-            fs::write(&tmp, bytes)
-                .and_then(|()| fs::rename(&tmp, path))
-                .map_err(|e| Failure::other(format!("{}: cannot write: {e}", path.display())))
-        }
+        Some(path) => write_out(path, "the output", |w| Ok(w.write_all(bytes)?)),
     }
 }
 
