@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use kaohe_domain::{Cadre, Date, Policy, Quarter, Scope, Subject};
 
@@ -59,8 +60,20 @@ pub struct Context<'p> {
     /// Built on first use: a scores file in roster order never needs it (see
     /// [`Context::cadre_near`]), and for a national roster it is the costliest part.
     cadre_index: OnceLock<FxHashMap<Code, u32>>,
+    /// Whether `cadres` are in increasing order of id (bytes), so that they can be bisected.
+    sorted: bool,
+    /// Cadre lookups answered without `cadre_index` so far (see
+    /// [`Context::cadre_without_index`]).
+    lookups: AtomicU32,
     policy_for: Box<PolicyFor<'p>>,
 }
+
+/// Lookups by bisection of a sorted roster before the table is built: each costs about a
+/// microsecond at most, so that this many cost about what the table of a national roster
+/// does.
+const SORTED_LOOKUPS: u32 = 1 << 16;
+/// Lookups by a scan of an unsorted roster before the table is built.
+const SCANS: u32 = 4;
 
 impl fmt::Debug for Context<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -105,11 +118,16 @@ impl<'p> Context<'p> {
                 end: c.end_date,
             })
             .collect();
+        let sorted = cadres
+            .windows(2)
+            .all(|w| w[0].code.bytes() < w[1].code.bytes());
         Context {
             villages,
             village_index,
             cadres,
             cadre_index: OnceLock::new(),
+            sorted,
+            lookups: AtomicU32::new(0),
             policy_for: Box::new(policy_for),
         }
     }
@@ -144,8 +162,36 @@ impl<'p> Context<'p> {
 
     /// The cadre with this id (the first, if a roster named one twice).
     pub(crate) fn cadre(&self, code: &[u8]) -> Option<&CadreRef> {
+        if let Some(found) = self.cadre_without_index(code) {
+            return found.and_then(|i| self.cadres.get(i));
+        }
         let i = *self.cadre_index().get(code)?;
         self.cadres.get(i as usize)
+    }
+
+    /// The position of the cadre with this id found without the table, while that is
+    /// cheaper than building it (`None`: use the table). The table costs a large part of a
+    /// second for a national roster, and is often not needed: a roster sorted by id (every
+    /// store's is) is bisected, for the first lookups; an unsorted one is scanned, for a
+    /// few. A scores file in roster order misses once per reading thread (where its part
+    /// starts), an events file a few thousand times.
+    fn cadre_without_index(&self, code: &[u8]) -> Option<Option<usize>> {
+        if self.cadre_index.get().is_some() {
+            return None;
+        }
+        let n = self.lookups.fetch_add(1, Ordering::Relaxed);
+        if self.sorted && n < SORTED_LOOKUPS {
+            let i = self.cadres.partition_point(|c| c.code.bytes() < code);
+            let hit = self
+                .cadres
+                .get(i)
+                .is_some_and(|c| same(c.code.bytes(), code));
+            return Some(hit.then_some(i));
+        }
+        if n < SCANS {
+            return Some(self.cadres.iter().position(|c| same(c.code.bytes(), code)));
+        }
+        None
     }
 
     fn cadre_index(&self) -> &FxHashMap<Code, u32> {
@@ -190,6 +236,11 @@ impl<'p> Context<'p> {
                 return Some(c);
             }
         }
+        if let Some(found) = self.cadre_without_index(code) {
+            let i = found?;
+            *hint = i;
+            return self.cadres.get(i);
+        }
         let i = *self.cadre_index().get(code)? as usize;
         *hint = i;
         self.cadres.get(i)
@@ -223,5 +274,63 @@ impl<'p> Context<'p> {
     /// The number of distinct subjects (villages and cadres).
     pub(crate) fn subject_count(&self) -> usize {
         self.villages.len() + self.cadres.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kaohe_domain::{CadreId, Date, Money, Sequence, TownCode, VillageCode};
+
+    use super::*;
+
+    fn roster(n: usize, shuffled: bool) -> Vec<Cadre> {
+        (0..n)
+            .map(|k| {
+                let i = if shuffled { (k * 7919) % n } else { k };
+                Cadre {
+                    id: CadreId::parse(&format!("C{i:06}")).unwrap(),
+                    name: "x".into(),
+                    town: TownCode::parse("T1").unwrap(),
+                    village: VillageCode::parse(&format!("V{}", i / 4)).unwrap(),
+                    sequence: Sequence::parse("委员").unwrap(),
+                    position: String::new(),
+                    monthly_subsidy: Money::from_hundredths(100),
+                    start_date: Date::parse("2020-01-01").unwrap(),
+                    end_date: None,
+                }
+            })
+            .collect()
+    }
+
+    /// Lookups give the same cadre with and without the table, before and after it is built.
+    #[test]
+    fn cadre_lookups_agree_with_the_table() {
+        let policy = Policy::default();
+        for shuffled in [false, true] {
+            let roster = roster(3000, shuffled);
+            let ctx = Context::with_policy(&roster, &policy);
+            assert_eq!(ctx.sorted, !shuffled);
+            let table = Context::with_policy(&roster, &policy);
+            let expected = |code: &[u8]| table.cadre_index().get(code).map(|&i| i as usize);
+            let mut codes: Vec<String> = (0..3000).map(|i| format!("C{i:06}")).collect();
+            codes.extend(["C", "C999999", "", "D000001", "C0000011"].map(String::from));
+            // Enough rounds to pass every budget and reach the table.
+            for round in 0..(SORTED_LOOKUPS as usize / codes.len() + 2) {
+                for (k, code) in codes.iter().enumerate() {
+                    let code = code.as_bytes();
+                    let want = expected(code);
+                    let got = if (round + k) % 2 == 0 {
+                        ctx.cadre(code)
+                            .map(|c| (c.idx as usize) - ctx.villages.len())
+                    } else {
+                        let mut hint = (k * 31) % 3000;
+                        ctx.cadre_near(code, &mut hint)
+                            .map(|c| (c.idx as usize) - ctx.villages.len())
+                    };
+                    assert_eq!(got, want, "{}", String::from_utf8_lossy(code));
+                }
+            }
+            assert!(ctx.cadre_index.get().is_some());
+        }
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt::{Display, Write as _};
 use std::io::Write;
 
-use kaohe_domain::{LedgerEntry, SettlementLine};
+use kaohe_domain::{Decimal, LedgerEntry, Quarter, SettlementLine};
 
 use super::ledger_order;
 use crate::columns::{LEDGER_COLUMNS, REPORT_COLUMNS};
@@ -44,34 +44,76 @@ impl<W: Write> Out<W> {
 /// report order; scores and money with exactly two decimals, never `-0.00`; `flags` sorted and
 /// joined by `;`. Records end with `\n`; a field is quoted only when it must be (a name with a
 /// comma).
-pub fn write_report_csv(w: impl Write, lines: &[SettlementLine]) -> Result<(), WriteError> {
-    let mut o = Out::new(w);
-    o.w.write_record(REPORT_COLUMNS)?;
-    for l in in_report_order(lines) {
-        o.show(l.quarter)?;
-        o.text(l.cadre_id.as_str())?;
-        o.text(&l.name)?;
-        o.text(l.town.as_str())?;
-        o.text(l.village.as_str())?;
-        o.text(l.sequence.as_str())?;
-        o.show(l.base_score)?;
-        o.show(l.bonus)?;
-        o.show(l.deduction)?;
-        o.show(l.total)?;
-        o.show(l.rank)?;
-        o.show(l.group_size)?;
-        o.show(l.quota)?;
-        o.text(l.grade.as_str())?;
-        o.show(l.standard)?;
-        o.show(l.base_paid)?;
-        o.show(l.performance_standard)?;
-        o.show(l.adjustment)?;
-        o.show(l.performance_paid)?;
-        o.show(l.total_paid)?;
-        o.show(l.flags)?;
-        o.end()?;
+///
+/// A national report is two million rows, so rows are assembled by hand rather than through
+/// the `csv` crate, with the bytes it would write (a field is quoted when it holds `,`, `"`,
+/// `\r` or `\n`, a `"` inside doubled; the unit test below holds the two to each other), and
+/// amounts are formatted from their integer hundredths instead of through `Decimal`'s
+/// `Display`.
+pub fn write_report_csv(mut w: impl Write, lines: &[SettlementLine]) -> Result<(), WriteError> {
+    const FLUSH_AT: usize = 1 << 20;
+    let mut buf: Vec<u8> = Vec::with_capacity(FLUSH_AT + 4096);
+    for (i, c) in REPORT_COLUMNS.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        field(&mut buf, c);
     }
-    o.finish()
+    buf.push(b'\n');
+    let mut quarter: Option<(Quarter, String)> = None;
+    let mut scratch = String::new();
+    for l in in_report_order(lines) {
+        let q = match &quarter {
+            Some((q, text)) if *q == l.quarter => text,
+            _ => &quarter.insert((l.quarter, l.quarter.to_string())).1,
+        };
+        field(&mut buf, q);
+        buf.push(b',');
+        field(&mut buf, l.cadre_id.as_str());
+        buf.push(b',');
+        field(&mut buf, &l.name);
+        buf.push(b',');
+        field(&mut buf, l.town.as_str());
+        buf.push(b',');
+        field(&mut buf, l.village.as_str());
+        buf.push(b',');
+        field(&mut buf, l.sequence.as_str());
+        for p in [l.base_score, l.bonus, l.deduction, l.total] {
+            buf.push(b',');
+            fixed2(&mut buf, p.to_decimal(), p, &mut scratch);
+        }
+        for n in [l.rank, l.group_size, l.quota] {
+            buf.push(b',');
+            digits(&mut buf, u64::from(n));
+        }
+        buf.push(b',');
+        field(&mut buf, l.grade.as_str());
+        for m in [
+            l.standard,
+            l.base_paid,
+            l.performance_standard,
+            l.adjustment,
+            l.performance_paid,
+            l.total_paid,
+        ] {
+            buf.push(b',');
+            fixed2(&mut buf, m.to_decimal(), m, &mut scratch);
+        }
+        buf.push(b',');
+        if !l.flags.is_empty() {
+            scratch.clear();
+            let _ = write!(scratch, "{}", l.flags);
+            field(&mut buf, &scratch);
+        }
+        buf.push(b'\n');
+        if buf.len() >= FLUSH_AT {
+            w.write_all(&buf)?;
+            buf.clear();
+        }
+    }
+    w.write_all(&buf)?;
+    w.flush()?;
+    Ok(())
 }
 
 /// Writes ledger entries as CSV (SPEC 5.4), by quarter and entry: `month` is `YYYY-MM` for
@@ -94,4 +136,210 @@ pub fn write_ledger_csv(w: impl Write, entries: &[LedgerEntry]) -> Result<(), Wr
         o.end()?;
     }
     o.finish()
+}
+
+/// A field as the `csv` crate writes it by default: quoted only when it holds a delimiter, a
+/// quote or a line break, with quotes doubled.
+#[inline]
+fn field(buf: &mut Vec<u8>, s: &str) {
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        buf.push(b'"');
+        for b in s.bytes() {
+            if b == b'"' {
+                buf.push(b'"');
+            }
+            buf.push(b);
+        }
+        buf.push(b'"');
+    } else {
+        buf.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// "00", "01", … "99": two digits at a time.
+const PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+#[inline]
+fn pair(n: u64) -> [u8; 2] {
+    let i = 2 * n as usize;
+    [PAIRS[i], PAIRS[i + 1]]
+}
+
+/// The decimal digits of `n`.
+#[inline]
+fn digits(buf: &mut Vec<u8>, mut n: u64) {
+    let mut tmp = [0u8; 20];
+    let mut i = tmp.len();
+    while n >= 100 {
+        i -= 2;
+        tmp[i..i + 2].copy_from_slice(&pair(n % 100));
+        n /= 100;
+    }
+    if n >= 10 {
+        i -= 2;
+        tmp[i..i + 2].copy_from_slice(&pair(n));
+    } else {
+        i -= 1;
+        tmp[i] = b'0' + n as u8;
+    }
+    buf.extend_from_slice(&tmp[i..]);
+}
+
+/// An amount `v` (whose value is `d`) with exactly two decimals, as `Points` and `Money`
+/// display it (`87.50`, `-3.00`, never `-0.00`): from its integer hundredths when it has at
+/// most two decimals (always, for values of the domain), else through `Display`.
+#[inline]
+fn fixed2(buf: &mut Vec<u8>, d: Decimal, v: impl Display, scratch: &mut String) {
+    let scale = d.scale();
+    let hundredths = if scale <= 2 {
+        d.mantissa()
+            .checked_mul(if scale == 2 { 1 } else { 10i128.pow(2 - scale) })
+            .and_then(|h| i64::try_from(h).ok())
+    } else {
+        None
+    };
+    let Some(h) = hundredths else {
+        scratch.clear();
+        let _ = write!(scratch, "{v}");
+        buf.extend_from_slice(scratch.as_bytes());
+        return;
+    };
+    if h < 0 {
+        buf.push(b'-');
+    }
+    let a = h.unsigned_abs();
+    digits(buf, a / 100);
+    let [x, y] = pair(a % 100);
+    buf.extend_from_slice(&[b'.', x, y]);
+}
+
+#[cfg(test)]
+mod tests {
+    use kaohe_domain::{
+        CadreId, Decimal, Flag, Flags, Grade, Money, Points, Quarter, Sequence, SettlementLine,
+        TownCode, VillageCode,
+    };
+
+    use super::*;
+
+    /// The report as the `csv` crate writes it, field by field through `Display`: what the
+    /// hand-written writer must reproduce byte for byte.
+    fn by_the_csv_crate(lines: &[SettlementLine]) -> Vec<u8> {
+        let mut o = Out::new(Vec::new());
+        o.w.write_record(REPORT_COLUMNS).unwrap();
+        for l in in_report_order(lines) {
+            o.show(l.quarter).unwrap();
+            o.text(l.cadre_id.as_str()).unwrap();
+            o.text(&l.name).unwrap();
+            o.text(l.town.as_str()).unwrap();
+            o.text(l.village.as_str()).unwrap();
+            o.text(l.sequence.as_str()).unwrap();
+            o.show(l.base_score).unwrap();
+            o.show(l.bonus).unwrap();
+            o.show(l.deduction).unwrap();
+            o.show(l.total).unwrap();
+            o.show(l.rank).unwrap();
+            o.show(l.group_size).unwrap();
+            o.show(l.quota).unwrap();
+            o.text(l.grade.as_str()).unwrap();
+            o.show(l.standard).unwrap();
+            o.show(l.base_paid).unwrap();
+            o.show(l.performance_standard).unwrap();
+            o.show(l.adjustment).unwrap();
+            o.show(l.performance_paid).unwrap();
+            o.show(l.total_paid).unwrap();
+            o.show(l.flags).unwrap();
+            o.end().unwrap();
+        }
+        o.w.into_inner().unwrap()
+    }
+
+    #[test]
+    fn hand_written_report_csv_is_what_the_csv_crate_writes() {
+        let names = [
+            "张三",
+            "李四, 小",
+            "say \"hi\"",
+            "a\nb",
+            "cr\rhere",
+            "\"",
+            ",",
+            "plain",
+            "",
+        ];
+        let amounts = [
+            Decimal::new(0, 0),
+            Decimal::new(-0, 2),
+            Decimal::new(5, 0),
+            Decimal::new(55, 1),
+            Decimal::new(-134_983, 2),
+            Decimal::new(99_999_999_999_999, 2),
+            Decimal::new(i64::MAX, 2),
+            Decimal::new(i64::MIN + 1, 1),
+            Decimal::from_i128_with_scale(-(10i128.pow(25)), 2),
+            Decimal::new(-1, 2),
+            Decimal::new(7, 2),
+            Decimal::new(100, 2),
+        ];
+        let p = |i: usize| Points::from_decimal(amounts[i % amounts.len()]).unwrap();
+        let m = |i: usize| Money::from_decimal(amounts[(i + 3) % amounts.len()]).unwrap();
+        let flag_sets = [
+            Flags::default(),
+            {
+                let mut f = Flags::default();
+                f.insert(Flag::Recommend);
+                f
+            },
+            {
+                let mut f = Flags::default();
+                f.insert(Flag::DismissalReview);
+                f.insert(Flag::Admonish);
+                f
+            },
+        ];
+        let lines: Vec<SettlementLine> = (0..60)
+            .map(|i| SettlementLine {
+                quarter: Quarter::new(2026, 1 + (i % 4) as u8).unwrap(),
+                cadre_id: CadreId::parse(&format!("C{i:03}")).unwrap(),
+                name: names[i % names.len()].to_owned(),
+                town: TownCode::parse(if i % 2 == 0 { "T1" } else { "镇,2" }).unwrap(),
+                village: VillageCode::parse(if i % 3 == 0 { "V\"1" } else { "V2" }).unwrap(),
+                sequence: Sequence::parse(if i % 5 == 0 { "正职" } else { "委员" }).unwrap(),
+                base_score: p(i),
+                bonus: p(i + 1),
+                deduction: p(i + 2),
+                total: p(i + 4),
+                rank: i as u32,
+                group_size: if i == 7 { u32::MAX } else { 60 },
+                quota: (i % 13) as u32,
+                grade: [Grade::Excellent, Grade::Qualified, Grade::Unqualified][i % 3],
+                standard: m(i),
+                base_paid: m(i + 1),
+                performance_standard: m(i + 2),
+                adjustment: m(i + 5),
+                performance_paid: m(i + 6),
+                total_paid: m(i + 7),
+                flags: flag_sets[i % flag_sets.len()],
+            })
+            .collect();
+        let mut fast = Vec::new();
+        write_report_csv(&mut fast, &lines).unwrap();
+        let slow = by_the_csv_crate(&lines);
+        assert_eq!(
+            String::from_utf8(fast).unwrap(),
+            String::from_utf8(slow).unwrap()
+        );
+        let mut empty = Vec::new();
+        write_report_csv(&mut empty, &[]).unwrap();
+        assert_eq!(empty, by_the_csv_crate(&[]));
+    }
 }
