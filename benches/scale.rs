@@ -10,14 +10,19 @@
 //! PostgreSQL a `COPY` of the same rows into bare tables with only a primary key. The
 //! PostgreSQL part uses `KAOHE_TEST_POSTGRES` (a URL) and a fresh schema that it drops after;
 //! without the variable it says so and skips. Before each PostgreSQL write phase (kaohe's and
-//! the raw one) a `CHECKPOINT` is issued, so that one phase's WAL does not slow the next.
+//! the raw one) a `CHECKPOINT` is issued, so that one phase's WAL does not slow the next. The
+//! raw rows are prepared before their clock starts; kaohe's phases include their encoding.
+//! `detail:` rows read settle's inputs again one by one (roster, scores, events and earlier
+//! grades, fingerprint) to show what "read inputs" is made of.
 //!
 //! **National** (`-- national`): 2,000,000 cadres in 500,000 villages (3–5 a village), about
 //! 26 million score rows. The files are generated once into `KAOHE_NATIONAL_DIR` (kept and
 //! reused) or a temporary folder (removed after). Then the library calls of `kaohe compute` are
-//! timed in process, phase by phase, and the real binary `target/release/kaohe compute` (or
-//! `KAOHE_BIN`) is timed end to end, with its peak RSS (`/usr/bin/time -v`, else polled from
-//! `/proc`). Build the binary first: `cargo build --release -p kaohe-cli`.
+//! timed in process, phase by phase (wall clock, and the process's user and system CPU from
+//! `/proc/self/stat`, steadier than wall time on a shared machine), and the real binary
+//! `target/release/kaohe compute` (or `KAOHE_BIN`) is timed end to end, with its peak RSS and
+//! CPU (`/usr/bin/time -v`, else the peak polled from `/proc`). Build the binary first:
+//! `cargo build --release -p kaohe-cli`.
 //!
 //! ```text
 //! cargo bench --bench scale                         # redb and PostgreSQL, 200,000 cadres, 3 runs
