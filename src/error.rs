@@ -59,7 +59,10 @@ pub struct Conflict {
 fn conflicts_text(conflicts: &[Conflict]) -> String {
     let mut out = String::from("the file conflicts with the store; nothing was imported:");
     for c in conflicts {
-        out.push_str(&format!("\n  {} (column `{}`): {}", c.key, c.column, c.message));
+        out.push_str(&format!(
+            "\n  {} (column `{}`): {}",
+            c.key, c.column, c.message
+        ));
     }
     out
 }
