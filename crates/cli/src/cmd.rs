@@ -395,7 +395,8 @@ fn compute(
             &kaohe_io::read_report(p).map_err(read_failure)?,
         ));
     }
-    let outcome = kaohe_settlement::compute_quarter(&kaohe_settlement::QuarterInput {
+    // The report needs the lines only: no ledger is built.
+    let outcome = kaohe_settlement::compute_lines(&kaohe_settlement::QuarterInput {
         quarter: q,
         policy: &policy,
         roster: &roster,
@@ -405,11 +406,11 @@ fn compute(
         missing_as_zero: false,
     })
     .map_err(|e| Failure::invalid(format!("{q} cannot be computed: {e}")))?;
-    let (lines, ledger) = outcome.into_parts();
+    let (lines, _) = outcome.into_parts();
     // The inputs are not needed any more. A national quarter is tens of millions of
     // reference-counted ids, which take most of a second to free: free them on another core
     // while the report is written (or not at all if the process ends first).
-    std::thread::spawn(move || drop((roster, scores, events, history, ledger)));
+    std::thread::spawn(move || drop((roster, scores, events, history)));
     let format = match format {
         ComputeFormat::Csv => ReportFormat::Csv,
         ComputeFormat::Json => ReportFormat::Json,

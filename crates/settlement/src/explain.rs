@@ -59,8 +59,9 @@ pub struct Explanation<'o> {
 impl QuarterOutcome<'_> {
     /// Art.7–11: walks the cadre `id` through every number of its line — item points,
     /// section subtotals, events (Art.7–9), group, quota, rank and what decided it (Art.10),
-    /// the monthly money and the dismissal chain (Art.11), and its ledger entries. `None` if
-    /// it has no line (not in the roster, or not assessed in the quarter).
+    /// the monthly money and the dismissal chain (Art.11), and its ledger entries (none for
+    /// an outcome of [`crate::compute_lines`]). `None` if it has no line (not in the roster,
+    /// or not assessed in the quarter).
     pub fn explain(&self, id: &CadreId) -> Option<Explanation<'_>> {
         let at = self.lines.iter().position(|l| l.cadre_id == *id)?;
         let i = self.line_cadre[at] as usize;

@@ -7,8 +7,9 @@
 //! - **One pure function.** [`compute_quarter`] takes parsed domain values ([`QuarterInput`])
 //!   and returns the settlement lines, sorted as SPEC 5.3 (town, then sequence, both by
 //!   bytes, then rank), and the revision-1 ledger (SPEC 5.4), numbered in that order. It does
-//!   no IO, reads no clock and gives the same output for its inputs in any order. `settle`,
-//!   `compute` and `explain` all go through it, so they cannot disagree.
+//!   no IO, reads no clock and gives the same output for its inputs in any order. `settle`
+//!   and `explain` go through it, and `compute` through [`compute_lines`], the same
+//!   computation without the ledger, so they cannot disagree.
 //! - **Other quarters are ignored.** Scores of another quarter, events dated outside the
 //!   quarter and appraisals not before it are skipped without a check: they belong to other
 //!   quarters, which may have other policies.
@@ -111,7 +112,8 @@ impl From<ScoringError> for EngineError {
 pub struct QuarterOutcome<'a> {
     /// One line per assessed cadre, sorted by town, sequence (bytes), then rank (SPEC 5.3).
     pub lines: Vec<SettlementLine>,
-    /// Revision 1 of the ledger, entries numbered from 1 in line order (SPEC 5.4).
+    /// Revision 1 of the ledger, entries numbered from 1 in line order (SPEC 5.4); empty
+    /// when computed by [`compute_lines`].
     pub ledger: Vec<LedgerEntry>,
     input: QuarterInput<'a>,
     scores: Scorecards<'a>,
@@ -155,6 +157,30 @@ impl<'a> QuarterOutcome<'a> {
 /// problem of the roster, scores and events, [`EngineError::ConflictingAppraisals`] for a
 /// history that contradicts itself.
 pub fn compute_quarter<'a>(input: &QuarterInput<'a>) -> Result<QuarterOutcome<'a>, EngineError> {
+    compute(input, true)
+}
+
+/// Art.7–11: computes a whole quarter's lines — scores, grades, subsidies and flags — without
+/// the ledger.
+///
+/// The same computation and the same lines as [`compute_quarter`], for callers that only
+/// report them (`kaohe compute`): the outcome's [`QuarterOutcome::ledger`] is empty, and so is
+/// the ledger of its [`QuarterOutcome::explain`]. A large quarter's lines are built on several
+/// threads, each filling its own stretch of the report order, so the output does not depend
+/// on the number of threads. Pure and deterministic.
+///
+/// # Errors
+///
+/// As [`compute_quarter`].
+pub fn compute_lines<'a>(input: &QuarterInput<'a>) -> Result<QuarterOutcome<'a>, EngineError> {
+    compute(input, false)
+}
+
+/// Art.7–11: [`compute_quarter`], with revision 1 of the ledger or without it.
+fn compute<'a>(
+    input: &QuarterInput<'a>,
+    with_ledger: bool,
+) -> Result<QuarterOutcome<'a>, EngineError> {
     let policy = input.policy;
     let quarter = input.quarter;
     policy.validate()?;
@@ -219,10 +245,18 @@ pub fn compute_quarter<'a>(input: &QuarterInput<'a>) -> Result<QuarterOutcome<'a
     // Art.11: dismissal review for the unqualified.
     let review = dismissal_reviews(input, &scores, &grading)?;
 
-    // Art.11: money, lines and ledger, in report order. One thread: the lines share the
-    // town and sequence `Arc`s, whose counts would bounce between cores, and the output is
-    // written once, where it stays.
-    let (lines, ledger) = settle_lines(input, &scores, &grading, &review, &line_cadre);
+    // Art.11: money, lines and ledger, in report order. With the ledger, one thread: its
+    // entries are numbered in line order. Without it, a large quarter's lines are built in
+    // parallel stretches of the report order.
+    let (lines, ledger) = if with_ledger {
+        settle_lines(input, &scores, &grading, &review, &line_cadre)
+    } else {
+        let threads = line_threads(line_cadre.len());
+        (
+            lines_only(input, &scores, &grading, &review, &line_cadre, threads),
+            Vec::new(),
+        )
+    };
 
     Ok(QuarterOutcome {
         lines,
@@ -251,35 +285,112 @@ fn settle_lines(
     for &i in rows {
         let i = i as usize;
         let c = scores.cadre(i);
-        let p = grading.placement(i);
-        let g = &grading.groups()[p.group as usize];
-        let money = cadre_subsidy(policy, quarter, c, p.grade);
-        lines.push(SettlementLine {
-            quarter,
-            cadre_id: c.id.clone(),
-            name: c.name.clone(),
-            town: c.town.clone(),
-            village: c.village.clone(),
-            sequence: c.sequence.clone(),
-            base_score: scores.base_score(i),
-            bonus: scores.bonus(i),
-            deduction: scores.deduction(i),
-            total: scores.total(i),
-            rank: p.rank,
-            group_size: g.size,
-            quota: g.quota,
-            grade: p.grade,
-            standard: money.standard,
-            base_paid: money.base_paid,
-            performance_standard: money.performance_standard,
-            adjustment: money.adjustment,
-            performance_paid: money.performance_paid,
-            total_paid: money.total_paid,
-            flags: flags(p.grade, review[i]),
-        });
+        let money = cadre_subsidy(policy, quarter, c, grading.placement(i).grade);
+        lines.push(line(input, scores, grading, review, i, &money));
         cadre_entries(quarter, 1, &c.id, &money, &mut next, &mut ledger);
     }
     (lines, ledger)
+}
+
+/// Fewest lines worth building on more than one thread: below it (a county) one thread is
+/// as fast and starts nothing.
+const PARALLEL_LINES: usize = 200_000;
+
+/// Art.11: how many threads build `rows` lines: one below [`PARALLEL_LINES`], else one per
+/// available core (at most 8).
+fn line_threads(rows: usize) -> usize {
+    if rows < PARALLEL_LINES {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    }
+}
+
+/// Art.11: the lines of the cadres `rows` (scorecard indices, in report order), without
+/// ledger entries. The rows are cut into `threads` consecutive stretches; each thread builds
+/// its stretch's lines in order and the stretches are joined in order, so the result is that
+/// of one thread.
+fn lines_only(
+    input: &QuarterInput<'_>,
+    scores: &Scorecards<'_>,
+    grading: &Grading,
+    review: &[bool],
+    rows: &[u32],
+    threads: usize,
+) -> Vec<SettlementLine> {
+    let build = |rows: &[u32], out: &mut Vec<SettlementLine>| {
+        for &i in rows {
+            let i = i as usize;
+            let c = scores.cadre(i);
+            let money = cadre_subsidy(input.policy, input.quarter, c, grading.placement(i).grade);
+            out.push(line(input, scores, grading, review, i, &money));
+        }
+    };
+    let mut lines = Vec::with_capacity(rows.len());
+    if threads <= 1 || rows.len() < 2 {
+        build(rows, &mut lines);
+        return lines;
+    }
+    let stretch = rows.len().div_ceil(threads);
+    let mut stretches = rows.chunks(stretch);
+    let first = stretches.next().unwrap_or_default();
+    let rest: Vec<Vec<SettlementLine>> = std::thread::scope(|s| {
+        let handles: Vec<_> = stretches
+            .map(|part| {
+                s.spawn(move || {
+                    let mut out = Vec::with_capacity(part.len());
+                    build(part, &mut out);
+                    out
+                })
+            })
+            .collect();
+        build(first, &mut lines);
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    for part in rest {
+        lines.extend(part);
+    }
+    lines
+}
+
+/// Art.11: the settlement line of the cadre `i` (scorecard index), paid `money`.
+fn line(
+    input: &QuarterInput<'_>,
+    scores: &Scorecards<'_>,
+    grading: &Grading,
+    review: &[bool],
+    i: usize,
+    money: &MoneyWorking,
+) -> SettlementLine {
+    let c = scores.cadre(i);
+    let p = grading.placement(i);
+    let g = &grading.groups()[p.group as usize];
+    SettlementLine {
+        quarter: input.quarter,
+        cadre_id: c.id.clone(),
+        name: c.name.clone(),
+        town: c.town.clone(),
+        village: c.village.clone(),
+        sequence: c.sequence.clone(),
+        base_score: scores.base_score(i),
+        bonus: scores.bonus(i),
+        deduction: scores.deduction(i),
+        total: scores.total(i),
+        rank: p.rank,
+        group_size: g.size,
+        quota: g.quota,
+        grade: p.grade,
+        standard: money.standard,
+        base_paid: money.base_paid,
+        performance_standard: money.performance_standard,
+        adjustment: money.adjustment,
+        performance_paid: money.performance_paid,
+        total_paid: money.total_paid,
+        flags: flags(p.grade, review[i]),
+    }
 }
 
 /// The byte-order rank of each assessed cadre's town.

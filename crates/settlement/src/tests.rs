@@ -516,6 +516,48 @@ fn quarter_lines_sorted_and_graded() {
     assert_eq!(excellent, ["C9", "C14", "C13"]);
 }
 
+/// `compute_lines` gives `compute_quarter`'s lines without a ledger, and the lines built in
+/// parallel stretches are those built on one thread, whatever the number of threads.
+#[test]
+fn lines_only_match_the_settled_lines() {
+    let roster: Vec<Cadre> = (0..21)
+        .map(|n| {
+            let town = ["T3", "T1", "T2"][n % 3];
+            let seq = ["正职", "委员"][n % 2];
+            cadre(
+                &format!("C{n}"),
+                town,
+                &format!("V{town}{}", n % 4),
+                seq,
+                "1000",
+            )
+        })
+        .collect();
+    let world = World::new(roster, by_number);
+    let full = compute_quarter(&world.input()).unwrap();
+    let lines = crate::compute_lines(&world.input()).unwrap();
+    assert_eq!(lines.lines, full.lines);
+    assert!(lines.ledger.is_empty());
+    let id = full.lines[4].cadre_id.clone();
+    let x = lines.explain(&id).unwrap();
+    assert_eq!(x.line, &full.lines[4]);
+    assert!(x.ledger.is_empty());
+    assert!(!full.explain(&id).unwrap().ledger.is_empty());
+    let review = crate::dismissal_reviews(&full.input, &full.scores, &full.grading).unwrap();
+    for threads in [1, 2, 3, 7, 21, 40] {
+        let built = crate::lines_only(
+            &full.input,
+            &full.scores,
+            &full.grading,
+            &review,
+            &full.line_cadre,
+            threads,
+        );
+        assert_eq!(built, full.lines, "{threads} threads");
+    }
+    assert_eq!(crate::line_threads(crate::PARALLEL_LINES - 1), 1);
+}
+
 #[test]
 fn quarter_dismissal_review_and_explain() {
     // Five cadres of one group; C0 gets public 0 and a media exposure: 90 − 10 = 80 … make
