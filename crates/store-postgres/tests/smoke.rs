@@ -416,7 +416,8 @@ async fn a_doubled_ledger_entry_is_refused_and_nothing_is_written() {
             Err(StoreError::Rejected(_))
         ));
         let mut bad = support::settlement(quarter, 2, 10, 601);
-        bad.entries[0].amount = money("9999999999999");
+        // 13 integer digits: more than numeric(14,2) holds (and than a file may give).
+        bad.entries[0].amount = kaohe_domain::Money::from_hundredths(999_999_999_999_900);
         let err = s
             .commit_settlement(&bad, &audit("settle", 10))
             .await
