@@ -1148,7 +1148,8 @@ fn national_in_process(files: &Files, out: &Path) -> R<Vec<Phase>> {
     m.done("read scores", scores.len() as u64);
     let events = kaohe_io::read_events(&files.events, &ctx)?;
     m.done("read events", events.len() as u64);
-    let outcome = kaohe_settlement::compute_quarter(&kaohe_settlement::QuarterInput {
+    // As `kaohe compute` does: the lines only, no ledger.
+    let outcome = kaohe_settlement::compute_lines(&kaohe_settlement::QuarterInput {
         quarter: q,
         policy: &policy,
         roster: &roster,
