@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// kaohe (考核): the quarterly appraisal of village cadres and the settlement of their
 /// subsidies, as the county regulation says.
 #[derive(Debug, Parser)]
-#[command(name = "kaohe", version, about, long_about = None, propagate_version = true)]
+#[command(name = "kaohe", version, propagate_version = true)]
 #[command(
     after_help = "Exit codes: 0 success; 2 invalid input or refused request; 1 any other failure."
 )]
