@@ -61,6 +61,9 @@ pub struct Settlement {
     pub lines: Vec<SettlementLine>,
     /// The policy the quarter was computed with.
     pub policy: Policy,
+    /// Things the user should know about the result (e.g. a dry run ahead of an unsettled
+    /// earlier quarter).
+    pub notes: Vec<String>,
 }
 
 /// Receives the phases of long work, for a progress display.
@@ -204,7 +207,16 @@ pub async fn settle(
     progress: &dyn Progress,
 ) -> Result<Settlement, AppError> {
     progress.phase("checking earlier quarters");
-    check_order(store, quarter).await?;
+    let mut notes = Vec::new();
+    match check_order(store, quarter).await {
+        Ok(()) => {}
+        // A preview may run ahead of the order; it says what it cannot know yet.
+        Err(AppError::Refused(why)) if opts.dry_run => notes.push(format!(
+            "{why} This dry run computes {quarter} anyway: its dismissal_review flags (Art.11) \
+             may change once the earlier quarters are settled."
+        )),
+        Err(e) => return Err(e),
+    }
     let previous = store.settlement(quarter).await?;
 
     progress.phase("reading inputs");
@@ -225,6 +237,7 @@ pub async fn settle(
             revision: prev.revision,
             lines: store.settlement_lines(quarter).await?,
             policy: inputs.policy,
+            notes,
         });
     }
 
@@ -238,6 +251,7 @@ pub async fn settle(
             revision: previous.as_ref().map_or(0, |p| p.revision),
             lines,
             policy: inputs.policy,
+            notes,
         });
     }
 
@@ -291,6 +305,7 @@ pub async fn settle(
             revision,
             lines: new.lines,
             policy: inputs.policy,
+            notes,
         }),
         Err(StoreError::Conflict(why)) => {
             // Lost a race: done elsewhere from the same inputs, or refused.
@@ -301,6 +316,7 @@ pub async fn settle(
                     revision: now.revision,
                     lines: store.settlement_lines(quarter).await?,
                     policy: inputs.policy,
+                    notes,
                 }),
                 _ => Err(AppError::Refused(format!(
                     "another settlement of {quarter} was written at the same time ({why}); \
@@ -533,6 +549,32 @@ mod tests {
 
         let q3 = run(&*s, "2026Q3", SettleOptions::default()).await.unwrap();
         assert_eq!(q3.status, SettleStatus::Settled);
+    }
+
+    #[tokio::test]
+    async fn a_dry_run_may_run_ahead_of_the_order_and_says_so() {
+        let (_d, s) = seeded().await;
+        let dry = run(
+            &*s,
+            "2026Q3",
+            SettleOptions {
+                dry_run: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(dry.status, SettleStatus::DryRun);
+        assert!(
+            dry.notes
+                .iter()
+                .any(|n| n.contains("2026Q2") && n.contains("dismissal_review")),
+            "{:?}",
+            dry.notes
+        );
+        assert!(s.settlement(q("2026Q3")).await.unwrap().is_none());
+        // Without --dry-run the order is enforced.
+        assert!(run(&*s, "2026Q3", SettleOptions::default()).await.is_err());
     }
 
     #[tokio::test]

@@ -365,6 +365,9 @@ async fn settle(url: &str, q: Quarter, opts: SettleOptions) -> Result<()> {
     };
     println!("{headline}");
     print!("{}", render::settle_summary(&s.lines, &s.policy));
+    for note in &s.notes {
+        eprintln!("note: {note}");
+    }
     Ok(())
 }
 
