@@ -16,6 +16,8 @@
 //! as their exact count of hundredths, text as a varint length and UTF-8 bytes. A reader
 //! refuses a version it does not know rather than guess ([`StoreError::Corrupt`]).
 
+use std::collections::HashMap;
+
 use kaohe_domain::{
     Appraisal, Cadre, CadreId, Date, EntryKind, Event, EventId, EventKind, Flag, Flags, Grade,
     ItemId, LedgerEntry, Level, Money, Month, Points, Quarter, Score, Sequence, SettlementLine,
@@ -475,18 +477,44 @@ pub(crate) fn encode_points(buf: &mut Vec<u8>, p: Points) {
     Enc::start(buf).points(p);
 }
 
-pub(crate) fn decode_score(k: &[u8], v: &[u8]) -> Result<Score> {
+/// Ids already decoded while reading a quarter's scores: the previous row's subject (rows come
+/// in runs of one subject) and every item seen, so that a read allocates per distinct id, not
+/// per row.
+#[derive(Default)]
+pub(crate) struct ScoreIds {
+    subject: Option<Subject>,
+    items: HashMap<Vec<u8>, ItemId>,
+}
+
+pub(crate) fn decode_score(k: &[u8], v: &[u8], ids: &mut ScoreIds) -> Result<Score> {
     let quarter = decode_quarter(k)?;
     let rest = &k[2..];
     let sep = rest
         .iter()
         .position(|&b| b == 0)
         .ok_or_else(|| corrupt("score", "key without separator"))?;
+    let (subject, item) = (&rest[..sep], &rest[sep + 1..]);
+    let subject = match &ids.subject {
+        Some(s) if s.as_str().as_bytes() == subject => s.clone(),
+        _ => {
+            let s = code(key_text(subject, "score")?, "score", Subject::parse)?;
+            ids.subject = Some(s.clone());
+            s
+        }
+    };
+    let item = match ids.items.get(item) {
+        Some(i) => i.clone(),
+        None => {
+            let i = code(key_text(item, "score")?, "score", ItemId::parse)?;
+            ids.items.insert(item.to_vec(), i.clone());
+            i
+        }
+    };
     let mut d = Dec::new(v, "score")?;
     let s = Score {
         quarter,
-        subject: code(key_text(&rest[..sep], "score")?, "score", Subject::parse)?,
-        item: code(key_text(&rest[sep + 1..], "score")?, "score", ItemId::parse)?,
+        subject,
+        item,
         points: d.points()?,
     };
     d.end()?;

@@ -510,9 +510,10 @@ impl Store for RedbStore {
         self.read(move |txn| {
             let t = txn.open_table(SCORES)?;
             let mut out = Vec::new();
+            let mut ids = ScoreIds::default();
             for row in prefix_range(&t, &quarter_key(q))? {
                 let (k, v) = row?;
-                out.push(decode_score(k.value(), v.value())?);
+                out.push(decode_score(k.value(), v.value(), &mut ids)?);
             }
             Ok(out)
         })
