@@ -411,15 +411,19 @@ fn compute(
     .map_err(|e| Failure::invalid(format!("{q} cannot be computed: {e}")))?;
     let (lines, _) = outcome.into_parts();
     // The inputs are not needed any more. A national quarter is tens of millions of
-    // reference-counted ids, which take most of a second to free: free them on another core
-    // while the report is written (or not at all if the process ends first).
-    std::thread::spawn(move || drop((roster, scores, events, history)));
+    // reference-counted ids, which take most of a second to free, and the process ends once
+    // the report is written: they are left to the end of the process, so that the report is
+    // written on every core (`kaohe compute` is a command, run once per process).
+    std::mem::forget((roster, scores, events, history));
     let format = match format {
         ComputeFormat::Csv => ReportFormat::Csv,
         ComputeFormat::Json => ReportFormat::Json,
         ComputeFormat::Table => ReportFormat::Table,
     };
-    write_report(q, &lines, format, out)
+    let written = write_report(q, &lines, format, out);
+    // The process ends once the report is written: the lines are not freed one by one.
+    std::mem::forget(lines);
+    written
 }
 
 fn write_report(

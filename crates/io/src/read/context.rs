@@ -72,6 +72,8 @@ pub struct Context<'p> {
 /// microsecond at most, so that this many cost about what the table of a national roster
 /// does.
 const SORTED_LOOKUPS: u32 = 1 << 16;
+/// Rosters with fewer cadres than this are indexed on one thread.
+const PARALLEL_MIN_CADRES: usize = 100_000;
 /// Lookups by a scan of an unsorted roster before the table is built.
 const SCANS: u32 = 4;
 
@@ -92,35 +94,61 @@ impl<'p> Context<'p> {
         policy_for: impl Fn(Quarter) -> Option<&'p Policy> + Sync + 'p,
     ) -> Context<'p> {
         let idx = |n: usize| u32::try_from(n).expect("fewer than 4 billion subjects");
-        let mut villages = Vec::new();
-        let mut village_index: FxHashMap<Code, u32> = FxHashMap::default();
-        for c in roster {
-            let code = Code::new(c.village.as_str().as_bytes());
-            if let std::collections::hash_map::Entry::Vacant(e) = village_index.entry(code) {
-                let code = e.key().clone();
-                e.insert(idx(villages.len()));
-                villages.push(VillageRef {
-                    code,
-                    subject: Subject::from(&c.village),
-                    idx: idx(villages.len()),
-                });
+        let villages_of = || {
+            let mut villages = Vec::new();
+            let mut village_index: FxHashMap<Code, u32> = FxHashMap::default();
+            for c in roster {
+                let code = Code::new(c.village.as_str().as_bytes());
+                if let std::collections::hash_map::Entry::Vacant(e) = village_index.entry(code) {
+                    let code = e.key().clone();
+                    e.insert(idx(villages.len()));
+                    villages.push(VillageRef {
+                        code,
+                        subject: Subject::from(&c.village),
+                        idx: idx(villages.len()),
+                    });
+                }
             }
+            (villages, village_index)
+        };
+        // The cadres' indexes are counted from 0 here and moved past the villages below.
+        let cadres_of = || {
+            let cadres: Vec<CadreRef> = roster
+                .iter()
+                .enumerate()
+                .map(|(i, c)| CadreRef {
+                    code: Code::new(c.id.as_str().as_bytes()),
+                    subject: Subject::from(&c.id),
+                    idx: idx(i),
+                    start: c.start_date,
+                    end: c.end_date,
+                })
+                .collect();
+            let sorted = cadres
+                .windows(2)
+                .all(|w| w[0].code.bytes() < w[1].code.bytes());
+            (cadres, sorted)
+        };
+        // A national roster is two million cadres: the villages and the cadres are made on
+        // two threads.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let ((villages, village_index), (mut cadres, sorted)) =
+            if threads < 2 || roster.len() < PARALLEL_MIN_CADRES {
+                (villages_of(), cadres_of())
+            } else {
+                std::thread::scope(|s| {
+                    let cadres = s.spawn(cadres_of);
+                    let villages = villages_of();
+                    (villages, cadres.join().expect("a context thread panicked"))
+                })
+            };
+        let base = idx(villages.len());
+        for c in &mut cadres {
+            c.idx = c
+                .idx
+                .checked_add(base)
+                .expect("fewer than 4 billion subjects");
         }
-        let base = villages.len();
-        let cadres: Vec<CadreRef> = roster
-            .iter()
-            .enumerate()
-            .map(|(i, c)| CadreRef {
-                code: Code::new(c.id.as_str().as_bytes()),
-                subject: Subject::from(&c.id),
-                idx: idx(base + i),
-                start: c.start_date,
-                end: c.end_date,
-            })
-            .collect();
-        let sorted = cadres
-            .windows(2)
-            .all(|w| w[0].code.bytes() < w[1].code.bytes());
         Context {
             villages,
             village_index,

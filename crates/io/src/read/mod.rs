@@ -204,6 +204,50 @@ pub(crate) fn open<'a, const N: usize>(
     })
 }
 
+/// The body of [`Table::raw_rows_in`] and [`Table::text_rows_in`]: calls `$f` with each
+/// well-formed row of `$data`, its expected fields taken from the row by `$get`.
+macro_rules! for_each_row {
+    ($table:expr, $data:expr, $first_line:expr, $plain:expr, $problems:expr, $f:expr,
+     |$row:ident, $i:ident| $get:expr) => {{
+        let table = $table;
+        let bytes = $data.as_bytes();
+        let problems: &mut Collector = $problems;
+        let mut handle = |$row: &Row, problems: &mut Collector| {
+            if $row.fields.len() != table.width {
+                problems.push(
+                    $row.line,
+                    None,
+                    format!(
+                        "has {} fields but the header has {} (a comma too many or too few? \
+                         quote a value that contains a comma)",
+                        $row.fields.len(),
+                        table.width
+                    ),
+                );
+                return;
+            }
+            let vals = std::array::from_fn(|k| {
+                let $i = table.cols[k];
+                $get
+            });
+            $f($row.line, vals, problems);
+        };
+        let mut row = Row::default();
+        if $plain {
+            tokenizer::for_each_plain(bytes, $first_line, &mut row, |row| handle(row, problems))
+        } else {
+            let mut tok = Tokenizer::new(bytes, $first_line);
+            while let Some(r) = tok.next_row(&mut row) {
+                match r {
+                    Ok(()) => handle(&row, problems),
+                    Err(e) => problems.push(row.line, None, e),
+                }
+            }
+            tok.line()
+        }
+    }};
+}
+
 impl<'a, const N: usize> Table<'a, N> {
     /// Calls `f` with each well-formed row of `data` (the body or a part of it starting at
     /// `first_line`) and its expected columns as text; malformed rows and rows with the wrong
@@ -213,26 +257,28 @@ impl<'a, const N: usize> Table<'a, N> {
         data: &'a str,
         first_line: u64,
         problems: &mut Collector,
-        mut f: impl FnMut(u64, [&str; N], &mut Collector),
+        f: impl FnMut(u64, [&str; N], &mut Collector),
     ) {
-        self.raw_rows(data, first_line, problems, |line, raw, problems| {
-            f(line, raw.map(txt), problems)
-        });
+        self.text_rows_in(data, first_line, !self.has_quotes, problems, f);
     }
 
-    /// As [`Table::rows`], with the fields as bytes (each is UTF-8: see [`txt`]).
-    pub fn raw_rows(
+    /// As [`Table::raw_rows_in`], the fields cut from `data` as text without validating them
+    /// again. Returns the line after the part.
+    pub fn text_rows_in(
         &self,
         data: &'a str,
         first_line: u64,
+        plain: bool,
         problems: &mut Collector,
-        f: impl FnMut(u64, [&[u8]; N], &mut Collector),
-    ) {
-        self.raw_rows_in(data, first_line, !self.has_quotes, problems, f);
+        mut f: impl FnMut(u64, [&str; N], &mut Collector),
+    ) -> u64 {
+        for_each_row!(self, data, first_line, plain, problems, f, |row, i| row
+            .text(data, i))
     }
 
-    /// As [`Table::raw_rows`] over any part of the body that starts a record, with the fast
-    /// tokenizer when `plain` (the part holds no `"`). Returns the line after the part.
+    /// Calls `f` with each well-formed row of any part of the body that starts a record, its
+    /// expected fields as bytes (each is UTF-8: see [`txt`]), with the fast tokenizer when
+    /// `plain` (the part holds no `"`). Returns the line after the part.
     pub fn raw_rows_in(
         &self,
         data: &str,
@@ -242,36 +288,8 @@ impl<'a, const N: usize> Table<'a, N> {
         mut f: impl FnMut(u64, [&[u8]; N], &mut Collector),
     ) -> u64 {
         let bytes = data.as_bytes();
-        let mut handle = |row: &Row, problems: &mut Collector| {
-            if row.fields.len() != self.width {
-                problems.push(
-                    row.line,
-                    None,
-                    format!(
-                        "has {} fields but the header has {} (a comma too many or too few? \
-                         quote a value that contains a comma)",
-                        row.fields.len(),
-                        self.width
-                    ),
-                );
-                return;
-            }
-            let vals: [&[u8]; N] = std::array::from_fn(|k| row.bytes(bytes, self.cols[k]));
-            f(row.line, vals, problems);
-        };
-        let mut row = Row::default();
-        if plain {
-            tokenizer::for_each_plain(bytes, first_line, &mut row, |row| handle(row, problems))
-        } else {
-            let mut tok = Tokenizer::new(bytes, first_line);
-            while let Some(r) = tok.next_row(&mut row) {
-                match r {
-                    Ok(()) => handle(&row, problems),
-                    Err(e) => problems.push(row.line, None, e),
-                }
-            }
-            tok.line()
-        }
+        for_each_row!(self, data, first_line, plain, problems, f, |row, i| row
+            .bytes(bytes, i))
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use kaohe_domain::{Cadre, CadreId, Date, Money, ParseError, Sequence, TownCode, VillageCode};
 
-use super::{Collector, Table, load, open, txt};
+use super::{Collector, Table, load, open};
 use crate::error::ReadError;
 use crate::fxhash::{FxHashMap, FxHashSet};
 
@@ -86,8 +86,8 @@ fn read_in_parts(table: &Table<'_, 9>) -> Option<Vec<Cadre>> {
     let read = |data: &str| {
         let mut problems = Collector::default();
         let mut part = Part::new(data);
-        table.raw_rows_in(data, 1, true, &mut problems, |line, raw, problems| {
-            part.row(line, raw.map(txt), problems)
+        table.text_rows_in(data, 1, true, &mut problems, |line, vals, problems| {
+            part.row(line, vals, problems)
         });
         problems.is_empty().then_some(part)
     };
