@@ -34,13 +34,18 @@ pub async fn import_roster(
         return Err(AppError::Conflicts(conflicts));
     }
     let touched = touched_quarters_roster(store, &stored, cadres).await?;
+    let before: HashMap<&str, &Cadre> = stored.iter().map(|c| (c.id.as_str(), c)).collect();
+    let unchanged = cadres
+        .iter()
+        .filter(|c| before.get(c.id.as_str()) == Some(c))
+        .count() as u64;
     let result = store.import_roster(cadres, audit).await?;
     let needs_revision = needing_revision(store, touched).await?;
     Ok((
         result,
         Imported {
-            rows: result.added + result.updated,
-            unchanged: 0,
+            rows: result.added + result.updated - unchanged.min(result.updated),
+            unchanged,
             needs_revision,
         },
     ))

@@ -578,6 +578,53 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn roster_imports_count_unchanged_and_refuse_a_village_under_two_towns() {
+        let (_d, s) = store().await;
+        let r = roster();
+        let (first, imported) = crate::imports::import_roster(&*s, &r, &audit())
+            .await
+            .unwrap();
+        assert_eq!((first.added, imported.unchanged), (10, 0));
+        let mut again = r.clone();
+        again[0].name = "改名".into();
+        let (_, imported) = crate::imports::import_roster(&*s, &again, &audit())
+            .await
+            .unwrap();
+        assert_eq!((imported.rows, imported.unchanged), (1, 9));
+
+        // One cadre of V1 moved to another town while the others stay: refused, once.
+        let mut moved = vec![r[0].clone()];
+        moved[0].town = TownCode::parse("T2").unwrap();
+        let err = crate::imports::import_roster(&*s, &moved, &audit())
+            .await
+            .unwrap_err();
+        let AppError::Conflicts(c) = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].key.as_str(), c[0].column), ("V1-1", "town"));
+        assert!(c[0].message.contains("SPEC 2"));
+        assert_eq!(
+            s.roster().await.unwrap()[0].town.as_str(),
+            "T1",
+            "nothing written"
+        );
+
+        // The whole village moving is allowed.
+        let all: Vec<Cadre> = r[..5]
+            .iter()
+            .cloned()
+            .map(|mut c| {
+                c.town = TownCode::parse("T2").unwrap();
+                c
+            })
+            .collect();
+        crate::imports::import_roster(&*s, &all, &audit())
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
     async fn dry_run_writes_nothing() {
         let (_d, s) = seeded().await;
         let dry = run(

@@ -212,10 +212,11 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
             .map_err(in_file)?;
             spinner.done();
             println!(
-                "imported {} cadres from {name}: {} new, {} updated",
+                "imported {} cadres from {name}: {} new, {} updated, {} unchanged",
                 cadres.len(),
                 r.added,
-                r.updated
+                r.updated.saturating_sub(imported.unchanged),
+                imported.unchanged
             );
             say_needs_revision(&imported.needs_revision);
         }
