@@ -495,6 +495,12 @@ mod tests {
         (dir, s)
     }
 
+    const DRY_RUN: SettleOptions = SettleOptions {
+        dry_run: true,
+        revise: false,
+        missing_as_zero: false,
+    };
+
     async fn run(
         s: &dyn Store,
         quarter: &str,
@@ -554,16 +560,7 @@ mod tests {
     #[tokio::test]
     async fn a_dry_run_may_run_ahead_of_the_order_and_says_so() {
         let (_d, s) = seeded().await;
-        let dry = run(
-            &*s,
-            "2026Q3",
-            SettleOptions {
-                dry_run: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let dry = run(&*s, "2026Q3", DRY_RUN).await.unwrap();
         assert_eq!(dry.status, SettleStatus::DryRun);
         assert!(
             dry.notes
@@ -627,16 +624,7 @@ mod tests {
     #[tokio::test]
     async fn dry_run_writes_nothing() {
         let (_d, s) = seeded().await;
-        let dry = run(
-            &*s,
-            "2026Q2",
-            SettleOptions {
-                dry_run: true,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let dry = run(&*s, "2026Q2", DRY_RUN).await.unwrap();
         assert_eq!(dry.status, SettleStatus::DryRun);
         assert_eq!(dry.lines.len(), 10);
         assert!(s.settlement(q("2026Q2")).await.unwrap().is_none());

@@ -185,6 +185,22 @@ pub fn infer_quota_scope(lines: &[SettlementLine]) -> QuotaScope {
     }
 }
 
+/// The lines in the order of the list for public notice (公示): by town, then grade (优秀
+/// first), village, sequence and rank. The html and xlsx reports both print it.
+pub fn in_notice_order(lines: &[SettlementLine]) -> Vec<&SettlementLine> {
+    let mut v: Vec<&SettlementLine> = lines.iter().collect();
+    v.sort_by_key(|l| {
+        (
+            l.town.as_str(),
+            l.grade,
+            l.village.as_str(),
+            l.sequence.as_str(),
+            l.rank,
+        )
+    });
+    v
+}
+
 /// The lines in the order of SPEC 5.3: by town, then sequence (both by UTF-8 bytes), then
 /// rank (then quarter and cadre id, so that the order is total). Every report writer uses it.
 pub fn in_report_order(lines: &[SettlementLine]) -> Vec<&SettlementLine> {

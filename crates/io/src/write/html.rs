@@ -7,7 +7,7 @@ use std::io::Write;
 use kaohe_domain::{Grade, QuotaScope, SettlementLine};
 
 use crate::error::WriteError;
-use crate::summary::{Summary, Totals, in_report_order};
+use crate::summary::{Summary, Totals, in_notice_order, in_report_order};
 use crate::zh;
 
 const CSS: &str = "\
@@ -132,23 +132,7 @@ pub fn write_report_html(mut w: impl Write, lines: &[SettlementLine]) -> Result<
 
     // 3. The list for public notice (公示): per town, by grade, village and name.
     h.push_str("<h2>三、公示名单</h2>\n");
-    let mut notice: Vec<&SettlementLine> = lines.iter().collect();
-    notice.sort_by(|a, b| {
-        (
-            a.town.as_str(),
-            a.grade,
-            a.village.as_str(),
-            a.sequence.as_str(),
-            a.rank,
-        )
-            .cmp(&(
-                b.town.as_str(),
-                b.grade,
-                b.village.as_str(),
-                b.sequence.as_str(),
-                b.rank,
-            ))
-    });
+    let notice = in_notice_order(lines);
     for town in notice.chunk_by(|a, b| a.town == b.town) {
         let _ = write!(
             h,

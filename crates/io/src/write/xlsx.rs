@@ -18,7 +18,7 @@ use kaohe_domain::{QuotaScope, SettlementLine};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use crate::error::WriteError;
-use crate::summary::{Summary, Totals, in_report_order};
+use crate::summary::{Summary, Totals, in_notice_order, in_report_order};
 use crate::width::display_width;
 use crate::zh;
 
@@ -253,23 +253,7 @@ pub fn report_xlsx_bytes(lines: &[SettlementLine]) -> Result<Vec<u8>, WriteError
         )?;
         let mut sh = Sheet::new(ws);
         sh.head(2, &["镇", "村", "姓名", "序列", "等次"], &st)?;
-        let mut notice: Vec<&SettlementLine> = lines.iter().collect();
-        notice.sort_by(|a, b| {
-            (
-                a.town.as_str(),
-                a.grade,
-                a.village.as_str(),
-                a.sequence.as_str(),
-                a.rank,
-            )
-                .cmp(&(
-                    b.town.as_str(),
-                    b.grade,
-                    b.village.as_str(),
-                    b.sequence.as_str(),
-                    b.rank,
-                ))
-        });
+        let notice = in_notice_order(lines);
         for (r, l) in (3u32..).zip(notice) {
             sh.row(
                 r,
