@@ -16,6 +16,7 @@ mod event;
 mod grade;
 mod ids;
 mod money;
+mod payment;
 mod policy;
 mod quarter;
 mod settlement;
@@ -26,9 +27,11 @@ pub use error::ParseError;
 pub use event::{Event, Level, Score};
 pub use grade::{Flag, Flags, Grade};
 pub use ids::{
-    CadreId, EventId, EventKind, ItemId, SectionId, Sequence, Subject, TownCode, VillageCode,
+    CadreId, EventId, EventKind, FORMULA_STARTS, ItemId, MAX_CODE_CHARS, MAX_NAME_CHARS,
+    MAX_NOTE_CHARS, SectionId, Sequence, Subject, TownCode, VillageCode, check_text, free_text,
 };
 pub use money::{Money, Points, round_half_away};
+pub use payment::{Award, AwardId, AwardKind, Cause, Condolence, CondolenceId, Stored, Withdrawal};
 pub use policy::{
     EventPoints, EventRule, Item, Policy, PolicyError, QuotaScope, Scope, Section, TieBreak,
 };

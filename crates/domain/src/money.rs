@@ -66,15 +66,15 @@ fn parse_hundredths(s: &str) -> Result<i64, ParseError> {
     }
     let frac = frac.trim_end_matches('0');
     if frac.len() > 2 {
-        return Err(ParseError::TooManyDecimals(s.to_owned()));
+        return Err(ParseError::TooManyDecimals(ParseError::shown(s)));
     }
     let int = int.trim_start_matches('0');
     // Twelve digits: what every store keeps exactly (PostgreSQL `numeric(14,2)`).
     if int.len() > 12 {
-        return Err(ParseError::OutOfRange {
-            value: s.to_owned(),
-            rule: "at most 12 digits before the decimal point",
-        });
+        return Err(ParseError::out_of_range(
+            s,
+            "at most 12 digits before the decimal point",
+        ));
     }
     let mut v: i64 = 0;
     for c in int.bytes() {
@@ -250,6 +250,38 @@ two_decimal_type!(
      subtotals, event points and totals, which have no cap and no floor (Art.9)."
 );
 
+impl Money {
+    /// The most a cadre's `monthly_subsidy` may be: 1,000,000.00 yuan.
+    ///
+    /// Why this bound: Art.11 pays a quarter at most three months of the subsidy, the
+    /// performance part raised by the excellent bonus (at most 50%), so a quarter's
+    /// `total_paid` stays below 3 × 1.5 × 1,000,000.00 = 4,500,000.00, and every sum a store
+    /// keeps for one cadre (a ledger over many years) stays far inside the 12 integer digits
+    /// that both stores hold exactly (PostgreSQL `numeric(14,2)`). Real subsidies are a few
+    /// thousand yuan a month.
+    pub const MAX_MONTHLY_SUBSIDY: Money = Money(Decimal::from_parts(100_000_000, 0, 0, false, 2));
+
+    /// Parses a `monthly_subsidy` of `roster.csv`: at most two decimals, 0 ≤ amount ≤
+    /// [`Money::MAX_MONTHLY_SUBSIDY`].
+    pub fn parse_monthly_subsidy(s: &str) -> Result<Money, ParseError> {
+        let m = Money::parse(s)?;
+        if m.is_negative() {
+            return Err(ParseError::out_of_range(
+                s,
+                "a monthly subsidy is 0 or more",
+            ));
+        }
+        if m > Money::MAX_MONTHLY_SUBSIDY {
+            return Err(ParseError::out_of_range(
+                s,
+                "a monthly subsidy is at most 1000000.00 (Art.11 pays a quarter up to 4.5 \
+                 times it, and every amount must fit the stores' 12 integer digits)",
+            ));
+        }
+        Ok(m)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,6 +324,22 @@ mod tests {
         ] {
             assert!(Money::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn monthly_subsidy_bounds() {
+        assert_eq!(Money::MAX_MONTHLY_SUBSIDY.to_string(), "1000000.00");
+        assert_eq!(
+            Money::parse_monthly_subsidy("1000000").unwrap(),
+            Money::MAX_MONTHLY_SUBSIDY
+        );
+        assert_eq!(Money::parse_monthly_subsidy("0").unwrap(), Money::ZERO);
+        let e = Money::parse_monthly_subsidy("1000000.01").unwrap_err();
+        assert!(e.to_string().contains("at most 1000000.00 (Art.11"), "{e}");
+        let e = Money::parse_monthly_subsidy("-1").unwrap_err();
+        assert!(e.to_string().contains("0 or more"), "{e}");
+        let e = Money::parse(&"9".repeat(100_000)).unwrap_err().to_string();
+        assert!(e.len() < 200, "{e}");
     }
 
     #[test]

@@ -188,6 +188,14 @@ pub enum PolicyError {
     /// The policy breaks a rule of the regulation or SPEC.
     #[error("policy rejected: {0}")]
     Rule(String),
+    /// The text is longer than any policy needs (see [`Policy::MAX_TOML_BYTES`]).
+    #[error("policy.toml is {bytes} bytes; a policy is at most {max} bytes")]
+    TooLarge {
+        /// The size of the text.
+        bytes: usize,
+        /// The limit.
+        max: usize,
+    },
 }
 
 fn rule(msg: impl Into<String>) -> PolicyError {
@@ -462,10 +470,26 @@ impl Policy {
         Ok(())
     }
 
+    /// The longest `policy.toml` read: 64 KiB. The default policy is about 3 KB and a rubric
+    /// of a hundred items about 8 KB; the bound keeps what parsing TOML costs (tens of bytes
+    /// of memory per byte of text) small.
+    pub const MAX_TOML_BYTES: usize = 64 << 10;
+
+    /// The points a policy may name (an item's or a section's maximum, a score threshold, an
+    /// event's points) lie within −100 and 100: the scorecard is out of 100 (Art.7), so no
+    /// figure needs more, and any sum of them stays exact in every store.
+    pub const MAX_POINTS: i64 = 100;
+
     /// Reads `policy.toml` (SPEC 5.1) over the default: settings may be omitted; given
     /// `[[sections]]` replace the whole rubric and given `[[events]]` the whole event table.
     /// Numbers may be TOML numbers or strings and are read as exact decimals from their text.
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        if text.len() > Self::MAX_TOML_BYTES {
+            return Err(PolicyError::TooLarge {
+                bytes: text.len(),
+                max: Self::MAX_TOML_BYTES,
+            });
+        }
         let doc = DeTable::parse(text).map_err(|e| PolicyError::Toml(e.to_string()))?;
         let r = Reader { text };
         let mut policy = Policy::default();
@@ -687,6 +711,14 @@ impl Reader<'_> {
 
     fn points(&self, key: &str, v: &Val<'_>) -> Result<Points, PolicyError> {
         let dec = self.decimal(key, v)?;
+        let max = Decimal::from(Policy::MAX_POINTS);
+        if dec.abs() > max {
+            return Err(self.bad(
+                key,
+                v,
+                &format!("is {dec}, outside −{max}…{max} (the scorecard is out of 100, Art.7)"),
+            ));
+        }
         Points::from_decimal(dec).ok_or_else(|| self.bad(key, v, "has more than 2 decimals"))
     }
 
@@ -754,7 +786,12 @@ impl Reader<'_> {
             let id = SectionId::parse(self.string("sections.id", f["id"])?)
                 .map_err(|e| self.bad("sections.id", f["id"], &e.to_string()))?;
             let name = match f.get("name") {
-                Some(n) => self.string("sections.name", n)?.to_owned(),
+                Some(n) => crate::free_text(
+                    self.string("sections.name", n)?,
+                    crate::MAX_NAME_CHARS,
+                    false,
+                )
+                .map_err(|e| self.bad("sections.name", n, &e.to_string()))?,
                 None => id.to_string(),
             };
             let mut items = Vec::new();
@@ -891,6 +928,31 @@ mod tests {
             "{}",
             err(bad_items)
         );
+        let e = err("excellent_min_score = 99999999999999999999999999");
+        assert!(e.contains("line 1") && e.contains("Art.7"), "{e}");
+        let huge = "[[sections]]\nid = \"a\"\nmax = 100\nscope = \"village\"\n\
+            [[sections.items]]\nid = \"a.x\"\nmax = 79228162514264337593543950335\n\
+            [[sections.items]]\nid = \"a.y\"\nmax = 79228162514264337593543950335\n";
+        assert!(err(huge).contains("outside −100…100"), "{}", err(huge));
+        let e = err("[[events]]\nkind = \"x\"\nscope = \"cadre\"\npoints = -101\n");
+        assert!(e.contains("line 4") && e.contains("events.points"), "{e}");
+        let e = err("[[events]]\nkind = \"=x\"\nscope = \"cadre\"\npoints = 1\n");
+        assert!(e.contains("a spreadsheet would run it as a formula"), "{e}");
+        let named = |name: &str| {
+            format!(
+                "[[sections]]\nid = \"a\"\nname = \"{name}\"\nmax = 100\nscope = \"village\"\n\
+                 [[sections.items]]\nid = \"a.x\"\nmax = 100\n"
+            )
+        };
+        assert!(
+            err(&named("=cmd")).contains("line 3"),
+            "{}",
+            err(&named("=cmd"))
+        );
+        assert!(err(&named("a\\u001Bb")).contains("U+001B"));
+        assert!(err(&named(&"长".repeat(65))).contains("at most 64"));
+        let e = err(&format!("# {}", "x".repeat(Policy::MAX_TOML_BYTES)));
+        assert!(e.contains("a policy is at most 65536 bytes"), "{e}");
         let unknown_nested =
             "[[events]]\nkind = \"x\"\nscope = \"cadre\"\npoints = 3\ncolour = \"red\"\n";
         assert!(err(unknown_nested).contains("events.colour"));

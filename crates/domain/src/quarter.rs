@@ -21,6 +21,47 @@ pub struct Month {
 }
 
 impl Month {
+    /// Parses `YYYY-MM`, as `kaohe payroll --month` and the ledger's `month` column write it.
+    pub fn parse(s: &str) -> Result<Month, ParseError> {
+        const EXPECTED: &str = "a month like 2026-07";
+        if s.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        let b = s.as_bytes();
+        if b.len() != 7
+            || b[4] != b'-'
+            || !b
+                .iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || c.is_ascii_digit())
+        {
+            return Err(ParseError::invalid(s, EXPECTED));
+        }
+        let year: u16 = s[..4]
+            .parse()
+            .map_err(|_| ParseError::invalid(s, EXPECTED))?;
+        let month: u8 = s[5..]
+            .parse()
+            .map_err(|_| ParseError::invalid(s, EXPECTED))?;
+        if !(1000..=9999).contains(&year) || !(1..=12).contains(&month) {
+            return Err(ParseError::invalid(s, EXPECTED));
+        }
+        Ok(Month { year, month })
+    }
+
+    /// The month that contains `date`.
+    pub fn of(date: Date) -> Month {
+        Month {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// The quarter the month belongs to.
+    pub fn quarter(self) -> Quarter {
+        Quarter::of(self.first_day())
+    }
+
     /// Number of days in this month.
     pub fn days(self) -> u8 {
         days_in_month(self.year, self.month)
@@ -179,5 +220,13 @@ mod tests {
         assert_eq!(Quarter::of(Date::parse("2026-09-30").unwrap()), q);
         assert!(!q.contains(Date::parse("2026-10-01").unwrap()));
         assert_eq!(q.months()[1].to_string(), "2026-08");
+        let m = Month::parse("2026-08").unwrap();
+        assert_eq!((m.year, m.month, m.quarter()), (2026, 8, q));
+        assert_eq!(Month::of(Date::parse("2026-08-31").unwrap()), m);
+        for bad in [
+            "2026-13", "2026-00", "2026-8", "202608", "2026/08", "abcd-08", "",
+        ] {
+            assert!(Month::parse(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -68,18 +68,21 @@ pub enum EntryKind {
     UnqualifiedDeduction,
     /// Art.12: a one-time reward for completing the tasks on time.
     CompletionAward,
+    /// Art.13: a yearly commendation reward.
+    CommendationAward,
     /// Art.16: a condolence payment.
     Condolence,
 }
 
 impl EntryKind {
     /// Every kind.
-    pub const ALL: [EntryKind; 6] = [
+    pub const ALL: [EntryKind; 7] = [
         EntryKind::Base,
         EntryKind::Performance,
         EntryKind::ExcellentBonus,
         EntryKind::UnqualifiedDeduction,
         EntryKind::CompletionAward,
+        EntryKind::CommendationAward,
         EntryKind::Condolence,
     ];
 
@@ -91,6 +94,7 @@ impl EntryKind {
             EntryKind::ExcellentBonus => "excellent_bonus",
             EntryKind::UnqualifiedDeduction => "unqualified_deduction",
             EntryKind::CompletionAward => "completion_award",
+            EntryKind::CommendationAward => "commendation_award",
             EntryKind::Condolence => "condolence",
         }
     }
@@ -103,6 +107,7 @@ impl EntryKind {
             EntryKind::ExcellentBonus => "优秀加发",
             EntryKind::UnqualifiedDeduction => "不合格扣除",
             EntryKind::CompletionAward => "一次性奖励",
+            EntryKind::CommendationAward => "表彰奖励",
             EntryKind::Condolence => "抚恤金",
         }
     }
@@ -115,6 +120,7 @@ impl EntryKind {
             | EntryKind::ExcellentBonus
             | EntryKind::UnqualifiedDeduction => "Art.11",
             EntryKind::CompletionAward => "Art.12",
+            EntryKind::CommendationAward => "Art.13",
             EntryKind::Condolence => "Art.16",
         }
     }
@@ -154,15 +160,16 @@ impl serde::Serialize for EntryKind {
 pub struct LedgerEntry {
     /// The quarter the payment belongs to.
     pub quarter: Quarter,
-    /// The settlement revision that wrote it, from 1.
+    /// The settlement revision that wrote it, from 1; 0 for an entry written outside a
+    /// settlement (monthly payroll, awards, condolences, withdrawals).
     pub revision: u32,
     /// Unique within the quarter, from 1, across revisions.
     pub entry: u32,
-    /// The cadre paid.
+    /// The payee: a cadre id, or a village code for a village collective's award (Art.12).
     pub cadre_id: CadreId,
     /// What the payment is.
     pub kind: EntryKind,
-    /// The month, for `base` entries only.
+    /// The month: for `base` entries, and for awards and condolences the month of their date.
     #[serde(serialize_with = "ser_month")]
     pub month: Option<Month>,
     /// Signed amount in yuan.

@@ -52,7 +52,7 @@ pub use kaohe_scoring::{
     EventContribution, ItemScore, Problem, Problems, Scorecards, ScoringError,
 };
 pub use ledger::{cadre_entries, revise};
-pub use money::{MoneyWorking, MonthWorking, adjustment, cadre_subsidy, subsidy};
+pub use money::{MoneyWorking, MonthWorking, adjustment, cadre_subsidy, month_base, subsidy};
 
 /// Everything one quarter's settlement depends on, already parsed.
 #[derive(Debug, Clone, Copy)]

@@ -86,17 +86,11 @@ pub fn subsidy(
         l,
     );
     let standard = Money::round_ratio(standard_exact.0, l);
-    let share = policy.base_share;
-    let months = std::array::from_fn(|i| {
-        let d = days_in_office[i];
-        let numerator = product(m_fen * i128::from(d), share.mantissa(), share.scale())
-            .unwrap_or_else(|| m * Decimal::from(d) * share);
-        MonthWorking {
-            month: months[i],
-            days_in_office: d,
-            days_in_month: dims[i] as u8,
-            base: Money::round_ratio(numerator, dims[i]),
-        }
+    let months = std::array::from_fn(|i| MonthWorking {
+        month: months[i],
+        days_in_office: days_in_office[i],
+        days_in_month: dims[i] as u8,
+        base: month_base(policy, monthly_subsidy, days_in_office[i], months[i]),
     });
     // Whole fen from here on: sums and differences of rounded amounts are exact in integers.
     let fen = Money::from_hundredths;
@@ -119,6 +113,26 @@ pub fn subsidy(
         performance_paid: fen(paid_fen),
         total_paid: fen(base_fen + paid_fen),
     }
+}
+
+/// Art.11: 基础补贴按月发放 — the base of one month, `base_m = round(M × days / days_in_month ×
+/// base_share)`, rounded once, half away from zero. The quarter's settlement and the monthly
+/// payroll both pay exactly this.
+pub fn month_base(
+    policy: &Policy,
+    monthly_subsidy: Money,
+    days_in_office: u8,
+    month: Month,
+) -> Money {
+    let share = policy.base_share;
+    let d = days_in_office;
+    let numerator = product(
+        i128::from(monthly_subsidy.hundredths()) * i128::from(d),
+        share.mantissa(),
+        share.scale(),
+    )
+    .unwrap_or_else(|| monthly_subsidy.to_decimal() * Decimal::from(d) * share);
+    Money::round_ratio(numerator, u32::from(month.days()))
 }
 
 /// `fen × mantissa` as the exact decimal `fen/100 × mantissa/10^scale`, computed on integers

@@ -281,6 +281,7 @@ impl<'p> Context<'p> {
             return "is empty".to_owned();
         }
         let sb = subject.as_bytes();
+        let subject = kaohe_domain::ParseError::shown(subject);
         match scope {
             Scope::Village if self.cadre(sb).is_some() => format!(
                 "`{subject}` is a cadre id, but {what} is per village: the subject must be a \

@@ -3,10 +3,11 @@
 use std::path::Path;
 
 use kaohe_domain::{
-    Date, Event, EventId, EventKind, EventPoints, Level, Policy, Quarter, Scope, Subject,
+    Date, Event, EventId, EventKind, EventPoints, Level, MAX_NOTE_CHARS, ParseError, Policy,
+    Quarter, Scope, Subject, free_text,
 };
 
-use super::{Collector, Context, load, open};
+use super::{Collector, Context, load, open, refusal};
 use crate::error::ReadError;
 use crate::fxhash::FxHashMap;
 
@@ -36,7 +37,9 @@ fn levels_of(kind: &str, p: &EventPoints) -> String {
 /// in force; `kind` one of that policy's kinds; `level` empty exactly for a kind without levels,
 /// otherwise one of the kind's levels; `subject` a village code or cadre id of the roster, by the
 /// kind's scope (whether the cadre was in office on the date decides whether the event counts,
-/// SPEC 3.2, not whether it is valid); the same `event_id` again only with the same content.
+/// SPEC 3.2, not whether it is valid); `note` text of at most 1,000 characters, trimmed; no
+/// field holds a control character or begins with `=`, `+`, `-` or `@`
+/// ([`kaohe_domain::check_text`]); the same `event_id` again only with the same content.
 pub fn read_events_bytes(
     file: &str,
     bytes: &[u8],
@@ -46,7 +49,7 @@ pub fn read_events_bytes(
     let mut problems = Collector::default();
     let mut out: Vec<Event> = Vec::new();
     let mut seen: FxHashMap<EventId, (usize, u64)> = FxHashMap::default();
-    let mut policies: Vec<(Quarter, Option<&Policy>)> = Vec::new();
+    let mut policies: FxHashMap<Quarter, Option<&Policy>> = FxHashMap::default();
     table.rows(
         table.body,
         table.body_line,
@@ -62,14 +65,7 @@ pub fn read_events_bytes(
                 .ok();
             let policy = date.and_then(|d| {
                 let q = Quarter::of(d);
-                let p = match policies.iter().find(|(pq, _)| *pq == q) {
-                    Some((_, p)) => *p,
-                    None => {
-                        let p = ctx.policy_for(q);
-                        policies.push((q, p));
-                        p
-                    }
-                };
+                let p = *policies.entry(q).or_insert_with(|| ctx.policy_for(q));
                 if p.is_none() {
                     problems.push(
                         line,
@@ -88,12 +84,15 @@ pub fn read_events_bytes(
                     let msg = if kind.is_empty() {
                         "is empty".to_owned()
                     } else {
-                        let kinds: Vec<&str> = p.events.iter().map(|e| e.kind.as_str()).collect();
-                        format!(
-                            "`{kind}` is not an event kind of the policy in force for {q} \
-                             (kinds: {})",
-                            kinds.join(", ")
-                        )
+                        refusal(kind, |kind| {
+                            let kinds: Vec<&str> =
+                                p.events.iter().map(|e| e.kind.as_str()).collect();
+                            format!(
+                                "`{kind}` is not an event kind of the policy in force for {q} \
+                                 (kinds: {})",
+                                kinds.join(", ")
+                            )
+                        })
                     };
                     problems.push(line, Some("kind"), msg);
                 }
@@ -105,14 +104,13 @@ pub fn read_events_bytes(
                 match Level::parse(level) {
                     Some(l) => Some(Some(l)),
                     None => {
-                        problems.push(
-                            line,
-                            Some("level"),
+                        let msg = refusal(level, |level| {
                             format!(
                                 "`{level}` is not a level (national, provincial, municipal, \
                                  county)"
-                            ),
-                        );
+                            )
+                        });
+                        problems.push(line, Some("level"), msg);
                         None
                     }
                 }
@@ -143,22 +141,26 @@ pub fn read_events_bytes(
             };
             if subject_ref.is_none() {
                 let msg = match rule {
-                    Some(r) => {
+                    _ if subject.is_empty() => "is empty".to_owned(),
+                    Some(r) => refusal(subject, |_| {
                         ctx.wrong_subject(subject, &format!("event kind `{}`", r.kind), r.scope)
-                    }
-                    None if subject.is_empty() => "is empty".to_owned(),
-                    None => format!(
-                        "`{subject}` is neither a village code nor a cadre id of the roster"
-                    ),
+                    }),
+                    None => refusal(subject, |subject| {
+                        format!(
+                            "`{subject}` is neither a village code nor a cadre id of the roster"
+                        )
+                    }),
                 };
                 problems.push(line, Some("subject"), msg);
             }
-            let note = note.trim().to_owned();
+            let note = free_text(note, MAX_NOTE_CHARS, true)
+                .map_err(|e| problems.push(line, Some("note"), e.to_string()))
+                .ok();
             if problems.total_count() != before {
                 return;
             }
-            let (Some(id), Some(date), Some(rule), Some(level), Some(subject)) =
-                (id, date, rule, level, subject_ref)
+            let (Some(id), Some(date), Some(rule), Some(level), Some(subject), Some(note)) =
+                (id, date, rule, level, subject_ref, note)
             else {
                 return;
             };
@@ -205,6 +207,7 @@ pub fn event_differences(old: &Event, new: &Event) -> Vec<String> {
     let mut out = Vec::new();
     let mut cmp = |name: &str, a: String, b: String| {
         if a != b {
+            let (a, b) = (ParseError::shown(&a), ParseError::shown(&b));
             out.push(format!("{name} `{b}` here, `{a}` there"));
         }
     };

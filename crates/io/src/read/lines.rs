@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Collector, EVENTS_COLUMNS, ROSTER_COLUMNS, open};
+use super::{AWARDS_COLUMNS, CONDOLENCES_COLUMNS, Collector, EVENTS_COLUMNS, ROSTER_COLUMNS, open};
 
 /// The line of each `cadre_id` of a `roster.csv` (the first, if one repeats). Empty when the
 /// file cannot be read as a roster.
@@ -15,6 +15,16 @@ pub fn roster_lines(bytes: &[u8]) -> HashMap<String, u64> {
 /// the file cannot be read as events.
 pub fn event_lines(bytes: &[u8]) -> HashMap<String, u64> {
     key_lines(bytes, EVENTS_COLUMNS, 0)
+}
+
+/// The line of each `award_id` of an `awards.csv`.
+pub fn award_lines(bytes: &[u8]) -> HashMap<String, u64> {
+    key_lines(bytes, AWARDS_COLUMNS, 0)
+}
+
+/// The line of each `condolence_id` of a `condolences.csv`.
+pub fn condolence_lines(bytes: &[u8]) -> HashMap<String, u64> {
+    key_lines(bytes, CONDOLENCES_COLUMNS, 0)
 }
 
 fn key_lines<const N: usize>(

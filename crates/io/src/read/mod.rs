@@ -6,10 +6,21 @@
 //! UTF-8), the header row is matched by name, and then every row is checked and **every**
 //! problem collected. Any problem fails the whole file. Files are read whole into memory,
 //! except a large `scores.csv`, which is streamed (see `scores`).
+//!
+//! **Every text and id field** goes through one rule, [`kaohe_domain::check_text`] (through
+//! the id types' `parse`, [`kaohe_domain::free_text`], or, for a value looked up in the roster
+//! or the policy and not found, [`refusal`]): no control characters, nothing a spreadsheet
+//! would run as a formula, a bounded length.
+//!
+//! **Memory** stays a small multiple of the input: a row keeps at most the header's fields
+//! and counts the rest ([`MAX_COLUMNS`] bound the header itself), a value quoted in a message
+//! is cut to [`kaohe_domain::ParseError::SHOWN_CHARS`] characters, and at most
+//! [`KEPT_PROBLEMS`] problems are kept.
 
 mod context;
 mod events;
 mod lines;
+mod payments;
 mod report;
 mod roster;
 mod scores;
@@ -19,13 +30,35 @@ use std::path::Path;
 
 pub use context::Context;
 pub use events::{EVENTS_COLUMNS, event_differences, read_events, read_events_bytes};
-pub use lines::{event_lines, roster_lines};
+pub use lines::{award_lines, condolence_lines, event_lines, roster_lines};
+pub use payments::{
+    AWARDS_COLUMNS, CONDOLENCES_COLUMNS, CondolencesRead, MAX_PAYMENT, award_differences,
+    condolence_differences, read_awards, read_awards_bytes, read_condolences,
+    read_condolences_bytes,
+};
 pub use report::{appraisals, read_report, read_report_bytes};
 pub use roster::{ROSTER_COLUMNS, read_roster, read_roster_bytes};
 pub use scores::{SCORES_COLUMNS, read_scores, read_scores_bytes};
 
+use kaohe_domain::{MAX_CODE_CHARS, ParseError, check_text};
+
 use crate::error::{FileErrors, KEPT_PROBLEMS, Problem, ReadError};
 use tokenizer::{Row, Tokenizer};
+
+/// The most fields a header row may have. Every file of kaohe has fewer columns (a report
+/// has 21); a wider header is refused before its fields are looked at.
+pub const MAX_COLUMNS: usize = 64;
+
+/// Why `raw`, a field looked up by value (a subject, an item, an event kind or level) and not
+/// found, is refused: the text rule's reason when it breaks it (a formula, a control
+/// character), else `otherwise`.
+#[cold]
+pub(crate) fn refusal(raw: &str, otherwise: impl FnOnce(&str) -> String) -> String {
+    match check_text(raw, MAX_CODE_CHARS) {
+        Err(e) => e.to_string(),
+        Ok(()) => otherwise(&ParseError::shown(raw)),
+    }
+}
 
 /// The hint given with a file that is not UTF-8.
 pub const UTF8_HINT: &str = "the file is not UTF-8 text. Spreadsheets in China often save CSV \
@@ -130,7 +163,7 @@ pub(crate) fn open<'a, const N: usize>(
     };
     let mut problems = Collector::default();
     let mut tok = Tokenizer::new(bytes, 1);
-    let mut row = Row::default();
+    let mut row = Row::keeping(MAX_COLUMNS);
     let header_line = match tok.next_row(&mut row) {
         None => {
             problems.push(
@@ -146,14 +179,28 @@ pub(crate) fn open<'a, const N: usize>(
         }
         Some(Ok(())) => row.line,
     };
+    if row.width > MAX_COLUMNS {
+        problems.push(
+            row.line,
+            None,
+            format!(
+                "the header row has {} fields; a file has at most {MAX_COLUMNS} columns (the \
+                 columns are: {})",
+                row.width,
+                list(&names)
+            ),
+        );
+        return Err(problems.finish(file, None).unwrap_err());
+    }
     let mut cols = [usize::MAX; N];
     let mut matched = 0;
     for i in 0..row.fields.len() {
         let name = row.text(text, i);
+        let shown = ParseError::shown(name);
         match names.iter().position(|n| *n == name) {
             Some(k) if cols[k] != usize::MAX => problems.push(
                 header_line,
-                Some(name),
+                Some(&shown),
                 format!("is given twice (fields {} and {})", cols[k] + 1, i + 1),
             ),
             Some(k) => {
@@ -164,6 +211,8 @@ pub(crate) fn open<'a, const N: usize>(
                 let trimmed = name.trim();
                 let why = if trimmed != name && names.contains(&trimmed) {
                     format!("unknown column (spaces around `{trimmed}`?)")
+                } else if let Err(e) = check_text(name, MAX_CODE_CHARS) {
+                    format!("unknown column: {e}")
                 } else if name.is_empty() {
                     format!("field {} of the header is empty", i + 1)
                 } else {
@@ -171,7 +220,7 @@ pub(crate) fn open<'a, const N: usize>(
                 };
                 problems.push(
                     header_line,
-                    Some(name),
+                    Some(&shown),
                     format!("{why}; the columns are: {}", list(&names)),
                 );
             }
@@ -199,7 +248,7 @@ pub(crate) fn open<'a, const N: usize>(
         body: &text[tok.offset()..],
         body_line: tok.line(),
         cols,
-        width: row.fields.len(),
+        width: row.width,
         has_quotes: bytes[tok.offset()..].contains(&b'"'),
     })
 }
@@ -213,15 +262,14 @@ macro_rules! for_each_row {
         let bytes = $data.as_bytes();
         let problems: &mut Collector = $problems;
         let mut handle = |$row: &Row, problems: &mut Collector| {
-            if $row.fields.len() != table.width {
+            if $row.width != table.width {
                 problems.push(
                     $row.line,
                     None,
                     format!(
                         "has {} fields but the header has {} (a comma too many or too few? \
                          quote a value that contains a comma)",
-                        $row.fields.len(),
-                        table.width
+                        $row.width, table.width
                     ),
                 );
                 return;
@@ -232,7 +280,7 @@ macro_rules! for_each_row {
             });
             $f($row.line, vals, problems);
         };
-        let mut row = Row::default();
+        let mut row = Row::keeping(table.width);
         if $plain {
             tokenizer::for_each_plain(bytes, $first_line, &mut row, |row| handle(row, problems))
         } else {
@@ -306,33 +354,51 @@ pub(crate) fn txt(b: &[u8]) -> &str {
 fn not_utf8(file: &str, bytes: &[u8]) -> FileErrors {
     let mut problems = Collector::default();
     let mut tok = Tokenizer::new(bytes, 1);
-    let mut row = Row::default();
+    // Fields past the first MAX_COLUMNS are checked as one stretch of the record.
+    let mut row = Row::keeping(MAX_COLUMNS);
     let mut header: Vec<String> = Vec::new();
     let mut first = true;
-    while let Some(r) = tok.next_row(&mut row) {
+    let foreign = |f: &[u8], e: std::str::Utf8Error| {
+        let at = e.valid_up_to();
+        let bad = &f[at..(at + 4).min(f.len())];
+        let shown: String = bad.iter().map(|b| format!("\\x{b:02X}")).collect();
+        format!("is not UTF-8 text (first foreign bytes: {shown})")
+    };
+    loop {
+        let start = tok.offset();
+        let Some(r) = tok.next_row(&mut row) else {
+            break;
+        };
         if r.is_err() {
             continue;
         }
+        let mut kept_end = start;
         for (i, f) in row.all(bytes).enumerate() {
+            if let tokenizer::Field::Span(_, end) = row.fields[i] {
+                kept_end = end;
+            }
             if let Err(e) = std::str::from_utf8(f) {
-                let at = e.valid_up_to();
-                let bad = &f[at..(at + 4).min(f.len())];
-                let shown: String = bad.iter().map(|b| format!("\\x{b:02X}")).collect();
                 let column = header
                     .get(i)
                     .cloned()
                     .unwrap_or_else(|| format!("#{}", i + 1));
+                problems.push(row.line, Some(&column), foreign(f, e));
+            }
+        }
+        if row.width > row.fields.len() {
+            let rest = &bytes[kept_end..tok.offset()];
+            if let Err(e) = std::str::from_utf8(rest) {
                 problems.push(
                     row.line,
-                    Some(&column),
-                    format!("is not UTF-8 text (first foreign bytes: {shown})"),
+                    None,
+                    format!("past field {MAX_COLUMNS}: {}", foreign(rest, e)),
                 );
             }
         }
         if first {
             header = row
                 .all(bytes)
-                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .map(|f| ParseError::shown(&String::from_utf8_lossy(f)))
                 .collect();
             first = false;
         }

@@ -4,11 +4,10 @@
 use std::path::Path;
 
 use kaohe_domain::{
-    Appraisal, CadreId, Flags, Grade, Money, ParseError, Points, Quarter, Sequence, SettlementLine,
-    TownCode, VillageCode,
+    Appraisal, CadreId, Flags, Grade, MAX_NAME_CHARS, Money, ParseError, Points, Quarter, Sequence,
+    SettlementLine, TownCode, VillageCode, free_text,
 };
 
-use super::roster::free_text;
 use super::{Collector, load, open};
 use crate::columns::REPORT_COLUMNS;
 use crate::error::ReadError;
@@ -22,7 +21,9 @@ pub fn read_report(path: &Path) -> Result<Vec<SettlementLine>, ReadError> {
 
 /// Reads a report CSV from bytes; `file` names it in messages. Every column must be present
 /// and well-formed (a report is kaohe's own output, so anything else means the wrong file or a
-/// damaged one); a (quarter, cadre_id) may appear once. Lines come back in file order.
+/// damaged one); a (quarter, cadre_id) may appear once. Text and ids follow the rule of every
+/// file ([`kaohe_domain::check_text`]); amounts may be negative (an `adjustment`). Lines come
+/// back in file order.
 pub fn read_report_bytes(file: &str, bytes: &[u8]) -> Result<Vec<SettlementLine>, ReadError> {
     let table = open(file, bytes, REPORT_COLUMNS)?;
     let mut problems = Collector::default();
@@ -49,20 +50,15 @@ pub fn read_report_bytes(file: &str, bytes: &[u8]) -> Result<Vec<SettlementLine>
             }
             let count = |s: &str| {
                 if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-                    s.parse::<u32>().map_err(|_| ParseError::OutOfRange {
-                        value: s.to_owned(),
-                        rule: "at most 4294967295",
-                    })
+                    s.parse::<u32>()
+                        .map_err(|_| ParseError::out_of_range(s, "at most 4294967295"))
                 } else {
-                    Err(ParseError::Invalid {
-                        value: s.to_owned(),
-                        expected: "a whole number like 3",
-                    })
+                    Err(ParseError::invalid(s, "a whole number like 3"))
                 }
             };
             let quarter = field!(Quarter::parse);
             let cadre_id = field!(CadreId::parse);
-            let name = field!(|s| free_text(s, false));
+            let name = field!(|s| free_text(s, MAX_NAME_CHARS, false));
             let town = field!(TownCode::parse);
             let village = field!(VillageCode::parse);
             let sequence = field!(Sequence::parse);
@@ -73,20 +69,20 @@ pub fn read_report_bytes(file: &str, bytes: &[u8]) -> Result<Vec<SettlementLine>
             let rank = field!(count);
             let group_size = field!(count);
             let quota = field!(count);
-            let grade = field!(|s: &str| Grade::parse(s).ok_or(ParseError::Invalid {
-                value: s.to_owned(),
-                expected: "a grade: excellent, qualified or unqualified",
-            }));
+            let grade = field!(|s: &str| Grade::parse(s).ok_or_else(|| ParseError::invalid(
+                s,
+                "a grade: excellent, qualified or unqualified"
+            )));
             let standard = field!(Money::parse);
             let base_paid = field!(Money::parse);
             let performance_standard = field!(Money::parse);
             let adjustment = field!(Money::parse);
             let performance_paid = field!(Money::parse);
             let total_paid = field!(Money::parse);
-            let flags = field!(|s: &str| Flags::parse(s).ok_or(ParseError::Invalid {
-                value: s.to_owned(),
-                expected: "flags joined by `;` (admonish, dismissal_review, recommend)",
-            }));
+            let flags = field!(|s: &str| Flags::parse(s).ok_or_else(|| ParseError::invalid(
+                s,
+                "flags joined by `;` (admonish, dismissal_review, recommend)"
+            )));
             if let (Some(q), Some(c)) = (quarter, &cadre_id) {
                 let key = (q, c.clone());
                 if let Some(l0) = seen.get(&key) {

@@ -3,7 +3,10 @@
 use std::collections::hash_map::Entry;
 use std::path::Path;
 
-use kaohe_domain::{Cadre, CadreId, Date, Money, ParseError, Sequence, TownCode, VillageCode};
+use kaohe_domain::{
+    Cadre, CadreId, Date, MAX_NAME_CHARS, Money, ParseError, Sequence, TownCode, VillageCode,
+    free_text,
+};
 
 use super::{Collector, Table, load, open};
 use crate::error::ReadError;
@@ -30,9 +33,12 @@ pub fn read_roster(path: &Path) -> Result<Vec<Cadre>, ReadError> {
 
 /// Reads a roster from bytes; `file` names it in messages.
 ///
-/// Checks (SPEC 5.1): ids are codes; `name` is not empty; `monthly_subsidy` ≥ 0 with at most
-/// two decimals; dates `YYYY-MM-DD`, `end_date` empty or not before `start_date`; each
-/// `cadre_id` once; each village under one town. `name` and `position` are trimmed.
+/// Checks (SPEC 5.1): ids are codes (at most 64 characters); `name` is not empty; `name` and
+/// `position` are text of at most 64 characters, trimmed; no field holds a control character
+/// or begins with `=`, `+`, `-` or `@` ([`kaohe_domain::check_text`]); `monthly_subsidy` is
+/// 0 to 1,000,000.00 with at most two decimals ([`Money::parse_monthly_subsidy`], Art.11);
+/// dates `YYYY-MM-DD`, `end_date` empty or not before `start_date`; each `cadre_id` once; each
+/// village under one town.
 ///
 /// A large roster without quotes (a national one is two million rows) is read in parts, one
 /// per core; when any part has a problem, or the parts disagree (an id in two parts, a
@@ -248,7 +254,7 @@ impl Part {
             }
         };
         let id = take(&mut check, "cadre_id", CadreId::parse(id));
-        let name = take(&mut check, "name", free_text(name, false));
+        let name = take(&mut check, "name", free_text(name, MAX_NAME_CHARS, false));
         // Where the village already stands: `Placed` when under this same town (nothing
         // to check, nothing to parse), else the town it stands under.
         let known = match &self.last {
@@ -282,20 +288,15 @@ impl Part {
                 parsed
             }
         };
-        let position = take(&mut check, "position", free_text(position, true));
+        let position = take(
+            &mut check,
+            "position",
+            free_text(position, MAX_NAME_CHARS, true),
+        );
         let subsidy = take(
             &mut check,
             "monthly_subsidy",
-            Money::parse(subsidy).and_then(|m| {
-                if m.is_negative() {
-                    Err(ParseError::OutOfRange {
-                        value: subsidy.to_owned(),
-                        rule: "a monthly subsidy is 0 or more",
-                    })
-                } else {
-                    Ok(m)
-                }
-            }),
+            Money::parse_monthly_subsidy(subsidy),
         );
         let start = take(&mut check, "start_date", Date::parse(start));
         let end = if end.is_empty() {
@@ -397,21 +398,6 @@ fn take<T>(
             None
         }
     }
-}
-
-/// Free text (a name, a position): trimmed; no control characters; empty only if allowed.
-pub(crate) fn free_text(s: &str, may_be_empty: bool) -> Result<String, ParseError> {
-    let t = s.trim();
-    if t.is_empty() && !may_be_empty {
-        return Err(ParseError::Empty);
-    }
-    if t.chars().any(char::is_control) {
-        return Err(ParseError::Invalid {
-            value: t.escape_debug().to_string(),
-            expected: "text without control characters",
-        });
-    }
-    Ok(t.to_owned())
 }
 
 #[cfg(test)]

@@ -19,9 +19,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use kaohe_domain::{Date, ItemId, Points, Policy, Quarter, Scope, Score};
+use kaohe_domain::{Date, ItemId, ParseError, Points, Policy, Quarter, Scope, Score};
 
-use super::{Collector, Context, Table, load, open, txt};
+use super::{Collector, Context, Table, load, open, refusal, txt};
 use crate::error::ReadError;
 use crate::fxhash::{FxHashMap, FxHashSet, same};
 
@@ -62,7 +62,7 @@ pub fn read_scores_bytes(
     ctx: &Context<'_>,
 ) -> Result<Vec<Score>, ReadError> {
     let table = open(file, bytes, SCORES_COLUMNS)?;
-    let shared = Shared::new(ctx);
+    let shared = Shared::new(ctx, bytes.len());
     let parts = split(table.body, table.has_quotes);
     let plain = !table.has_quotes;
     let mut results: Vec<PartReader<'_, '_, '_>> = Vec::with_capacity(parts.len());
@@ -151,41 +151,84 @@ type Key = (Quarter, Box<str>, Box<str>);
 /// State shared by the threads: one entry per quarter met in the file.
 struct Shared<'c, 'p> {
     ctx: &'c Context<'p>,
-    quarters: Mutex<Vec<Arc<QuarterState<'p>>>>,
+    quarters: Mutex<Quarters<'p>>,
 }
+
+/// The quarters met so far, and how many bytes of dense bit sets are still allowed.
+struct Quarters<'p> {
+    by_quarter: FxHashMap<Quarter, Arc<QuarterState<'p>>>,
+    dense_left: usize,
+}
+
+/// Dense bit sets may take this much memory whatever the input's size.
+const DENSE_ALLOWANCE: usize = 1 << 20;
 
 /// A quarter of the file: its policy and which (subject, item) pairs were seen.
 struct QuarterState<'p> {
     quarter: Quarter,
     policy: Option<&'p Policy>,
     n_items: usize,
-    /// One bit per (subject index, item index).
-    seen: Vec<AtomicU64>,
+    seen: Seen,
+}
+
+/// Which (subject index, item index) pairs of a quarter were seen.
+enum Seen {
+    /// One bit per pair: the usual case.
+    Dense(Box<[AtomicU64]>),
+    /// The pairs met, for a quarter whose bit set would cost more than the input is worth
+    /// (a file naming a few rows in each of many quarters, against a large roster).
+    Sparse(Mutex<FxHashSet<usize>>),
+}
+
+impl Seen {
+    /// Marks `bit`; whether it was marked already.
+    #[inline]
+    fn mark(&self, bit: usize) -> bool {
+        match self {
+            Seen::Dense(words) => {
+                let mask = 1u64 << (bit % 64);
+                words[bit / 64].fetch_or(mask, Ordering::Relaxed) & mask != 0
+            }
+            Seen::Sparse(set) => !set.lock().unwrap_or_else(|e| e.into_inner()).insert(bit),
+        }
+    }
 }
 
 impl<'c, 'p> Shared<'c, 'p> {
-    fn new(ctx: &'c Context<'p>) -> Shared<'c, 'p> {
+    /// State for reading `input_len` bytes against `ctx`. The quarters' dense bit sets may
+    /// take as many bytes as the input (at least [`DENSE_ALLOWANCE`]); quarters past that
+    /// are tracked sparsely, so memory stays a small multiple of the input.
+    fn new(ctx: &'c Context<'p>, input_len: usize) -> Shared<'c, 'p> {
         Shared {
             ctx,
-            quarters: Mutex::new(Vec::new()),
+            quarters: Mutex::new(Quarters {
+                by_quarter: FxHashMap::default(),
+                dense_left: input_len.max(DENSE_ALLOWANCE),
+            }),
         }
     }
 
     fn quarter(&self, q: Quarter) -> Arc<QuarterState<'p>> {
         let mut qs = self.quarters.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(s) = qs.iter().find(|s| s.quarter == q) {
+        if let Some(s) = qs.by_quarter.get(&q) {
             return s.clone();
         }
         let policy = self.ctx.policy_for(q);
         let n_items = policy.map_or(0, |p| p.items().count());
-        let bits = self.ctx.subject_count() * n_items;
+        let words = (self.ctx.subject_count() * n_items).div_ceil(64);
+        let seen = if words * 8 <= qs.dense_left {
+            qs.dense_left -= words * 8;
+            Seen::Dense((0..words).map(|_| AtomicU64::new(0)).collect())
+        } else {
+            Seen::Sparse(Mutex::default())
+        };
         let state = Arc::new(QuarterState {
             quarter: q,
             policy,
             n_items,
-            seen: (0..bits.div_ceil(64)).map(|_| AtomicU64::new(0)).collect(),
+            seen,
         });
-        qs.push(state.clone());
+        qs.by_quarter.insert(q, state.clone());
         state
     }
 }
@@ -203,22 +246,31 @@ struct ItemRef {
     max_h: i64,
 }
 
-/// A quarter as one thread sees it.
-struct LocalQuarter<'p> {
-    raw: Box<[u8]>,
-    state: Arc<QuarterState<'p>>,
-    first: Date,
-    last: Date,
+/// The items of a policy as one thread sees them (one table per policy, shared by the
+/// quarters it is in force for).
+struct ItemTable<'p> {
+    policy: &'p Policy,
     /// The items in rubric order.
     items: Vec<ItemRef>,
     index: FxHashMap<Box<[u8]>, usize>,
 }
 
-impl<'p> LocalQuarter<'p> {
-    fn new(raw: &[u8], state: Arc<QuarterState<'p>>) -> LocalQuarter<'p> {
+/// A quarter as one thread sees it.
+struct LocalQuarter<'p> {
+    /// The quarter as the file writes it (a quarter is six bytes, `2026Q3`).
+    raw: [u8; 6],
+    state: Arc<QuarterState<'p>>,
+    first: Date,
+    last: Date,
+    /// Its policy's [`ItemTable`] in [`PartReader::tables`], if it has a policy.
+    table: Option<usize>,
+}
+
+impl<'p> ItemTable<'p> {
+    fn new(p: &'p Policy) -> ItemTable<'p> {
         let mut items = Vec::new();
         let mut index = FxHashMap::default();
-        if let Some(p) = state.policy {
+        {
             for (idx, (_, section, item)) in p.items().enumerate() {
                 let id = ItemId::parse(item.id.as_str()).expect("a policy's item id is valid");
                 index.insert(item.id.as_str().as_bytes().into(), idx);
@@ -232,12 +284,8 @@ impl<'p> LocalQuarter<'p> {
                 });
             }
         }
-        let q = state.quarter;
-        LocalQuarter {
-            raw: raw.into(),
-            state,
-            first: q.first_day(),
-            last: q.last_day(),
+        ItemTable {
+            policy: p,
             items,
             index,
         }
@@ -267,6 +315,9 @@ struct PartReader<'s, 'c, 'p> {
     problems: Collector,
     dups: FxHashSet<Key>,
     quarters: Vec<LocalQuarter<'p>>,
+    /// The position in `quarters` of each quarter as written.
+    quarter_index: FxHashMap<[u8; 6], usize>,
+    tables: Vec<ItemTable<'p>>,
     last_q: usize,
     item_hint: usize,
     village_hint: usize,
@@ -283,6 +334,8 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
             problems: Collector::default(),
             dups: FxHashSet::default(),
             quarters: Vec::new(),
+            quarter_index: FxHashMap::default(),
+            tables: Vec::new(),
             last_q: usize::MAX,
             item_hint: usize::MAX - 1,
             village_hint: 0,
@@ -302,36 +355,56 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
         end
     }
 
+    /// The position in `quarters` of the quarter written `raw`, met before or new.
+    fn local_quarter(&mut self, raw: &[u8]) -> Result<usize, ParseError> {
+        let key: Option<[u8; 6]> = raw.try_into().ok();
+        if let Some(&i) = key.as_ref().and_then(|k| self.quarter_index.get(k)) {
+            return Ok(i);
+        }
+        let q = Quarter::parse(txt(raw))?;
+        let key = key.expect("a quarter is six bytes");
+        let state = self.shared.quarter(q);
+        let table = state.policy.map(|p| {
+            self.tables
+                .iter()
+                .position(|t| t.policy == p)
+                .unwrap_or_else(|| {
+                    self.tables.push(ItemTable::new(p));
+                    self.tables.len() - 1
+                })
+        });
+        self.quarters.push(LocalQuarter {
+            raw: key,
+            first: q.first_day(),
+            last: q.last_day(),
+            state,
+            table,
+        });
+        self.quarter_index.insert(key, self.quarters.len() - 1);
+        Ok(self.quarters.len() - 1)
+    }
+
     /// Checks one row and keeps its score.
     #[inline]
     fn row(&mut self, line: u64, vals: [&[u8]; 4], problems: &mut Collector) {
-        let shared = self.shared;
-        let ctx = shared.ctx;
-        let quarters = &mut self.quarters;
-        let last_q = &mut self.last_q;
+        let ctx = self.shared.ctx;
         let [q_raw, sb, item_raw, points_raw] = vals;
         let before = problems.total_count();
 
         // Quarter, and the policy in force for it.
-        let qi = if *last_q < quarters.len() && same(&quarters[*last_q].raw, q_raw) {
-            Some(*last_q)
-        } else if let Some(i) = quarters.iter().position(|l| same(&l.raw, q_raw)) {
-            Some(i)
-        } else {
-            match Quarter::parse(txt(q_raw)) {
-                Ok(q) => {
-                    quarters.push(LocalQuarter::new(q_raw, shared.quarter(q)));
-                    Some(quarters.len() - 1)
-                }
-                Err(e) => {
-                    problems.push(line, Some("quarter"), e.to_string());
-                    None
-                }
-            }
-        };
+        let qi =
+            if self.last_q < self.quarters.len() && same(&self.quarters[self.last_q].raw, q_raw) {
+                Some(self.last_q)
+            } else {
+                self.local_quarter(q_raw)
+                    .map_err(|e| problems.push(line, Some("quarter"), e.to_string()))
+                    .ok()
+            };
         if let Some(i) = qi {
-            *last_q = i;
+            self.last_q = i;
         }
+        let quarters = &self.quarters;
+        let tables = &self.tables;
         let lq = qi.map(|i| &quarters[i]);
         if let Some(lq) = lq
             && lq.state.policy.is_none()
@@ -348,19 +421,21 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
         }
 
         // Item.
-        let it = match lq.filter(|l| l.state.policy.is_some()) {
-            Some(lq) => match lq.item(item_raw, &mut self.item_hint) {
+        let it = match lq.and_then(|l| Some((l, l.table?))) {
+            Some((lq, t)) => match tables[t].item(item_raw, &mut self.item_hint) {
                 Some(it) => Some(it),
                 None => {
                     let item = txt(item_raw);
                     let msg = if item.is_empty() {
                         "is empty".to_owned()
                     } else {
-                        format!(
-                            "`{item}` is not an item of the policy in force for {} (items are \
-                                 like `party.organization`; `kaohe policy show` lists them)",
-                            lq.state.quarter
-                        )
+                        refusal(item, |item| {
+                            format!(
+                                "`{item}` is not an item of the policy in force for {} (items \
+                                 are like `party.organization`; `kaohe policy show` lists them)",
+                                lq.state.quarter
+                            )
+                        })
                     };
                     problems.push(line, Some("item"), msg);
                     None
@@ -401,11 +476,15 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
                 }
             }
             (Some(it), _, _) => {
-                problems.push(
-                    line,
-                    Some("subject"),
-                    ctx.wrong_subject(txt(sb), &format!("item `{}`", it.id), it.scope),
-                );
+                let subject = txt(sb);
+                let msg = if subject.is_empty() {
+                    "is empty".to_owned()
+                } else {
+                    refusal(subject, |_| {
+                        ctx.wrong_subject(subject, &format!("item `{}`", it.id), it.scope)
+                    })
+                };
+                problems.push(line, Some("subject"), msg);
                 None
             }
             (None, None, None) => {
@@ -413,7 +492,11 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
                 let msg = if subject.is_empty() {
                     "is empty".to_owned()
                 } else {
-                    format!("`{subject}` is neither a village code nor a cadre id of the roster")
+                    refusal(subject, |subject| {
+                        format!(
+                            "`{subject}` is neither a village code nor a cadre id of the roster"
+                        )
+                    })
                 };
                 problems.push(line, Some("subject"), msg);
                 None
@@ -432,7 +515,7 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
                     Some("points"),
                     format!(
                         "`{}` is below 0 (SPEC 3.1: 0 ≤ points ≤ the item's maximum)",
-                        txt(points_raw)
+                        ParseError::shown(txt(points_raw))
                     ),
                 );
                 None
@@ -444,7 +527,7 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
                         Some("points"),
                         format!(
                             "`{}` is above the maximum {} of item `{}`",
-                            txt(points_raw),
+                            ParseError::shown(txt(points_raw)),
                             it.max,
                             it.id
                         ),
@@ -467,8 +550,7 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
             return;
         };
         let bit = sidx as usize * lq.state.n_items + it.idx;
-        let mask = 1u64 << (bit % 64);
-        if lq.state.seen[bit / 64].fetch_or(mask, Ordering::Relaxed) & mask != 0 {
+        if lq.state.seen.mark(bit) {
             self.dups
                 .insert((lq.state.quarter, txt(sb).into(), txt(item_raw).into()));
             return;
@@ -487,7 +569,7 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
 mod streamed {
     use kaohe_domain::Score;
 
-    use super::{PartReader, SCORES_COLUMNS, Shared, merge, open};
+    use super::{MIN_ROW_BYTES, PartReader, SCORES_COLUMNS, Shared, merge, open};
     use crate::error::ReadError;
     use crate::read::{Context, Table};
 
@@ -553,11 +635,12 @@ mod streamed {
             }
         }
         bounds.push(len);
-        let shared = Shared::new(ctx);
+        let shared = Shared::new(ctx, len);
         // Rows per byte from the first block, with an eighth to spare: the first part's vector
         // receives every part, and must not have to grow (and copy) at the end.
         let sample = &head[..cut];
-        let per_row = sample.len() / sample.iter().filter(|&&b| b == b'\n').count().max(1);
+        let per_row = (sample.len() / sample.iter().filter(|&&b| b == b'\n').count().max(1))
+            .max(MIN_ROW_BYTES);
         let estimate = |bytes: usize| {
             let rows = bytes / per_row.max(1);
             rows + rows / 8 + 16
@@ -674,12 +757,16 @@ pub(crate) fn simple_hundredths(b: &[u8]) -> Option<i64> {
     Some(v * 100 + f)
 }
 
+/// The shortest row that gives a score: `2026Q3,V,i,1` and its line break.
+const MIN_ROW_BYTES: usize = 13;
+
 /// About how many rows `data` holds, from its first 64 KiB.
 fn estimate_rows(data: &str) -> usize {
     let sample = &data.as_bytes()[..data.len().min(64 << 10)];
     let lines = sample.iter().filter(|&&b| b == b'\n').count().max(1);
-    let per_row = sample.len() / lines;
-    let rows = data.len() / per_row.max(1);
+    // Blank lines in the sample must not make a file look like billions of rows.
+    let per_row = (sample.len() / lines).max(MIN_ROW_BYTES);
+    let rows = data.len() / per_row;
     rows + rows / 8 + 16
 }
 

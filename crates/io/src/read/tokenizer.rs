@@ -9,6 +9,10 @@
 //! lone `\r` ends a record; a field that starts with `"` is quoted, may hold separators and line
 //! breaks, and writes a quote as `""`; blank lines are skipped. A quote inside an unquoted field
 //! is kept as text. Text after a closing quote, or a quote never closed, is an error.
+//!
+//! Memory stays a small multiple of the input: a [`Row`] keeps at most its `max_fields`
+//! fields (the header's width) and only counts the rest, so a line of a hundred million commas
+//! costs a count, not a hundred million field records.
 
 /// One field of a record.
 #[derive(Debug)]
@@ -20,15 +24,58 @@ pub(crate) enum Field {
 }
 
 /// One record: the line it starts on and its fields.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Row {
     /// 1-based line of the record's first byte.
     pub line: u64,
-    /// The fields, unquoted.
+    /// The first `max_fields` fields, unquoted.
     pub fields: Vec<Field>,
+    /// How many fields the record has, kept or not.
+    pub width: usize,
+    /// The most fields kept.
+    max_fields: usize,
+}
+
+impl Default for Row {
+    /// A row that keeps every field (for tests; readers bound it with [`Row::keeping`]).
+    fn default() -> Row {
+        Row::keeping(usize::MAX)
+    }
 }
 
 impl Row {
+    /// A row that keeps at most `max_fields` fields of a record and counts the rest.
+    pub fn keeping(max_fields: usize) -> Row {
+        Row {
+            line: 0,
+            fields: Vec::new(),
+            width: 0,
+            max_fields,
+        }
+    }
+
+    /// Starts a new record.
+    #[inline]
+    fn clear(&mut self) {
+        self.fields.clear();
+        self.width = 0;
+    }
+
+    /// Whether the next field will be kept.
+    #[inline]
+    fn keeps_next(&self) -> bool {
+        self.fields.len() < self.max_fields
+    }
+
+    /// Adds a field: kept while there is room, counted always.
+    #[inline]
+    fn push(&mut self, f: Field) {
+        self.width += 1;
+        if self.keeps_next() {
+            self.fields.push(f);
+        }
+    }
+
     /// The field at `i` as bytes of `data` (empty if absent).
     #[inline]
     pub fn bytes<'r>(&'r self, data: &'r [u8], i: usize) -> &'r [u8] {
@@ -120,7 +167,7 @@ impl<'a> Tokenizer<'a> {
             return None;
         }
         row.line = self.line;
-        row.fields.clear();
+        row.clear();
         let data = self.data;
         loop {
             if data.get(self.pos) == Some(&b'"') {
@@ -133,7 +180,7 @@ impl<'a> Tokenizer<'a> {
                 while i < data.len() && !matches!(data[i], b',' | b'\n' | b'\r') {
                     i += 1;
                 }
-                row.fields.push(Field::Span(start, i));
+                row.push(Field::Span(start, i));
                 self.pos = i;
             }
             // After a field: a separator, a line ending or the end of the data.
@@ -148,9 +195,11 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    /// A quoted field starting at `pos` (on the opening quote).
+    /// A quoted field starting at `pos` (on the opening quote). A field past the row's
+    /// `max_fields` is only scanned, never unescaped into a buffer.
     fn quoted(&mut self, row: &mut Row) -> Result<(), String> {
         let data = self.data;
+        let keep = row.keeps_next();
         let open_line = self.line;
         let start = self.pos + 1;
         let mut i = start;
@@ -165,8 +214,10 @@ impl<'a> Tokenizer<'a> {
             };
             match b {
                 b'"' if data.get(i + 1) == Some(&b'"') => {
-                    let buf = owned.get_or_insert_with(Vec::new);
-                    buf.extend_from_slice(&data[piece..=i]);
+                    if keep {
+                        let buf = owned.get_or_insert_with(Vec::new);
+                        buf.extend_from_slice(&data[piece..=i]);
+                    }
                     i += 2;
                     piece = i;
                 }
@@ -200,7 +251,7 @@ impl<'a> Tokenizer<'a> {
                     .to_owned(),
             );
         }
-        row.fields.push(field);
+        row.push(field);
         Ok(())
     }
 }
@@ -233,14 +284,14 @@ pub(crate) fn for_each_plain(
     let mut line = first_line;
     let mut start = 0usize;
     let mut skip_lf = usize::MAX;
-    row.fields.clear();
+    row.clear();
     let mut end_row = |row: &mut Row, start: usize, i: usize, line: &mut u64| {
-        if !(row.fields.is_empty() && start == i) {
-            row.fields.push(Field::Span(start, i));
+        if !(row.width == 0 && start == i) {
+            row.push(Field::Span(start, i));
             row.line = *line;
             f(row);
         }
-        row.fields.clear();
+        row.clear();
         *line += 1;
     };
     let mut base = 0usize;
@@ -259,7 +310,7 @@ pub(crate) fn for_each_plain(
             m &= m - 1;
             match data[i] {
                 b',' => {
-                    row.fields.push(Field::Span(start, i));
+                    row.push(Field::Span(start, i));
                     start = i + 1;
                 }
                 b'\r' => {
@@ -277,7 +328,7 @@ pub(crate) fn for_each_plain(
         }
         base += 8;
     }
-    if start < n || !row.fields.is_empty() {
+    if start < n || row.width != 0 {
         end_row(row, start, n, &mut line);
         line -= 1;
     }
@@ -394,6 +445,24 @@ mod tests {
         ] {
             assert_eq!(plain(data), all(data), "{data:?}");
         }
+    }
+
+    #[test]
+    fn fields_past_the_limit_are_counted_not_kept() {
+        let data = "a,\"b\"\"c\",d,\"e\"\"f\",g\n1,2\n";
+        let mut tok = Tokenizer::new(data.as_bytes(), 1);
+        let mut row = Row::keeping(2);
+        assert_eq!(tok.next_row(&mut row), Some(Ok(())));
+        assert_eq!((row.width, row.fields.len()), (5, 2));
+        assert_eq!(row.bytes(data.as_bytes(), 1), b"b\"c");
+        assert_eq!(tok.next_row(&mut row), Some(Ok(())));
+        assert_eq!((row.line, row.width, row.fields.len()), (2, 2, 2));
+        let mut widths = Vec::new();
+        let plain = ",,,,,,,,\nx\n,";
+        for_each_plain(plain.as_bytes(), 1, &mut Row::keeping(3), |r| {
+            widths.push((r.line, r.width, r.fields.len()))
+        });
+        assert_eq!(widths, [(1, 9, 3), (2, 1, 1), (3, 2, 2)]);
     }
 
     #[test]
