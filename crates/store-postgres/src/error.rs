@@ -1,6 +1,6 @@
 //! Mapping of sqlx errors into the neutral [`StoreError`]: no sqlx type leaves this crate.
 
-use kaohe_store::StoreError;
+use kaohe_store::{StoreError, redact_secrets};
 use sqlx::migrate::MigrateError;
 
 /// Names of constraints whose violation means something to the Store contract.
@@ -8,8 +8,25 @@ pub(crate) const SETTLEMENTS_PKEY: &str = "settlements_pkey";
 pub(crate) const LEDGER_PKEY: &str = "ledger_pkey";
 pub(crate) const LINES_ONE_PER_CADRE: &str = "settlement_lines_one_per_cadre";
 
-/// Maps a sqlx error met while doing `what` (e.g. "import scores").
+/// Maps a sqlx error met while doing `what` (e.g. "import scores"). The message never holds a
+/// password: a driver or server message that echoes the URL is redacted.
 pub(crate) fn map(what: &str, e: sqlx::Error) -> StoreError {
+    redacted(map_unredacted(what, e))
+}
+
+/// `e` with any password in its message masked ([`redact_secrets`]).
+pub(crate) fn redacted(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Unavailable(m) => StoreError::Unavailable(redact_secrets(&m)),
+        StoreError::Conflict(m) => StoreError::Conflict(redact_secrets(&m)),
+        StoreError::Rejected(m) => StoreError::Rejected(redact_secrets(&m)),
+        StoreError::Corrupt(m) => StoreError::Corrupt(redact_secrets(&m)),
+        StoreError::Backend(m) => StoreError::Backend(redact_secrets(&m)),
+        other => other,
+    }
+}
+
+fn map_unredacted(what: &str, e: sqlx::Error) -> StoreError {
     use sqlx::Error as E;
     match e {
         E::Database(db) => {
@@ -82,7 +99,7 @@ fn map_sqlstate(what: &str, code: &str, constraint: &str, msg: &str) -> StoreErr
 /// build does not know, or a different text of one it does know, was written by another
 /// (newer) kaohe: it is reported as [`StoreError::Corrupt`] and left untouched.
 pub(crate) fn migrate(e: MigrateError) -> StoreError {
-    match e {
+    redacted(match e {
         MigrateError::Execute(e) => map("apply schema migrations", e),
         MigrateError::ExecuteMigration(e, v) => map(&format!("apply schema migration {v}"), e),
         MigrateError::VersionMissing(v) | MigrateError::VersionTooNew(v, _) => {
@@ -98,5 +115,5 @@ pub(crate) fn migrate(e: MigrateError) -> StoreError {
             "schema migration {v} is partially applied; repair the database by hand"
         )),
         e => StoreError::Backend(format!("apply schema migrations: {e}")),
-    }
+    })
 }

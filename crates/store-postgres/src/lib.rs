@@ -17,6 +17,10 @@
 //!   advisory lock on (schema, quarter), checks that the latest stored revision is `r − 1`, and
 //!   inserts the header row, whose primary key `(quarter, revision)` is a second guard: two
 //!   racing commits of one revision end with one `Ok` and one [`StoreError::Conflict`].
+//! - **Compare-and-set ledger entries.** Every write that appends ledger entries (settlement,
+//!   payroll, awards, condolences, withdrawals) takes the advisory lock `ledger:<quarter>` and
+//!   refuses an entry number already stored with [`StoreError::Conflict`] before it COPies a
+//!   row (module `payments`): two racing payrolls of one month pay once.
 //! - **Natural keys, byte order.** Natural keys are the primary keys; every text key is
 //!   `COLLATE "C"`, so `ORDER BY` is byte order, as Rust's `str` ordering. A quarter is stored
 //!   as its text `2026Q3`: fixed width, so byte order is chronological, and readable in `psql`.
@@ -24,8 +28,9 @@
 //!   refused with [`StoreError::Rejected`]); `u32` counters are `bigint` and `u64` ones
 //!   `numeric(20,0)`; times are Unix seconds (`bigint`), exactly as the API gives them.
 //! - **No sqlx in the API.** Errors are mapped into [`StoreError`]: connection failures are
-//!   `Unavailable`; a taken settlement revision is `Conflict`; a doubled ledger entry, an
-//!   out-of-range amount or an event id imported with other content is `Rejected`; stored
+//!   `Unavailable`; a taken settlement revision or ledger entry number is `Conflict`; an entry
+//!   number given twice in one write, an out-of-range amount or an event, award or condolence
+//!   id imported with other content is `Rejected`; stored
 //!   values that do not parse back are `Corrupt`; anything else is `Backend`.
 //!
 //! # Durability
@@ -35,9 +40,10 @@
 //! write-ahead log before `Ok` is returned, so it survives a crash of this process, of the
 //! server process or of the machine (given the server's `fsync` is on). Every table is logged:
 //! none is `UNLOGGED`, the ledger least of all (an unlogged table is emptied after a server
-//! crash). Settlements, their lines, the ledger and the audit log are append-only in the
-//! database itself: triggers refuse `UPDATE`, `DELETE` and `TRUNCATE` on them, and
-//! `(quarter, entry)` is the ledger's primary key, so a doubled entry is refused.
+//! crash). Settlements, their lines, the ledger, awards, condolences, withdrawal marks and the
+//! audit log are append-only in the database itself: triggers refuse `UPDATE`, `DELETE` and
+//! `TRUNCATE` on them, and `(quarter, entry)` is the ledger's primary key, so a doubled entry
+//! is refused. A withdrawal is a row of its own beside the record it marks.
 //!
 //! # Schema and migrations
 //!
@@ -55,6 +61,7 @@
 
 mod copy;
 mod error;
+mod payments;
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -64,13 +71,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use kaohe_domain::{
-    Appraisal, Cadre, CadreId, Date, EntryKind, Event, EventId, EventKind, Flags, Grade, ItemId,
-    LedgerEntry, Level, Money, Month, ParseError, Points, Policy, Quarter, Score, Sequence,
-    SettlementLine, Subject, TownCode, VillageCode,
+    Appraisal, Award, Cadre, CadreId, Condolence, Date, EntryKind, Event, EventId, EventKind,
+    Flags, Grade, ItemId, LedgerEntry, Level, Money, Month, ParseError, Points, Policy, Quarter,
+    Score, Sequence, SettlementLine, Stored, Subject, TownCode, VillageCode, Withdrawal,
 };
 use kaohe_store::{
-    AuditRecord, EventImport, NewSettlement, Result, RosterImport, SettlementHeader, Store,
-    StoreError,
+    AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
+    Store, StoreError, WithdrawTarget,
 };
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -79,8 +86,14 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{AssertSqlSafe, Connection, PgConnection, Postgres, Row, SqlSafeStr};
 
 /// The embedded migrations: (version, description, SQL), one per file of `migrations/`.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "schema", include_str!("../migrations/0001_schema.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "schema", include_str!("../migrations/0001_schema.sql")),
+    (
+        2,
+        "payments",
+        include_str!("../migrations/0002_payments.sql"),
+    ),
+];
 
 /// How long opening a store waits for the server to answer.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -106,8 +119,10 @@ impl PgStore {
     /// Fails with [`StoreError::Unavailable`] when the URL is invalid or the server cannot be
     /// reached within 10 seconds, and [`StoreError::Corrupt`] when the database was migrated by
     /// a newer kaohe.
+    ///
+    /// No error message holds the URL's password (see [`kaohe_store::redact_secrets`]).
     pub async fn connect(url: &str) -> Result<PgStore> {
-        PgStore::open(url, None).await
+        PgStore::open(url, None).await.map_err(error::redacted)
     }
 
     /// Opens the store at `url` in schema `schema`, creating the schema if it does not exist
@@ -122,7 +137,9 @@ impl PgStore {
                  (a-z, 0-9, _, not starting with a digit, at most 63 bytes)"
             )));
         }
-        PgStore::open(url, Some(schema)).await
+        PgStore::open(url, Some(schema))
+            .await
+            .map_err(error::redacted)
     }
 
     /// Closes the pool: waits for connections in use to be returned, then closes them all.
@@ -770,7 +787,10 @@ impl Store for PgStore {
     async fn events(&self, q: Quarter) -> Result<Vec<Event>> {
         sqlx::query(AssertSqlSafe(format!(
             "SELECT {EVENT_COLUMNS} FROM events
-             WHERE date BETWEEN $1::date AND $2::date ORDER BY date, event_id"
+             WHERE date BETWEEN $1::date AND $2::date
+               AND NOT EXISTS (SELECT 1 FROM event_withdrawals w
+                               WHERE w.event_id = events.event_id)
+             ORDER BY date, event_id"
         )))
         .bind(q.first_day().to_string())
         .bind(q.last_day().to_string())
@@ -859,12 +879,14 @@ impl Store for PgStore {
         let (q, r) = (h.quarter, h.revision);
         let what = format!("settle {q} revision {r}");
         let what = what.as_str();
-        check_settlement(s).map_err(|m| StoreError::Rejected(format!("{what}: {m}")))?;
+        // Revision 0 first, whatever else is wrong: it is a Conflict (see the contract).
         if r == 0 {
             return Err(StoreError::Conflict(format!(
-                "{what}: revisions count from 1"
+                "{what}: revisions count from 1 (revision 0 is for entries written outside a \
+                 settlement)"
             )));
         }
+        check_settlement(s).map_err(|m| StoreError::Rejected(format!("{what}: {m}")))?;
         let qs = q.to_string();
 
         let mut tx = self.begin(what).await?;
@@ -935,25 +957,9 @@ impl Store for PgStore {
         )
         .await?;
 
-        copy::copy_in(
-            &mut tx,
-            what,
-            "COPY ledger (quarter, entry, revision, cadre_id, kind, month, amount, article) \
-             FROM STDIN",
-            &s.entries,
-            |w, e| {
-                w.plain(&qs)
-                    .plain(e.entry)
-                    .plain(e.revision)
-                    .text(e.cadre_id.as_str())
-                    .plain(e.kind.as_str())
-                    .opt_plain(e.month)
-                    .plain(e.amount.to_decimal())
-                    .plain(e.article)
-                    .end();
-            },
-        )
-        .await?;
+        // Numbered after the quarter's entries, revision-0 ones included: a number already
+        // taken (a payment written meanwhile) is a Conflict.
+        payments::append_ledger(&mut tx, &s.entries, what).await?;
 
         insert_audit(&mut tx, audit, what).await?;
         commit(tx, what).await
@@ -1069,6 +1075,51 @@ impl Store for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(|e| error::map("read audit log", e))
+    }
+
+    async fn append_entries(&self, entries: &[LedgerEntry], audit: &AuditRecord) -> Result<()> {
+        self.do_append_entries(entries, audit).await
+    }
+
+    async fn events_by_id(&self, ids: &[EventId]) -> Result<Vec<Stored<Event>>> {
+        self.do_events_by_id(ids).await
+    }
+
+    async fn import_awards(
+        &self,
+        awards: &[Award],
+        entries: &[LedgerEntry],
+        audit: &AuditRecord,
+    ) -> Result<RecordImport> {
+        self.do_import_awards(awards, entries, audit).await
+    }
+
+    async fn awards(&self) -> Result<Vec<Stored<Award>>> {
+        self.do_awards().await
+    }
+
+    async fn import_condolences(
+        &self,
+        condolences: &[Condolence],
+        entries: &[LedgerEntry],
+        audit: &AuditRecord,
+    ) -> Result<RecordImport> {
+        self.do_import_condolences(condolences, entries, audit)
+            .await
+    }
+
+    async fn condolences(&self) -> Result<Vec<Stored<Condolence>>> {
+        self.do_condolences().await
+    }
+
+    async fn withdraw(
+        &self,
+        target: &WithdrawTarget,
+        mark: &Withdrawal,
+        entries: &[LedgerEntry],
+        audit: &AuditRecord,
+    ) -> Result<bool> {
+        self.do_withdraw(target, mark, entries, audit).await
     }
 }
 

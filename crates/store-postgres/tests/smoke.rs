@@ -66,7 +66,7 @@ async fn opening_twice_migrates_once_and_hides_the_password() {
         .fetch_one(&mut conn)
         .await
         .unwrap();
-        assert_eq!(applied, 1);
+        assert_eq!(applied, 2);
         // No table of the store is unlogged.
         let unlogged: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -392,13 +392,13 @@ async fn a_doubled_ledger_entry_is_refused_and_nothing_is_written() {
         s.commit_settlement(&r1, &audit("settle", 100))
             .await
             .unwrap();
-        // Revision 2 numbering its entries from 1 again.
+        // Revision 2 numbering its entries over revision 1's: another writer's numbers.
         let r2 = support::settlement(quarter, 2, 100, 550);
         let err = s
             .commit_settlement(&r2, &audit("settle", 100))
             .await
             .unwrap_err();
-        assert!(matches!(err, StoreError::Rejected(_)), "{err:?}");
+        assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
         support::assert_holds(s, &r1).await;
         assert_eq!(s.audit_log().await.unwrap().len(), 1);
 

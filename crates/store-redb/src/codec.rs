@@ -19,9 +19,10 @@
 use std::collections::HashMap;
 
 use kaohe_domain::{
-    Appraisal, Cadre, CadreId, Date, EntryKind, Event, EventId, EventKind, Flag, Flags, Grade,
-    ItemId, LedgerEntry, Level, Money, Month, Points, Quarter, Score, Sequence, SettlementLine,
-    Subject, TownCode, VillageCode,
+    Appraisal, Award, AwardId, AwardKind, Cadre, CadreId, Cause, Condolence, CondolenceId, Date,
+    EntryKind, Event, EventId, EventKind, Flag, Flags, Grade, ItemId, LedgerEntry, Level, Money,
+    Month, Points, Quarter, Score, Sequence, SettlementLine, Subject, TownCode, VillageCode,
+    Withdrawal,
 };
 use kaohe_store::{AuditRecord, SettlementHeader, StoreError};
 
@@ -359,6 +360,7 @@ fn kind_code(k: EntryKind) -> u8 {
         EntryKind::UnqualifiedDeduction => 4,
         EntryKind::CompletionAward => 5,
         EntryKind::Condolence => 6,
+        EntryKind::CommendationAward => 7,
     }
 }
 
@@ -370,7 +372,41 @@ fn kind_of(c: u8) -> Result<EntryKind> {
         4 => Ok(EntryKind::UnqualifiedDeduction),
         5 => Ok(EntryKind::CompletionAward),
         6 => Ok(EntryKind::Condolence),
+        7 => Ok(EntryKind::CommendationAward),
         _ => Err(corrupt("ledger kind", format_args!("unknown code {c}"))),
+    }
+}
+
+fn award_kind_code(k: AwardKind) -> u8 {
+    match k {
+        AwardKind::Completion => 1,
+        AwardKind::Commendation => 2,
+    }
+}
+
+fn award_kind_of(c: u8) -> Result<AwardKind> {
+    match c {
+        1 => Ok(AwardKind::Completion),
+        2 => Ok(AwardKind::Commendation),
+        _ => Err(corrupt("award kind", format_args!("unknown code {c}"))),
+    }
+}
+
+fn cause_code(c: Cause) -> u8 {
+    match c {
+        Cause::OnDuty => 1,
+        Cause::Disaster => 2,
+    }
+}
+
+fn cause_of(c: u8) -> Result<Cause> {
+    match c {
+        1 => Ok(Cause::OnDuty),
+        2 => Ok(Cause::Disaster),
+        _ => Err(corrupt(
+            "condolence cause",
+            format_args!("unknown code {c}"),
+        )),
     }
 }
 
@@ -689,6 +725,75 @@ pub(crate) fn decode_appraisal(k: &[u8], v: &[u8]) -> Result<Appraisal> {
     Ok(a)
 }
 
+/// An award; its id is the key.
+pub(crate) fn encode_award(buf: &mut Vec<u8>, a: &Award) {
+    Enc::start(buf)
+        .date(a.date)
+        .str(a.payee.as_str())
+        .u8(award_kind_code(a.kind))
+        .money(a.amount)
+        .str(&a.reason);
+}
+
+pub(crate) fn decode_award(k: &[u8], v: &[u8]) -> Result<Award> {
+    let mut d = Dec::new(v, "award")?;
+    let a = Award {
+        id: code(key_text(k, "award")?, "award", AwardId::parse)?,
+        date: d.date()?,
+        payee: d.code(Subject::parse)?,
+        kind: award_kind_of(d.u8()?)?,
+        amount: d.money()?,
+        reason: d.str()?.to_owned(),
+    };
+    d.end()?;
+    Ok(a)
+}
+
+/// A condolence payment; its id is the key.
+pub(crate) fn encode_condolence(buf: &mut Vec<u8>, c: &Condolence) {
+    Enc::start(buf)
+        .date(c.date)
+        .str(c.cadre_id.as_str())
+        .u8(cause_code(c.cause))
+        .str(&c.recipient)
+        .money(c.amount)
+        .str(&c.note);
+}
+
+pub(crate) fn decode_condolence(k: &[u8], v: &[u8]) -> Result<Condolence> {
+    let mut d = Dec::new(v, "condolence payment")?;
+    let c = Condolence {
+        id: code(
+            key_text(k, "condolence payment")?,
+            "condolence payment",
+            CondolenceId::parse,
+        )?,
+        date: d.date()?,
+        cadre_id: d.code(CadreId::parse)?,
+        cause: cause_of(d.u8()?)?,
+        recipient: d.str()?.to_owned(),
+        amount: d.money()?,
+        note: d.str()?.to_owned(),
+    };
+    d.end()?;
+    Ok(c)
+}
+
+/// The withdrawal mark of an event, award or condolence; the record's id is the key.
+pub(crate) fn encode_withdrawal(buf: &mut Vec<u8>, w: &Withdrawal) {
+    Enc::start(buf).str(&w.reason).i64(w.at_unix);
+}
+
+pub(crate) fn decode_withdrawal(v: &[u8]) -> Result<Withdrawal> {
+    let mut d = Dec::new(v, "withdrawal mark")?;
+    let w = Withdrawal {
+        reason: d.str()?.to_owned(),
+        at_unix: d.i64()?,
+    };
+    d.end()?;
+    Ok(w)
+}
+
 pub(crate) fn encode_audit(buf: &mut Vec<u8>, a: &AuditRecord) {
     Enc::start(buf)
         .i64(a.at_unix)
@@ -755,6 +860,43 @@ mod tests {
             Err(StoreError::Corrupt(_))
         ));
         assert!(matches!(decode_audit(&[1, 0]), Err(StoreError::Corrupt(_))));
+    }
+
+    #[test]
+    fn payments_round_trip() {
+        let award = Award {
+            id: AwardId::parse("A-2026-01").unwrap(),
+            date: Date::new(2026, 8, 31).unwrap(),
+            payee: Subject::parse("村一").unwrap(),
+            kind: AwardKind::Commendation,
+            amount: Money::from_hundredths(123_456_789),
+            reason: "表彰\n第二行".into(),
+        };
+        let v = value(|b| encode_award(b, &award));
+        assert_eq!(decode_award(b"A-2026-01", &v).unwrap(), award);
+        let c = Condolence {
+            id: CondolenceId::parse("F1").unwrap(),
+            date: Date::new(2026, 7, 1).unwrap(),
+            cadre_id: CadreId::parse("C1").unwrap(),
+            cause: Cause::Disaster,
+            recipient: "张某".into(),
+            amount: Money::from_hundredths(1),
+            note: String::new(),
+        };
+        let v = value(|b| encode_condolence(b, &c));
+        assert_eq!(decode_condolence(b"F1", &v).unwrap(), c);
+        let w = Withdrawal {
+            reason: "录入错误".into(),
+            at_unix: -3,
+        };
+        let v = value(|b| encode_withdrawal(b, &w));
+        assert_eq!(decode_withdrawal(&v).unwrap(), w);
+        let mut bad = value(|b| encode_award(b, &award));
+        bad.push(0);
+        assert!(matches!(
+            decode_award(b"A-2026-01", &bad),
+            Err(StoreError::Corrupt(_))
+        ));
     }
 
     #[test]

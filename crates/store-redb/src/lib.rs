@@ -46,6 +46,8 @@
 //! it holds names and pay.
 
 mod codec;
+mod damage;
+mod payments;
 
 use std::collections::HashMap;
 use std::fs::OpenOptions;
@@ -55,11 +57,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use kaohe_domain::{
-    Appraisal, Cadre, CadreId, Event, LedgerEntry, Level, Policy, Quarter, Score, SettlementLine,
+    Appraisal, Award, Cadre, CadreId, Condolence, Event, EventId, LedgerEntry, Level, Policy,
+    Quarter, Score, SettlementLine, Stored, Withdrawal,
 };
 use kaohe_store::{
-    AuditRecord, EventImport, NewSettlement, Result, RosterImport, SettlementHeader, Store,
-    StoreError,
+    AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
+    Store, StoreError, WithdrawTarget,
 };
 use redb::{
     Builder, Database, Durability, ReadTransaction, ReadableDatabase, ReadableTable,
@@ -67,9 +70,12 @@ use redb::{
 };
 
 use crate::codec::*;
+use crate::payments::EntryRows;
 
 /// Schema of the tables below; a file with a higher one was written by a newer kaohe.
-const SCHEMA: u64 = 1;
+/// Schema 2 added awards, condolences and withdrawal marks (an older kaohe would count a
+/// withdrawn event and miss the payments, so it must refuse such a file).
+const SCHEMA: u64 = 2;
 
 type Bytes = &'static [u8];
 
@@ -89,10 +95,22 @@ const EVENT_IDS: TableDefinition<Bytes, Bytes> = TableDefinition::new("event_ids
 const HEADERS: TableDefinition<Bytes, Bytes> = TableDefinition::new("settlement_headers");
 /// (quarter, revision, sequence) → settlement line.
 const LINES: TableDefinition<Bytes, Bytes> = TableDefinition::new("settlement_lines");
-/// (quarter, entry) → ledger entry; append-only.
+/// (quarter, entry) → ledger entry, of a settlement revision or of revision 0 (payroll,
+/// awards, condolences, withdrawals); append-only.
 const LEDGER: TableDefinition<Bytes, Bytes> = TableDefinition::new("ledger");
 /// (quarter, cadre id) → grade of the latest revision (rewritten with each revision).
 const APPRAISALS: TableDefinition<Bytes, Bytes> = TableDefinition::new("appraisals");
+/// award id → award (Art.12, Art.13); never replaced.
+const AWARDS: TableDefinition<Bytes, Bytes> = TableDefinition::new("awards");
+/// condolence id → condolence payment (Art.16); never replaced.
+const CONDOLENCES: TableDefinition<Bytes, Bytes> = TableDefinition::new("condolences");
+/// event id → withdrawal mark; the event itself stays in `EVENTS`.
+const EVENT_WITHDRAWALS: TableDefinition<Bytes, Bytes> = TableDefinition::new("event_withdrawals");
+/// award id → withdrawal mark.
+const AWARD_WITHDRAWALS: TableDefinition<Bytes, Bytes> = TableDefinition::new("award_withdrawals");
+/// condolence id → withdrawal mark.
+const CONDOLENCE_WITHDRAWALS: TableDefinition<Bytes, Bytes> =
+    TableDefinition::new("condolence_withdrawals");
 /// sequence → audit record.
 const AUDIT: TableDefinition<u64, Bytes> = TableDefinition::new("audit");
 
@@ -114,23 +132,22 @@ impl RedbStore {
     /// `spawn_blocking`. Fails with [`StoreError::Unavailable`] when the file cannot be
     /// opened or is open in another process, and [`StoreError::Corrupt`] when it is damaged or
     /// was written by a newer kaohe.
+    ///
+    /// Every page of the file is checked against its checksum first (the whole file is read),
+    /// so that a damaged file is refused here rather than met half-way through a transaction
+    /// (see the `damage` module).
     pub fn open(path: impl AsRef<Path>) -> Result<RedbStore> {
         let path = path.as_ref().to_path_buf();
-        let unavailable =
-            |e: &dyn std::fmt::Display| StoreError::Unavailable(format!("{}: {e}", path.display()));
-        create_private(&path).map_err(|e| unavailable(&e))?;
-        let db = Builder::new()
-            .create(&path)
-            .map_err(|e| match redb::Error::from(e) {
-                redb::Error::Corrupted(m) => {
-                    StoreError::Corrupt(format!("{}: {m}", path.display()))
-                }
-                redb::Error::DatabaseAlreadyOpen => {
-                    unavailable(&"the file is open in another process (is kaohe running?)")
-                }
-                e => unavailable(&e),
-            })?;
-        init(&db).map_err(|Fail(e)| e)?;
+        create_private(&path)
+            .map_err(|e| StoreError::Unavailable(format!("{}: {e}", path.display())))?;
+        let db = damage::catch(|| {
+            let db = Builder::new()
+                .set_check_integrity_on_open(true)
+                .create(&path)
+                .map_err(|e| damage::open_error(&path, e))?;
+            init(&db).map_err(|Fail(e)| e)?;
+            Ok(db)
+        })?;
         Ok(RedbStore {
             db: Arc::new(db),
             path,
@@ -144,12 +161,26 @@ impl RedbStore {
         F: FnOnce(&WriteTransaction) -> Result<T, Fail> + Send + 'static,
         T: Send + 'static,
     {
+        self.write_if(|txn| f(txn).map(|v| (v, true))).await
+    }
+
+    /// As [`RedbStore::write`], but `f` also says whether it wrote anything: when it did not
+    /// (`false`), the transaction is aborted rather than committed.
+    async fn write_if<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&WriteTransaction) -> Result<(T, bool), Fail> + Send + 'static,
+        T: Send + 'static,
+    {
         let db = self.db.clone();
         blocking(move || {
             let txn = begin_write(&db)?;
             match f(&txn) {
-                Ok(v) => {
+                Ok((v, true)) => {
                     txn.commit()?;
+                    Ok(v)
+                }
+                Ok((v, false)) => {
+                    txn.abort()?;
                     Ok(v)
                 }
                 Err(e) => {
@@ -173,6 +204,26 @@ impl RedbStore {
         blocking(move || {
             let txn = db.begin_read()?;
             f(&txn)
+        })
+        .await
+    }
+}
+
+impl RedbStore {
+    /// Awards or condolences with the entries that pay the new ones, in one transaction.
+    async fn import_payments<T: payments::Payment>(
+        &self,
+        records: &[T],
+        entries: &[LedgerEntry],
+        audit: &AuditRecord,
+    ) -> Result<RecordImport> {
+        let rows = EntryRows::outside_settlement(entries)?;
+        let records = records.to_vec();
+        let audit = encoded_audit(audit);
+        self.write(move |txn| {
+            let r = payments::import(txn, &records, &rows)?;
+            append_audit(txn, &audit)?;
+            Ok(r)
         })
         .await
     }
@@ -208,7 +259,11 @@ fn init(db: &Database) -> Result<(), Fail> {
         let mut meta = txn.open_table(META)?;
         let stored = meta.get("schema")?.map(|v| v.value());
         match stored {
+            // A new file, or one of an older schema: the tables it lacks are created below.
             None => {
+                meta.insert("schema", SCHEMA)?;
+            }
+            Some(v) if v < SCHEMA => {
                 meta.insert("schema", SCHEMA)?;
             }
             Some(v) if v > SCHEMA => {
@@ -220,7 +275,20 @@ fn init(db: &Database) -> Result<(), Fail> {
             Some(_) => {}
         }
         for t in [
-            POLICIES, CADRES, SCORES, EVENTS, EVENT_IDS, HEADERS, LINES, LEDGER, APPRAISALS,
+            POLICIES,
+            CADRES,
+            SCORES,
+            EVENTS,
+            EVENT_IDS,
+            HEADERS,
+            LINES,
+            LEDGER,
+            APPRAISALS,
+            AWARDS,
+            CONDOLENCES,
+            EVENT_WITHDRAWALS,
+            AWARD_WITHDRAWALS,
+            CONDOLENCE_WITHDRAWALS,
         ] {
             txn.open_table(t)?;
         }
@@ -237,6 +305,8 @@ where
 {
     match tokio::task::spawn_blocking(f).await {
         Ok(r) => r.map_err(|Fail(e)| e),
+        // redb panics on some damage it meets reading a page (see the `damage` module).
+        Err(e) if e.is_panic() => Err(damage::panicked(&*e.into_panic())),
         Err(e) => Err(StoreError::Backend(format!("store task failed: {e}"))),
     }
 }
@@ -271,7 +341,7 @@ from_redb!(
 /// Maps a redb error into the neutral error.
 fn map_redb(e: redb::Error) -> StoreError {
     match e {
-        redb::Error::Corrupted(m) => StoreError::Corrupt(m),
+        redb::Error::Corrupted(m) => damage::damaged(&m),
         redb::Error::DatabaseAlreadyOpen => {
             StoreError::Unavailable("the file is open in another process".into())
         }
@@ -615,10 +685,15 @@ impl Store for RedbStore {
             // the quarter's last day.
             let mut to = date_key(q.last_day()).to_vec();
             to.push(0xFF);
+            let withdrawn = txn.open_table(EVENT_WITHDRAWALS)?;
             let mut out = Vec::new();
             for row in t.range::<&[u8]>(from.as_slice()..to.as_slice())? {
                 let (k, v) = row?;
-                out.push(decode_event(k.value(), v.value())?);
+                let ev = decode_event(k.value(), v.value())?;
+                // A withdrawn event stops counting (Art.8); its record stays.
+                if withdrawn.get(ev.id.as_str().as_bytes())?.is_none() {
+                    out.push(ev);
+                }
             }
             Ok(out)
         })
@@ -663,8 +738,9 @@ impl Store for RedbStore {
         let h = &s.header;
         let (q, revision) = (h.quarter, h.revision);
         if revision == 0 {
-            return Err(StoreError::Rejected(format!(
-                "{q}: settlement revisions count from 1, not 0"
+            return Err(StoreError::Conflict(format!(
+                "{q}: settlement revisions count from 1, not 0 (revision 0 is for entries \
+                 written outside a settlement)"
             )));
         }
         let header = value(|b| encode_header(b, h));
@@ -685,23 +761,17 @@ impl Store for RedbStore {
         }
         grades.sort();
 
-        let mut entries = Rows::with_capacity(s.entries.len(), s.entries.len() * 24);
-        for e in &s.entries {
-            if e.quarter != q || e.revision != revision {
-                return Err(StoreError::Rejected(format!(
-                    "ledger entry {} belongs to {} revision {}, in revision {revision} of {q}",
-                    e.entry, e.quarter, e.revision
-                )));
-            }
-            let article = article_code(e.article).ok_or_else(|| {
-                StoreError::Rejected(format!(
-                    "ledger entry {} names `{}`, which is not the article of any ledger entry kind",
-                    e.entry, e.article
-                ))
-            })?;
-            entries.push(ledger_key(q, e.entry), |b| encode_entry(b, e, article));
+        if let Some(e) = s
+            .entries
+            .iter()
+            .find(|e| e.quarter != q || e.revision != revision)
+        {
+            return Err(StoreError::Rejected(format!(
+                "ledger entry {} belongs to {} revision {}, in revision {revision} of {q}",
+                e.entry, e.quarter, e.revision
+            )));
         }
-        entries.sort();
+        let entries = EntryRows::new(&s.entries)?;
         let audit = encoded_audit(audit);
 
         self.write(move |txn| {
@@ -733,18 +803,9 @@ impl Store for RedbStore {
             }
             drop(t);
 
-            let mut t = txn.open_table(LEDGER)?;
-            for (k, v) in entries.iter() {
-                if t.insert(k, v)?.is_some() {
-                    let (_, n) = decode_header_key(k)?;
-                    return Err(rejected(format!(
-                        "ledger entry {n} of {q} is already written; the ledger is append-only \
-                         and an entry number is never used twice (nothing of revision \
-                         {revision} was written)"
-                    )));
-                }
-            }
-            drop(t);
+            // Numbered after the quarter's existing entries (revision 0 ones included); a
+            // number already taken means another writer got there first.
+            entries.insert(txn)?;
 
             // The appraisal index holds the latest revision's grades: replace the quarter's.
             let mut t = txn.open_table(APPRAISALS)?;
@@ -818,6 +879,73 @@ impl Store for RedbStore {
                 out.push(decode_audit(row?.1.value())?);
             }
             Ok(out)
+        })
+        .await
+    }
+
+    async fn append_entries(&self, entries: &[LedgerEntry], audit: &AuditRecord) -> Result<()> {
+        let rows = EntryRows::outside_settlement(entries)?;
+        let audit = encoded_audit(audit);
+        self.write(move |txn| {
+            rows.insert(txn)?;
+            append_audit(txn, &audit)
+        })
+        .await
+    }
+
+    async fn events_by_id(&self, ids: &[EventId]) -> Result<Vec<Stored<Event>>> {
+        let mut ids = ids.to_vec();
+        ids.sort();
+        ids.dedup();
+        self.read(move |txn| payments::events_by_id(txn, &ids))
+            .await
+    }
+
+    async fn import_awards(
+        &self,
+        awards: &[Award],
+        entries: &[LedgerEntry],
+        audit: &AuditRecord,
+    ) -> Result<RecordImport> {
+        self.import_payments(awards, entries, audit).await
+    }
+
+    async fn awards(&self) -> Result<Vec<Stored<Award>>> {
+        self.read(payments::stored::<Award>).await
+    }
+
+    async fn import_condolences(
+        &self,
+        condolences: &[Condolence],
+        entries: &[LedgerEntry],
+        audit: &AuditRecord,
+    ) -> Result<RecordImport> {
+        self.import_payments(condolences, entries, audit).await
+    }
+
+    async fn condolences(&self) -> Result<Vec<Stored<Condolence>>> {
+        self.read(payments::stored::<Condolence>).await
+    }
+
+    async fn withdraw(
+        &self,
+        target: &WithdrawTarget,
+        mark: &Withdrawal,
+        entries: &[LedgerEntry],
+        audit: &AuditRecord,
+    ) -> Result<bool> {
+        let rows = EntryRows::outside_settlement(entries)?;
+        let (target, mark, audit) = (
+            target.clone(),
+            value(|b| encode_withdrawal(b, mark)),
+            encoded_audit(audit),
+        );
+        self.write_if(move |txn| {
+            if !payments::withdraw(txn, &target, &mark, &rows)? {
+                return Ok((false, false));
+            }
+            append_audit(txn, &audit)?;
+            Ok((true, true))
         })
         .await
     }

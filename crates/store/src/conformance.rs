@@ -11,17 +11,20 @@
 //! store is a dumb keeper of records, so the numbers need only be consistent enough to be
 //! recognised when they come back.
 //!
-//! Where the contract leaves the backend a choice, the suite accepts either: a doubled ledger
-//! entry may be refused as [`StoreError::Rejected`] or [`StoreError::Conflict`].
+//! Where the contract leaves the backend a choice, the suite accepts either: an entry number
+//! given twice in one write may be refused as [`StoreError::Rejected`] or
+//! [`StoreError::Conflict`]. An entry number already stored is a [`StoreError::Conflict`].
 
 use std::fmt::Debug;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use kaohe_domain::{CadreId, Decimal, EntryKind, Grade, Level, Policy};
+use kaohe_domain::{
+    AwardKind, CadreId, Cause, Decimal, EntryKind, Grade, Level, Money, Policy, Stored,
+};
 
-use crate::{Result, RosterImport, Store, StoreError};
+use crate::{RecordImport, Result, RosterImport, Store, StoreError, WithdrawTarget};
 
 use self::fixtures::*;
 
@@ -56,6 +59,18 @@ checks![
     concurrent_settlements_one_wins,
     exact_values_survive,
     audit_log_round_trip,
+    revision0_entries_round_trip,
+    taken_entry_number_is_conflict,
+    append_refuses_other_revisions,
+    settlement_after_revision0_entries,
+    settlement_revision_0_is_conflict,
+    awards_round_trip,
+    payments_reimport_is_a_no_op,
+    payment_other_content_is_rejected,
+    withdraw_payment_marks_and_reverses,
+    withdrawn_events_leave_events,
+    withdraw_unknown_is_rejected,
+    concurrent_appends_one_wins,
 ];
 
 /// Runs every check of [`CHECKS`], each on a fresh store from `new_store`.
@@ -913,7 +928,7 @@ pub async fn doubled_ledger_entry_is_refused(store: Arc<dyn Store>) {
             entry(q3, 2, 1, "C1", EntryKind::Performance, None, "2.00"),
         ],
     );
-    ck.refused(
+    ck.conflict(
         "revision 2 reusing entry 1",
         store.commit_settlement(&bad, &audit(2)).await,
     );
@@ -1262,12 +1277,1031 @@ pub async fn audit_log_round_trip(store: Arc<dyn Store>) {
     );
 }
 
+/// Revision-0 entries (payroll, Art.11) come back exactly in `ledger(q)`, by entry, one
+/// quarter's apart from another's, with an audit record per write.
+pub async fn revision0_entries_round_trip(store: Arc<dyn Store>) {
+    let ck = Ck("revision0_entries_round_trip");
+    let (q3, q4) = (q("2026Q3"), q("2026Q4"));
+    let mut first = vec![
+        entry(q3, 0, 1, "C2", EntryKind::Base, Some(0), "1406.08"),
+        entry(q3, 0, 2, "C1", EntryKind::Base, Some(0), "0.01"),
+        entry(
+            q3,
+            0,
+            3,
+            "村一",
+            EntryKind::CommendationAward,
+            Some(1),
+            "999999999999.99",
+        ),
+        entry(q3, 0, 4, "C1", EntryKind::Condolence, Some(2), "-20000.00"),
+        entry(q3, 0, 5, "C3", EntryKind::CompletionAward, Some(1), "0.00"),
+    ];
+    let sorted = first.clone();
+    first.reverse();
+    ck.ok("append", store.append_entries(&first, &audit(1)).await);
+    ck.eq(
+        "ledger by entry",
+        ck.ok("ledger", store.ledger(q3).await),
+        sorted.clone(),
+    );
+    // One write may span quarters.
+    let second = vec![
+        entry(q4, 0, 1, "C1", EntryKind::Base, Some(0), "12.34"),
+        entry(q3, 0, 6, "C1", EntryKind::Base, Some(1), "-0.01"),
+    ];
+    ck.ok(
+        "append again",
+        store.append_entries(&second, &audit(2)).await,
+    );
+    let mut want = sorted;
+    want.push(second[1].clone());
+    ck.eq(
+        "ledger of Q3",
+        ck.ok("ledger", store.ledger(q3).await),
+        want,
+    );
+    ck.eq(
+        "ledger of Q4",
+        ck.ok("ledger", store.ledger(q4).await),
+        vec![second[0].clone()],
+    );
+    ck.eq(
+        "appending settles nothing",
+        ck.ok("settled_quarters", store.settled_quarters().await),
+        vec![],
+    );
+    ck.eq(
+        "one audit record per append",
+        ck.ok("audit_log", store.audit_log().await),
+        vec![audit(1), audit(2)],
+    );
+}
+
+/// An entry number the quarter already has is a conflict for every writer of revision-0
+/// entries (payroll, awards, condolences, withdrawals) and for a settlement, and nothing of
+/// the refused write is stored; a number given twice in one write is refused too.
+pub async fn taken_entry_number_is_conflict(store: Arc<dyn Store>) {
+    let ck = Ck("taken_entry_number_is_conflict");
+    let q3 = q("2026Q3");
+    let paid = payroll(q3, 0, 3, 1);
+    ck.ok("payroll", store.append_entries(&paid, &audit(1)).await);
+    let n_audit = ck.ok("audit_log", store.audit_log().await).len();
+
+    let mut racing = payroll(q3, 1, 3, 4);
+    racing.push(entry(q3, 0, 2, "C9", EntryKind::Base, Some(1), "1.00"));
+    let msg = ck.conflict(
+        "payroll reusing entry 2",
+        store.append_entries(&racing, &audit(2)).await,
+    );
+    ck.that("the message names the entry number", msg.contains('2'));
+    let twice = vec![
+        entry(q3, 0, 9, "C1", EntryKind::Base, Some(1), "1.00"),
+        entry(q3, 0, 9, "C2", EntryKind::Base, Some(1), "2.00"),
+    ];
+    ck.refused(
+        "entry 9 twice in one write",
+        store.append_entries(&twice, &audit(3)).await,
+    );
+
+    let a = award("A1", "2026-08-01", "C1", AwardKind::Commendation, "500.00");
+    ck.conflict(
+        "award paid by a taken entry",
+        store
+            .import_awards(
+                std::slice::from_ref(&a),
+                &[award_entry(&a, 3, 1)],
+                &audit(4),
+            )
+            .await,
+    );
+    let c = condolence("F1", "2026-08-02", "C2", Cause::OnDuty, "20000.00");
+    ck.conflict(
+        "condolence paid by a taken entry",
+        store
+            .import_condolences(
+                std::slice::from_ref(&c),
+                &[condolence_entry(&c, 1, 1)],
+                &audit(5),
+            )
+            .await,
+    );
+    let s = settlement(
+        q3,
+        1,
+        vec![line(q3, "C1", "张三", Grade::Qualified, 150007)],
+        3,
+    );
+    ck.conflict(
+        "settlement numbered over the payroll",
+        store.commit_settlement(&s, &audit(6)).await,
+    );
+
+    ck.eq(
+        "ledger holds the first payroll only",
+        ck.ok("ledger", store.ledger(q3).await),
+        paid.clone(),
+    );
+    ck.eq("no award", ck.ok("awards", store.awards().await), vec![]);
+    ck.eq(
+        "no condolence",
+        ck.ok("condolences", store.condolences().await),
+        vec![],
+    );
+    ck.eq(
+        "not settled",
+        ck.ok("settlement", store.settlement(q3).await),
+        None,
+    );
+    ck.eq(
+        "no audit record for refused writes",
+        ck.ok("audit_log", store.audit_log().await).len(),
+        n_audit,
+    );
+
+    // The award paid with the next free number is stored; a withdrawal whose reversing entry
+    // takes a used number is a conflict and leaves the award standing.
+    ck.ok(
+        "award with a fresh entry",
+        store
+            .import_awards(
+                std::slice::from_ref(&a),
+                &[award_entry(&a, 4, 1)],
+                &audit(7),
+            )
+            .await,
+    );
+    ck.conflict(
+        "withdrawal reversing into a taken entry",
+        store
+            .withdraw(
+                &WithdrawTarget::Award(a.id.clone()),
+                &withdrawal("错误", 1_780_000_100),
+                &[award_entry(&a, 4, -1)],
+                &audit(8),
+            )
+            .await,
+    );
+    ck.eq(
+        "the award still stands",
+        ck.ok("awards", store.awards().await),
+        vec![Stored {
+            record: a.clone(),
+            withdrawn: None,
+        }],
+    );
+    let mut want = paid;
+    want.push(award_entry(&a, 4, 1));
+    ck.eq("ledger", ck.ok("ledger", store.ledger(q3).await), want);
+}
+
+/// `append_entries` writes revision 0 only: an entry of another revision is refused, and
+/// nothing of that write is stored.
+pub async fn append_refuses_other_revisions(store: Arc<dyn Store>) {
+    let ck = Ck("append_refuses_other_revisions");
+    let q3 = q("2026Q3");
+    let mut batch = payroll(q3, 0, 4, 1);
+    batch[2].revision = 1;
+    ck.rejected(
+        "a revision-1 entry among revision-0 ones",
+        store.append_entries(&batch, &audit(1)).await,
+    );
+    ck.rejected("award paid by a revision-2 entry", {
+        let a = award("A1", "2026-08-01", "V1", AwardKind::Completion, "1.00");
+        let mut e = award_entry(&a, 1, 1);
+        e.revision = 2;
+        store.import_awards(&[a], &[e], &audit(2)).await
+    });
+    ck.eq(
+        "nothing written",
+        ck.ok("ledger", store.ledger(q3).await),
+        vec![],
+    );
+    ck.eq("no award", ck.ok("awards", store.awards().await), vec![]);
+    ck.eq(
+        "no audit record",
+        ck.ok("audit_log", store.audit_log().await),
+        vec![],
+    );
+    batch[2].revision = 0;
+    ck.ok(
+        "all revision 0",
+        store.append_entries(&batch, &audit(3)).await,
+    );
+    ck.eq("written", ck.ok("ledger", store.ledger(q3).await), batch);
+}
+
+/// A settlement after payroll: its entries are numbered after the revision-0 ones, and the
+/// ledger holds both, revisions mixed, by entry; a revision and later revision-0 entries
+/// append after them.
+pub async fn settlement_after_revision0_entries(store: Arc<dyn Store>) {
+    let ck = Ck("settlement_after_revision0_entries");
+    let q3 = q("2026Q3");
+    let paid = [payroll(q3, 0, 2, 1), payroll(q3, 1, 2, 3)].concat();
+    ck.ok("payroll", store.append_entries(&paid, &audit(1)).await);
+    let lines = vec![
+        line(q3, "C0000001", "李四", Grade::Excellent, 160000),
+        line(q3, "C0000000", "张三", Grade::Qualified, 150007),
+    ];
+    let r1 = settlement(q3, 1, lines.clone(), 5);
+    ck.ok("revision 1", store.commit_settlement(&r1, &audit(2)).await);
+    ck.eq(
+        "header",
+        ck.ok("settlement", store.settlement(q3).await),
+        Some(r1.header.clone()),
+    );
+    ck.eq(
+        "lines",
+        ck.ok("settlement_lines", store.settlement_lines(q3).await),
+        lines,
+    );
+    let mut want = paid.clone();
+    want.extend(r1.entries.iter().cloned());
+    ck.eq(
+        "ledger: payroll then settlement",
+        ck.ok("ledger", store.ledger(q3).await),
+        want.clone(),
+    );
+
+    let a = award(
+        "A1",
+        "2026-09-30",
+        "C0000000",
+        AwardKind::Commendation,
+        "800.00",
+    );
+    let n = next_entry(&r1);
+    ck.ok(
+        "an award after the settlement",
+        store
+            .import_awards(
+                std::slice::from_ref(&a),
+                &[award_entry(&a, n, 1)],
+                &audit(3),
+            )
+            .await,
+    );
+    let lines2 = vec![line(q3, "C0000000", "张三", Grade::Excellent, 150007)];
+    let r2 = with_entries(
+        q3,
+        2,
+        lines2.clone(),
+        vec![entry(
+            q3,
+            2,
+            n + 1,
+            "C0000000",
+            EntryKind::ExcellentBonus,
+            None,
+            "0.01",
+        )],
+    );
+    ck.ok("revision 2", store.commit_settlement(&r2, &audit(4)).await);
+    want.push(award_entry(&a, n, 1));
+    want.extend(r2.entries.iter().cloned());
+    ck.eq(
+        "ledger of every revision, 0 included",
+        ck.ok("ledger", store.ledger(q3).await),
+        want,
+    );
+    ck.eq(
+        "lines of revision 2",
+        ck.ok("settlement_lines", store.settlement_lines(q3).await),
+        lines2,
+    );
+    ck.eq(
+        "appraisals of revision 2",
+        ck.ok("appraisals", store.appraisals(None, q3.next()).await),
+        vec![appraisal("C0000000", q3, Grade::Excellent)],
+    );
+}
+
+/// A settlement header of revision 0 is a conflict, whatever else is wrong with it, and
+/// writes nothing.
+pub async fn settlement_revision_0_is_conflict(store: Arc<dyn Store>) {
+    let ck = Ck("settlement_revision_0_is_conflict");
+    let q3 = q("2026Q3");
+    let lines = vec![line(q3, "C1", "张三", Grade::Qualified, 150007)];
+    ck.conflict(
+        "revision 0",
+        store
+            .commit_settlement(&settlement(q3, 0, lines.clone(), 1), &audit(1))
+            .await,
+    );
+    let mut odd = settlement(q3, 0, lines, 1);
+    odd.lines[0].quarter = q("2026Q4");
+    ck.conflict(
+        "revision 0 with a line of another quarter",
+        store.commit_settlement(&odd, &audit(2)).await,
+    );
+    ck.eq(
+        "not settled",
+        ck.ok("settlement", store.settlement(q3).await),
+        None,
+    );
+    ck.eq(
+        "no entries",
+        ck.ok("ledger", store.ledger(q3).await),
+        vec![],
+    );
+    ck.eq(
+        "no audit record",
+        ck.ok("audit_log", store.audit_log().await),
+        vec![],
+    );
+}
+
+/// Awards come back exactly, by id in byte order, with their entries in the ledger of their
+/// quarter.
+pub async fn awards_round_trip(store: Arc<dyn Store>) {
+    let ck = Ck("awards_round_trip");
+    ck.eq("no awards", ck.ok("awards", store.awards().await), vec![]);
+    let (q3, q4) = (q("2026Q3"), q("2026Q4"));
+    // Byte order: "A10" < "A9" < "a1" < "奖1".
+    let awards = vec![
+        award(
+            "奖1",
+            "2026-07-01",
+            "村一",
+            AwardKind::Completion,
+            "50000.00",
+        ),
+        award("A9", "2026-09-30", "C1", AwardKind::Commendation, "0.01"),
+        award(
+            "a1",
+            "2026-10-01",
+            "C2",
+            AwardKind::Commendation,
+            "999999999999.99",
+        ),
+        award("A10", "2026-08-15", "V 2", AwardKind::Completion, "1234.56"),
+    ];
+    let entries = vec![
+        award_entry(&awards[0], 1, 1),
+        award_entry(&awards[1], 2, 1),
+        award_entry(&awards[2], 1, 1),
+        award_entry(&awards[3], 3, 1),
+    ];
+    let r = ck.ok(
+        "import",
+        store.import_awards(&awards, &entries, &audit(1)).await,
+    );
+    ck.eq(
+        "counts",
+        r,
+        RecordImport {
+            added: 4,
+            unchanged: 0,
+        },
+    );
+    let mut want: Vec<_> = awards
+        .iter()
+        .map(|a| Stored {
+            record: a.clone(),
+            withdrawn: None,
+        })
+        .collect();
+    want.sort_by(|a, b| a.record.id.cmp(&b.record.id));
+    ck.eq("awards by id", ck.ok("awards", store.awards().await), want);
+    ck.eq(
+        "ledger of Q3",
+        ck.ok("ledger", store.ledger(q3).await),
+        vec![entries[0].clone(), entries[1].clone(), entries[3].clone()],
+    );
+    ck.eq(
+        "ledger of Q4",
+        ck.ok("ledger", store.ledger(q4).await),
+        vec![entries[2].clone()],
+    );
+    ck.eq(
+        "audit record",
+        ck.ok("audit_log", store.audit_log().await),
+        vec![audit(1)],
+    );
+}
+
+/// The same awards or condolences again are a no-op, counted unchanged (also an id twice in
+/// one import), and write no entry; a new one beside them is added with its entry. An entry
+/// for a record already stored would pay it twice: refused.
+pub async fn payments_reimport_is_a_no_op(store: Arc<dyn Store>) {
+    let ck = Ck("payments_reimport_is_a_no_op");
+    let q3 = q("2026Q3");
+    let a1 = award("A1", "2026-07-01", "V1", AwardKind::Completion, "500.00");
+    let a2 = award("A2", "2026-08-01", "C1", AwardKind::Commendation, "300.00");
+    let c1 = condolence("F1", "2026-08-03", "C2", Cause::Disaster, "20000.00");
+    ck.ok(
+        "awards",
+        store
+            .import_awards(
+                &[a1.clone(), a2.clone()],
+                &[award_entry(&a1, 1, 1), award_entry(&a2, 2, 1)],
+                &audit(1),
+            )
+            .await,
+    );
+    ck.ok(
+        "condolence",
+        store
+            .import_condolences(
+                std::slice::from_ref(&c1),
+                &[condolence_entry(&c1, 3, 1)],
+                &audit(2),
+            )
+            .await,
+    );
+    let ledger = ck.ok("ledger", store.ledger(q3).await);
+    ck.eq("three entries", ledger.len(), 3);
+
+    let r = ck.ok(
+        "same awards again",
+        store
+            .import_awards(&[a2.clone(), a1.clone(), a2.clone()], &[], &audit(3))
+            .await,
+    );
+    ck.eq(
+        "counts",
+        r,
+        RecordImport {
+            added: 0,
+            unchanged: 3,
+        },
+    );
+    let r = ck.ok(
+        "same condolence again",
+        store
+            .import_condolences(std::slice::from_ref(&c1), &[], &audit(4))
+            .await,
+    );
+    ck.eq(
+        "counts",
+        r,
+        RecordImport {
+            added: 0,
+            unchanged: 1,
+        },
+    );
+    ck.eq(
+        "ledger unchanged",
+        ck.ok("ledger", store.ledger(q3).await),
+        ledger.clone(),
+    );
+
+    ck.refused(
+        "an entry for an award already stored",
+        store
+            .import_awards(
+                std::slice::from_ref(&a1),
+                &[award_entry(&a1, 4, 1)],
+                &audit(5),
+            )
+            .await,
+    );
+    ck.eq(
+        "ledger still unchanged",
+        ck.ok("ledger", store.ledger(q3).await),
+        ledger.clone(),
+    );
+
+    let a3 = award("A3", "2026-09-01", "C3", AwardKind::Commendation, "1.00");
+    let r = ck.ok(
+        "one new beside the old",
+        store
+            .import_awards(
+                &[a1.clone(), a3.clone()],
+                &[award_entry(&a3, 4, 1)],
+                &audit(6),
+            )
+            .await,
+    );
+    ck.eq(
+        "counts",
+        r,
+        RecordImport {
+            added: 1,
+            unchanged: 1,
+        },
+    );
+    let mut want = ledger;
+    want.push(award_entry(&a3, 4, 1));
+    ck.eq("ledger", ck.ok("ledger", store.ledger(q3).await), want);
+    ck.eq(
+        "awards",
+        ck.ok("awards", store.awards().await)
+            .into_iter()
+            .map(|s| s.record)
+            .collect::<Vec<_>>(),
+        vec![a1, a2, a3],
+    );
+    ck.eq(
+        "condolences",
+        ck.ok("condolences", store.condolences().await),
+        vec![Stored {
+            record: c1,
+            withdrawn: None,
+        }],
+    );
+}
+
+/// An award or condolence id stored (or given twice) with other content is refused, naming
+/// the id and the fields that differ, and nothing of that import is written.
+pub async fn payment_other_content_is_rejected(store: Arc<dyn Store>) {
+    let ck = Ck("payment_other_content_is_rejected");
+    let q3 = q("2026Q3");
+    let a1 = award("A1", "2026-07-01", "V1", AwardKind::Completion, "500.00");
+    let c1 = condolence("F1", "2026-08-03", "C2", Cause::Disaster, "20000.00");
+    ck.ok(
+        "award",
+        store
+            .import_awards(
+                std::slice::from_ref(&a1),
+                &[award_entry(&a1, 1, 1)],
+                &audit(1),
+            )
+            .await,
+    );
+    ck.ok(
+        "condolence",
+        store
+            .import_condolences(
+                std::slice::from_ref(&c1),
+                &[condolence_entry(&c1, 2, 1)],
+                &audit(2),
+            )
+            .await,
+    );
+    let audit_before = ck.ok("audit_log", store.audit_log().await);
+    let ledger_before = ck.ok("ledger", store.ledger(q3).await);
+
+    let fresh = award("A2", "2026-07-02", "C1", AwardKind::Commendation, "1.00");
+    let mut changed = a1.clone();
+    changed.amount = money("600.00");
+    changed.reason = "改过".into();
+    let msg = ck.rejected(
+        "A1 with another amount and reason",
+        store
+            .import_awards(
+                &[fresh.clone(), changed],
+                &[award_entry(&fresh, 3, 1)],
+                &audit(3),
+            )
+            .await,
+    );
+    ck.that("message names the award id A1", msg.contains("A1"));
+    ck.that("message names the field `amount`", msg.contains("amount"));
+    ck.that("message names the field `reason`", msg.contains("reason"));
+    ck.that("message does not blame A2", !msg.contains("A2"));
+
+    let mut twin = fresh.clone();
+    twin.payee = kaohe_domain::Subject::parse("C9").expect("literal");
+    let msg = ck.rejected(
+        "A2 twice in one import with other payees",
+        store
+            .import_awards(
+                &[fresh.clone(), twin],
+                &[award_entry(&fresh, 3, 1)],
+                &audit(4),
+            )
+            .await,
+    );
+    ck.that("message names A2", msg.contains("A2"));
+    ck.that("message names the field `payee`", msg.contains("payee"));
+
+    let c2 = condolence("F2", "2026-09-01", "C3", Cause::OnDuty, "1.00");
+    let mut changed = c1.clone();
+    changed.cause = Cause::OnDuty;
+    changed.recipient = "另一人".into();
+    let msg = ck.rejected(
+        "F1 with another cause and recipient",
+        store
+            .import_condolences(
+                &[changed, c2.clone()],
+                &[condolence_entry(&c2, 3, 1)],
+                &audit(5),
+            )
+            .await,
+    );
+    ck.that("message names the id F1", msg.contains("F1"));
+    ck.that("message names the field `cause`", msg.contains("cause"));
+    ck.that(
+        "message names the field `recipient`",
+        msg.contains("recipient"),
+    );
+
+    ck.eq(
+        "awards unchanged",
+        ck.ok("awards", store.awards().await),
+        vec![Stored {
+            record: a1,
+            withdrawn: None,
+        }],
+    );
+    ck.eq(
+        "condolences unchanged",
+        ck.ok("condolences", store.condolences().await),
+        vec![Stored {
+            record: c1,
+            withdrawn: None,
+        }],
+    );
+    ck.eq(
+        "ledger unchanged",
+        ck.ok("ledger", store.ledger(q3).await),
+        ledger_before,
+    );
+    ck.eq(
+        "no audit record for refused imports",
+        ck.ok("audit_log", store.audit_log().await),
+        audit_before,
+    );
+}
+
+/// Withdrawing an award or condolence keeps the record with its mark and appends the
+/// reversing entry; withdrawing it again changes nothing; re-importing it is a no-op (it stays
+/// withdrawn), with other content refused.
+pub async fn withdraw_payment_marks_and_reverses(store: Arc<dyn Store>) {
+    let ck = Ck("withdraw_payment_marks_and_reverses");
+    let q3 = q("2026Q3");
+    let a1 = award("A1", "2026-07-01", "V1", AwardKind::Completion, "500.00");
+    let a2 = award("A2", "2026-07-02", "C1", AwardKind::Commendation, "300.00");
+    let c1 = condolence("F1", "2026-08-03", "C2", Cause::Disaster, "20000.00");
+    ck.ok(
+        "awards",
+        store
+            .import_awards(
+                &[a1.clone(), a2.clone()],
+                &[award_entry(&a1, 1, 1), award_entry(&a2, 2, 1)],
+                &audit(1),
+            )
+            .await,
+    );
+    ck.ok(
+        "condolence",
+        store
+            .import_condolences(
+                std::slice::from_ref(&c1),
+                &[condolence_entry(&c1, 3, 1)],
+                &audit(2),
+            )
+            .await,
+    );
+    let mark = withdrawal("发放对象错误：应为村集体\n（复核）", 1_780_000_500);
+    let did = ck.ok(
+        "withdraw A1",
+        store
+            .withdraw(
+                &WithdrawTarget::Award(a1.id.clone()),
+                &mark,
+                &[award_entry(&a1, 4, -1)],
+                &audit(3),
+            )
+            .await,
+    );
+    ck.that("A1 was withdrawn now", did);
+    let cmark = withdrawal("重复发放", -7);
+    let did = ck.ok(
+        "withdraw F1",
+        store
+            .withdraw(
+                &WithdrawTarget::Condolence(c1.id.clone()),
+                &cmark,
+                &[condolence_entry(&c1, 5, -1)],
+                &audit(4),
+            )
+            .await,
+    );
+    ck.that("F1 was withdrawn now", did);
+    let awards_want = vec![
+        Stored {
+            record: a1.clone(),
+            withdrawn: Some(mark.clone()),
+        },
+        Stored {
+            record: a2.clone(),
+            withdrawn: None,
+        },
+    ];
+    ck.eq(
+        "awards with the mark",
+        ck.ok("awards", store.awards().await),
+        awards_want.clone(),
+    );
+    let condolences_want = vec![Stored {
+        record: c1.clone(),
+        withdrawn: Some(cmark.clone()),
+    }];
+    ck.eq(
+        "condolence with the mark",
+        ck.ok("condolences", store.condolences().await),
+        condolences_want.clone(),
+    );
+    let ledger_want = vec![
+        award_entry(&a1, 1, 1),
+        award_entry(&a2, 2, 1),
+        condolence_entry(&c1, 3, 1),
+        award_entry(&a1, 4, -1),
+        condolence_entry(&c1, 5, -1),
+    ];
+    ck.eq(
+        "ledger with the reversals",
+        ck.ok("ledger", store.ledger(q3).await),
+        ledger_want.clone(),
+    );
+    let audit_before = ck.ok("audit_log", store.audit_log().await);
+    ck.eq("an audit record per withdrawal", audit_before.len(), 4);
+
+    let did = ck.ok(
+        "withdraw A1 again",
+        store
+            .withdraw(
+                &WithdrawTarget::Award(a1.id.clone()),
+                &withdrawal("again", 1),
+                &[award_entry(&a1, 6, -1)],
+                &audit(5),
+            )
+            .await,
+    );
+    ck.that("A1 again: nothing to do", !did);
+    let did = ck.ok(
+        "withdraw F1 again",
+        store
+            .withdraw(
+                &WithdrawTarget::Condolence(c1.id.clone()),
+                &withdrawal("again", 1),
+                &[],
+                &audit(6),
+            )
+            .await,
+    );
+    ck.that("F1 again: nothing to do", !did);
+
+    let r = ck.ok(
+        "A1 imported again",
+        store
+            .import_awards(std::slice::from_ref(&a1), &[], &audit(7))
+            .await,
+    );
+    ck.eq(
+        "counts",
+        r,
+        RecordImport {
+            added: 0,
+            unchanged: 1,
+        },
+    );
+    let mut other = c1.clone();
+    other.amount = money("1.00");
+    ck.rejected(
+        "F1 with other content",
+        store.import_condolences(&[other], &[], &audit(8)).await,
+    );
+    ck.eq(
+        "awards: A1 stays withdrawn",
+        ck.ok("awards", store.awards().await),
+        awards_want,
+    );
+    ck.eq(
+        "condolences unchanged",
+        ck.ok("condolences", store.condolences().await),
+        condolences_want,
+    );
+    ck.eq(
+        "ledger unchanged",
+        ck.ok("ledger", store.ledger(q3).await),
+        ledger_want,
+    );
+    let mut want_audit = audit_before;
+    want_audit.push(audit(7));
+    ck.eq(
+        "audit: only the no-op import",
+        ck.ok("audit_log", store.audit_log().await),
+        want_audit,
+    );
+}
+
+/// A withdrawn event leaves `events(q)` and shows with its mark in `events_by_id`; withdrawing
+/// it again changes nothing; re-importing it is a no-op (it stays withdrawn), with other
+/// content refused.
+pub async fn withdrawn_events_leave_events(store: Arc<dyn Store>) {
+    let ck = Ck("withdrawn_events_leave_events");
+    let q3 = q("2026Q3");
+    let e1 = event(
+        "E1",
+        "2026-07-02",
+        "V1",
+        "inspection_praise",
+        Some(Level::County),
+        "",
+    );
+    let e2 = event("E2", "2026-07-02", "C1", "media_exposure", None, "曝光");
+    let e3 = event(
+        "E3",
+        "2026-10-02",
+        "C1",
+        "commendation",
+        Some(Level::National),
+        "",
+    );
+    ck.ok(
+        "import",
+        store
+            .import_events(&[e1.clone(), e2.clone(), e3.clone()], &audit(1))
+            .await,
+    );
+    let mark = withdrawal("录入错误：并无此事", 1_780_000_900);
+    let did = ck.ok(
+        "withdraw E1",
+        store
+            .withdraw(&WithdrawTarget::Event(e1.id.clone()), &mark, &[], &audit(2))
+            .await,
+    );
+    ck.that("E1 was withdrawn now", did);
+    ck.eq(
+        "events of Q3 without E1",
+        ck.ok("events", store.events(q3).await),
+        vec![e2.clone()],
+    );
+    let ids = [
+        e3.id.clone(),
+        e1.id.clone(),
+        kaohe_domain::EventId::parse("E404").expect("literal"),
+        e1.id.clone(),
+    ];
+    ck.eq(
+        "events by id, with their marks",
+        ck.ok("events_by_id", store.events_by_id(&ids).await),
+        vec![
+            Stored {
+                record: e1.clone(),
+                withdrawn: Some(mark.clone()),
+            },
+            Stored {
+                record: e3.clone(),
+                withdrawn: None,
+            },
+        ],
+    );
+    ck.eq(
+        "events by no id",
+        ck.ok("events_by_id", store.events_by_id(&[]).await),
+        vec![],
+    );
+    let n_audit = ck.ok("audit_log", store.audit_log().await).len();
+    ck.eq("an audit record for the withdrawal", n_audit, 2);
+    let did = ck.ok(
+        "withdraw E1 again",
+        store
+            .withdraw(
+                &WithdrawTarget::Event(e1.id.clone()),
+                &withdrawal("again", 5),
+                &[],
+                &audit(3),
+            )
+            .await,
+    );
+    ck.that("E1 again: nothing to do", !did);
+    ck.eq(
+        "no audit record for the no-op",
+        ck.ok("audit_log", store.audit_log().await).len(),
+        n_audit,
+    );
+
+    let r = ck.ok(
+        "E1 imported again",
+        store
+            .import_events(std::slice::from_ref(&e1), &audit(4))
+            .await,
+    );
+    ck.eq("counted unchanged", (r.added, r.unchanged), (0, 1));
+    let mut other = e1.clone();
+    other.note = "另一说".into();
+    let msg = ck.rejected(
+        "E1 with other content",
+        store.import_events(&[other], &audit(5)).await,
+    );
+    ck.that("message names E1", msg.contains("E1"));
+    ck.eq(
+        "E1 still left out",
+        ck.ok("events", store.events(q3).await),
+        vec![e2],
+    );
+    ck.eq(
+        "E1 still withdrawn",
+        ck.ok("events_by_id", store.events_by_id(&ids[1..2]).await),
+        vec![Stored {
+            record: e1,
+            withdrawn: Some(mark),
+        }],
+    );
+}
+
+/// Withdrawing what is not stored is refused and writes nothing.
+pub async fn withdraw_unknown_is_rejected(store: Arc<dyn Store>) {
+    let ck = Ck("withdraw_unknown_is_rejected");
+    let q3 = q("2026Q3");
+    let a = award("A1", "2026-07-01", "V1", AwardKind::Completion, "500.00");
+    let mark = withdrawal("x", 1);
+    let targets = [
+        WithdrawTarget::Event(kaohe_domain::EventId::parse("A1").expect("literal")),
+        WithdrawTarget::Award(a.id.clone()),
+        WithdrawTarget::Condolence(kaohe_domain::CondolenceId::parse("A1").expect("literal")),
+    ];
+    for t in &targets {
+        let msg = ck.rejected(
+            "withdraw an unknown record",
+            store
+                .withdraw(t, &mark, &[award_entry(&a, 1, -1)], &audit(1))
+                .await,
+        );
+        ck.that("message names the id", msg.contains("A1"));
+    }
+    ck.eq(
+        "no entries",
+        ck.ok("ledger", store.ledger(q3).await),
+        vec![],
+    );
+    ck.eq(
+        "no audit record",
+        ck.ok("audit_log", store.audit_log().await),
+        vec![],
+    );
+    // An award is not a condolence: its id does not withdraw one.
+    ck.ok(
+        "award",
+        store
+            .import_awards(
+                std::slice::from_ref(&a),
+                &[award_entry(&a, 1, 1)],
+                &audit(2),
+            )
+            .await,
+    );
+    ck.rejected(
+        "withdraw the award's id as a condolence",
+        store.withdraw(&targets[2], &mark, &[], &audit(3)).await,
+    );
+    ck.rejected(
+        "withdraw the award's id as an event",
+        store.withdraw(&targets[0], &mark, &[], &audit(4)).await,
+    );
+    ck.eq(
+        "the award stands",
+        ck.ok("awards", store.awards().await)[0].withdrawn.clone(),
+        None,
+    );
+}
+
+/// Several tasks append the same numbering of one quarter's entries at once (two payrolls of
+/// one month): exactly one takes effect, the others get a conflict.
+pub async fn concurrent_appends_one_wins(store: Arc<dyn Store>) {
+    let ck = Ck("concurrent_appends_one_wins");
+    const TASKS: usize = 8;
+    let q3 = q("2026Q3");
+    let barrier = Arc::new(tokio::sync::Barrier::new(TASKS));
+    let mut tasks = Vec::new();
+    for i in 0..TASKS {
+        let (store, barrier) = (store.clone(), barrier.clone());
+        // The same numbers, amounts that tell the writers apart.
+        let mut entries = payroll(q3, 0, 500, 1);
+        for e in &mut entries {
+            e.amount = Money::from_hundredths(e.amount.hundredths() + i as i64);
+        }
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let r = store.append_entries(&entries, &audit(i as u64)).await;
+            (entries, r)
+        }));
+    }
+    let mut winners = Vec::new();
+    for t in tasks {
+        let (entries, r) = t
+            .await
+            .unwrap_or_else(|e| ck.fail("task", format_args!("panicked: {e}")));
+        match r {
+            Ok(()) => winners.push(entries),
+            Err(StoreError::Conflict(_)) => {}
+            Err(e) => ck.fail("a losing append", format_args!("want Conflict, got {e:?}")),
+        }
+    }
+    ck.eq("number of successful appends", winners.len(), 1);
+    ck.eq_list(
+        "the ledger holds the winner's entries once",
+        &ck.ok("ledger", store.ledger(q3).await),
+        &winners[0],
+    );
+    ck.eq(
+        "one audit record",
+        ck.ok("audit_log", store.audit_log().await).len(),
+        1,
+    );
+}
+
 /// Hand-built records for the checks and for backends' own tests (a crash test, a benchmark).
 pub mod fixtures {
     use kaohe_domain::{
-        Appraisal, Cadre, CadreId, Date, EntryKind, Event, EventId, EventKind, Flag, Flags, Grade,
-        ItemId, LedgerEntry, Level, Money, Points, Quarter, Score, Sequence, SettlementLine,
-        Subject, TownCode, VillageCode,
+        Appraisal, Award, AwardId, AwardKind, Cadre, CadreId, Cause, Condolence, CondolenceId,
+        Date, EntryKind, Event, EventId, EventKind, Flag, Flags, Grade, ItemId, LedgerEntry, Level,
+        Money, Month, Points, Quarter, Score, Sequence, SettlementLine, Subject, TownCode,
+        VillageCode, Withdrawal,
     };
 
     use crate::{AuditRecord, NewSettlement, SettlementHeader};
@@ -1413,6 +2447,99 @@ pub mod fixtures {
             amount: money(amount),
             article: kind.article(),
         }
+    }
+
+    /// An award of `amount` to `payee` (a village code or a cadre id) on `day`.
+    pub fn award(id: &str, day: &str, payee: &str, kind: AwardKind, amount: &str) -> Award {
+        Award {
+            id: AwardId::parse(id).expect("fixture award id"),
+            date: date(day),
+            payee: Subject::parse(payee).expect("fixture payee"),
+            kind,
+            amount: money(amount),
+            reason: format!("按期完成任务 \"{id}\"\n第二行\t制表"),
+        }
+    }
+
+    /// A condolence payment for `cadre_id`, who died on `day`.
+    pub fn condolence(
+        id: &str,
+        day: &str,
+        cadre_id: &str,
+        cause: Cause,
+        amount: &str,
+    ) -> Condolence {
+        Condolence {
+            id: CondolenceId::parse(id).expect("fixture condolence id"),
+            date: date(day),
+            cadre_id: CadreId::parse(cadre_id).expect("fixture id"),
+            cause,
+            recipient: "家属 欧阳某\t（配偶）".into(),
+            amount: money(amount),
+            note: format!("{id}: 抢险中牺牲\n\\备注"),
+        }
+    }
+
+    /// The revision-0 ledger entry numbered `number` that pays `award` (or reverses it, with
+    /// `sign` −1): payee, kind, article and month from the award.
+    pub fn award_entry(award: &Award, number: u32, sign: i64) -> LedgerEntry {
+        let kind = award.kind.entry_kind();
+        LedgerEntry {
+            quarter: award.quarter(),
+            revision: 0,
+            entry: number,
+            cadre_id: CadreId::parse(award.payee.as_str()).expect("fixture payee"),
+            kind,
+            month: Some(Month::of(award.date)),
+            amount: Money::from_hundredths(sign * award.amount.hundredths()),
+            article: kind.article(),
+        }
+    }
+
+    /// The revision-0 ledger entry numbered `number` that pays `c` (or reverses it, `sign` −1).
+    pub fn condolence_entry(c: &Condolence, number: u32, sign: i64) -> LedgerEntry {
+        LedgerEntry {
+            quarter: c.quarter(),
+            revision: 0,
+            entry: number,
+            cadre_id: c.cadre_id.clone(),
+            kind: EntryKind::Condolence,
+            month: Some(Month::of(c.date)),
+            amount: Money::from_hundredths(sign * c.amount.hundredths()),
+            article: EntryKind::Condolence.article(),
+        }
+    }
+
+    /// A withdrawal mark.
+    pub fn withdrawal(reason: &str, at_unix: i64) -> Withdrawal {
+        Withdrawal {
+            reason: reason.into(),
+            at_unix,
+        }
+    }
+
+    /// A month's payroll (Art.11): one revision-0 `base` entry for each of `cadres` cadres
+    /// (`C0000000`…, as [`large_settlement`]) in month `month` (0–2) of `quarter`, numbered
+    /// from `first_entry`, amounts varying with the cadre. Deterministic.
+    pub fn payroll(
+        quarter: Quarter,
+        month: usize,
+        cadres: usize,
+        first_entry: u32,
+    ) -> Vec<LedgerEntry> {
+        let m = quarter.months()[month];
+        (0..cadres)
+            .map(|i| LedgerEntry {
+                quarter,
+                revision: 0,
+                entry: first_entry + i as u32,
+                cadre_id: CadreId::parse(&format!("C{i:07}")).expect("fixture id"),
+                kind: EntryKind::Base,
+                month: Some(m),
+                amount: Money::from_hundredths(20_000 + (i as i64 % 997)),
+                article: EntryKind::Base.article(),
+            })
+            .collect()
     }
 
     /// An appraisal.

@@ -30,6 +30,19 @@
 //!   revision differs from the header's, is refused ([`StoreError::Conflict`] for revision 0,
 //!   [`StoreError::Rejected`] otherwise); so is a ledger entry whose `article` is not one of
 //!   [`kaohe_domain::EntryKind::article`]'s.
+//! - **Entries outside a settlement have revision 0** (monthly payroll, awards, condolences,
+//!   withdrawals: Art.11, 12, 13, 16). They are appended with the records they pay for, in one
+//!   transaction, numbered after the quarter's existing entries like a settlement's; an entry
+//!   number already taken is [`StoreError::Conflict`] and nothing is written, which is how two
+//!   racing writers of one quarter's ledger end with one. [`Store::append_entries`] refuses an
+//!   entry of revision ≠ 0 ([`StoreError::Rejected`]).
+//! - **Awards and condolences** are keyed by id and never replaced, like events: the same
+//!   content again is a no-op (its entry is not written again), other content is
+//!   [`StoreError::Rejected`] naming what differs.
+//! - **Withdrawals mark, never delete.** A withdrawn event, award or condolence keeps its
+//!   record with the [`Withdrawal`] mark; [`Store::events`] leaves withdrawn events out (they
+//!   stop counting, Art.8), the `*_by_id`, [`Store::awards`] and [`Store::condolences`] reads
+//!   show them with their mark. Withdrawing what is already withdrawn changes nothing.
 //! - **Reads are ordered.** Every list comes back in the order its method documents, so that
 //!   two backends give byte-identical reports.
 
@@ -37,12 +50,17 @@ use std::fmt;
 
 use async_trait::async_trait;
 use kaohe_domain::{
-    Appraisal, Cadre, CadreId, Event, LedgerEntry, Policy, Quarter, Score, SettlementLine,
+    Appraisal, Award, AwardId, Cadre, CadreId, Condolence, CondolenceId, Event, EventId,
+    LedgerEntry, Policy, Quarter, Score, SettlementLine, Stored, Withdrawal,
 };
 use thiserror::Error;
 
+mod redact;
+pub use redact::redact_secrets;
+
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod shared;
 
 /// A backend-neutral storage error. No backend type leaks through it.
 #[derive(Debug, Error)]
@@ -132,8 +150,29 @@ pub struct EventImport {
     pub unchanged: u64,
 }
 
+/// What a withdrawal names (`kaohe withdraw event|award|condolence ID`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WithdrawTarget {
+    /// An event (Art.8): it stops counting.
+    Event(EventId),
+    /// An award (Art.12, Art.13): its payment is reversed.
+    Award(AwardId),
+    /// A condolence payment (Art.16): its payment is reversed.
+    Condolence(CondolenceId),
+}
+
+/// What a write of awards or condolences did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RecordImport {
+    /// Records not stored before (each with its ledger entry).
+    pub added: u64,
+    /// Records already stored with the same content.
+    pub unchanged: u64,
+}
+
 /// The storage of kaohe. See the crate docs for the contract every backend keeps.
 #[async_trait]
+#[allow(unused_variables)] // TEMPORARY, with the default bodies below
 pub trait Store: Send + Sync + fmt::Debug {
     /// A short description for messages, e.g. `redb:kaohe.redb`.
     fn describe(&self) -> String;
@@ -178,4 +217,62 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// The audit log, oldest first.
     async fn audit_log(&self) -> Result<Vec<AuditRecord>>;
+
+    // TEMPORARY default bodies (removed once both backends implement these).
+    /// Appends revision-0 ledger entries (monthly payroll, Art.11) atomically; see the
+    /// contract: an entry number already taken in its quarter is [`StoreError::Conflict`], an
+    /// entry of another revision [`StoreError::Rejected`], and nothing is written.
+    async fn append_entries(&self, entries: &[LedgerEntry], audit: &AuditRecord) -> Result<()> {
+        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
+    }
+
+    /// Every stored event with these ids, withdrawn or not, whatever its quarter, by
+    /// `event_id` ascending.
+    async fn events_by_id(&self, ids: &[EventId]) -> Result<Vec<Stored<Event>>> {
+        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
+    }
+
+    /// Adds awards (Art.12, Art.13) by `award_id` with the revision-0 entries that pay the new
+    /// ones, in one transaction (see the contract for ids already stored).
+    async fn import_awards(
+        &self,
+        awards: &[Award],
+        entries: &[LedgerEntry],
+        audit: &AuditRecord,
+    ) -> Result<RecordImport> {
+        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
+    }
+    /// Every award, withdrawn or not, by `award_id` ascending.
+    async fn awards(&self) -> Result<Vec<Stored<Award>>> {
+        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
+    }
+
+    /// Adds condolence payments (Art.16) by `condolence_id` with the revision-0 entries that
+    /// pay the new ones, in one transaction (see the contract for ids already stored).
+    async fn import_condolences(
+        &self,
+        condolences: &[Condolence],
+        entries: &[LedgerEntry],
+        audit: &AuditRecord,
+    ) -> Result<RecordImport> {
+        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
+    }
+    /// Every condolence payment, withdrawn or not, by `condolence_id` ascending.
+    async fn condolences(&self) -> Result<Vec<Stored<Condolence>>> {
+        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
+    }
+
+    /// Marks a record withdrawn and appends `entries` (the reversing revision-0 entry of an
+    /// award or condolence; none for an event) in one transaction. Returns `false`, writing
+    /// nothing, when it was already withdrawn; [`StoreError::Rejected`] when no such record is
+    /// stored.
+    async fn withdraw(
+        &self,
+        target: &WithdrawTarget,
+        mark: &Withdrawal,
+        entries: &[LedgerEntry],
+        audit: &AuditRecord,
+    ) -> Result<bool> {
+        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
+    }
 }

@@ -1,0 +1,285 @@
+//! Writes and reads outside the quarterly settlement: revision-0 ledger entries (monthly
+//! payroll, Art.11), awards (Art.12, Art.13), condolence payments (Art.16), and the withdrawal
+//! marks of events, awards and condolences.
+//!
+//! Records are kept by id and never replaced; a withdrawal is a mark in a table of its own
+//! (`… id → reason, time`), so a record's bytes never change once written. Every write is one
+//! transaction with its ledger entries and audit record; a refused write aborts it.
+
+use std::collections::HashMap;
+
+use kaohe_domain::{Award, Condolence, Event, EventId, LedgerEntry, Stored, Withdrawal};
+use kaohe_store::shared::{
+    award_differences, check_outside_settlement, condolence_differences, entries_for_stored,
+    entry_taken, entry_twice, other_content,
+};
+use kaohe_store::{RecordImport, StoreError, WithdrawTarget};
+use redb::{ReadTransaction, ReadableTable, TableDefinition, WriteTransaction};
+
+use crate::codec::*;
+use crate::{
+    AWARD_WITHDRAWALS, AWARDS, Bytes, CONDOLENCE_WITHDRAWALS, CONDOLENCES, EVENT_IDS,
+    EVENT_WITHDRAWALS, EVENTS, Fail, LEDGER, MAX_LISTED, Rows, rejected,
+};
+
+type Table = TableDefinition<'static, Bytes, Bytes>;
+
+/// Ledger rows ready to insert: keyed by (quarter, entry), sorted, each number once.
+pub(crate) struct EntryRows(Rows<[u8; 6]>);
+
+impl EntryRows {
+    /// Encodes `entries` (of any revision: the caller checks that), refusing an article that
+    /// is no ledger kind's and an entry number given twice ([`StoreError::Rejected`]).
+    pub(crate) fn new(entries: &[LedgerEntry]) -> Result<EntryRows, StoreError> {
+        let mut rows = Rows::with_capacity(entries.len(), entries.len() * 24);
+        for e in entries {
+            let article = article_code(e.article).ok_or_else(|| {
+                StoreError::Rejected(format!(
+                    "ledger entry {} of {} names `{}`, which is not the article of any ledger \
+                     entry kind",
+                    e.entry, e.quarter, e.article
+                ))
+            })?;
+            rows.push(ledger_key(e.quarter, e.entry), |b| {
+                encode_entry(b, e, article)
+            });
+        }
+        rows.sort();
+        if let Some(w) = rows.index.windows(2).find(|w| w[0].0 == w[1].0) {
+            let (q, n) = decode_header_key(&w[0].0)?;
+            return Err(entry_twice(q, n));
+        }
+        Ok(EntryRows(rows))
+    }
+
+    /// Entries written outside a settlement: revision 0 each ([`StoreError::Rejected`]
+    /// otherwise).
+    pub(crate) fn outside_settlement(entries: &[LedgerEntry]) -> Result<EntryRows, StoreError> {
+        check_outside_settlement(entries)?;
+        EntryRows::new(entries)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.index.len()
+    }
+
+    /// Appends the rows to the ledger; an entry number already stored is
+    /// [`StoreError::Conflict`] (the caller's transaction is then aborted: nothing is written).
+    pub(crate) fn insert(&self, txn: &WriteTransaction) -> Result<(), Fail> {
+        let mut t = txn.open_table(LEDGER)?;
+        for (k, v) in self.0.iter() {
+            if t.insert(k, v)?.is_some() {
+                let (q, n) = decode_header_key(k)?;
+                return Err(entry_taken(q, n).into());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A record kept by id and never replaced, paid by one revision-0 ledger entry.
+pub(crate) trait Payment: Clone + PartialEq + Send + Sync + 'static {
+    /// What one is called in messages.
+    const WHAT: &'static str;
+    /// id → record.
+    const TABLE: Table;
+    /// id → withdrawal mark.
+    const WITHDRAWN: Table;
+    fn id(&self) -> &str;
+    fn encode(&self, buf: &mut Vec<u8>);
+    fn decode(k: &[u8], v: &[u8]) -> Result<Self, StoreError>;
+    fn differences(stored: &Self, new: &Self) -> Vec<String>;
+}
+
+impl Payment for Award {
+    const WHAT: &'static str = "award";
+    const TABLE: Table = AWARDS;
+    const WITHDRAWN: Table = AWARD_WITHDRAWALS;
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+    fn encode(&self, buf: &mut Vec<u8>) {
+        encode_award(buf, self)
+    }
+    fn decode(k: &[u8], v: &[u8]) -> Result<Self, StoreError> {
+        decode_award(k, v)
+    }
+    fn differences(stored: &Self, new: &Self) -> Vec<String> {
+        award_differences(stored, new)
+    }
+}
+
+impl Payment for Condolence {
+    const WHAT: &'static str = "condolence payment";
+    const TABLE: Table = CONDOLENCES;
+    const WITHDRAWN: Table = CONDOLENCE_WITHDRAWALS;
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+    fn encode(&self, buf: &mut Vec<u8>) {
+        encode_condolence(buf, self)
+    }
+    fn decode(k: &[u8], v: &[u8]) -> Result<Self, StoreError> {
+        decode_condolence(k, v)
+    }
+    fn differences(stored: &Self, new: &Self) -> Vec<String> {
+        condolence_differences(stored, new)
+    }
+}
+
+/// Stores the records not stored yet and appends `entries` (which pay exactly those), in the
+/// caller's transaction; ids stored with the same content are counted unchanged.
+pub(crate) fn import<T: Payment>(
+    txn: &WriteTransaction,
+    records: &[T],
+    entries: &EntryRows,
+) -> Result<RecordImport, Fail> {
+    let mut t = txn.open_table(T::TABLE)?;
+    let mut seen: HashMap<&str, &T> = HashMap::with_capacity(records.len());
+    let mut problems = Vec::new();
+    let mut fresh = Rows::with_capacity(records.len(), records.len() * 48);
+    let mut r = RecordImport::default();
+    for rec in records {
+        let id = rec.id();
+        if let Some(first) = seen.get(id) {
+            if *first == rec {
+                r.unchanged += 1;
+            } else {
+                problems.push(format!(
+                    "{} `{id}` appears twice in this import with other content: {}",
+                    T::WHAT,
+                    T::differences(first, rec).join(", ")
+                ));
+            }
+            continue;
+        }
+        seen.insert(id, rec);
+        match t.get(id.as_bytes())? {
+            None => {
+                r.added += 1;
+                fresh.push(id.as_bytes(), |b| rec.encode(b));
+            }
+            Some(v) => {
+                let stored = T::decode(id.as_bytes(), v.value())?;
+                if stored == *rec {
+                    r.unchanged += 1;
+                } else {
+                    problems.push(format!(
+                        "{} `{id}` is already stored with other content: {}",
+                        T::WHAT,
+                        T::differences(&stored, rec).join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(other_content(T::WHAT, problems, MAX_LISTED).into());
+    }
+    // A taken entry number first: a racing import of the same records gets a Conflict.
+    entries.insert(txn)?;
+    if entries.len() as u64 != r.added {
+        return Err(entries_for_stored(T::WHAT, entries.len(), r.added).into());
+    }
+    fresh.sort();
+    for (k, v) in fresh.iter() {
+        t.insert(k, v)?;
+    }
+    Ok(r)
+}
+
+/// Every record of `T` with its mark, by id.
+pub(crate) fn stored<T: Payment>(txn: &ReadTransaction) -> Result<Vec<Stored<T>>, Fail> {
+    let t = txn.open_table(T::TABLE)?;
+    let w = txn.open_table(T::WITHDRAWN)?;
+    let mut out = Vec::new();
+    for row in t.iter()? {
+        let (k, v) = row?;
+        let withdrawn = match w.get(k.value())? {
+            Some(m) => Some(decode_withdrawal(m.value())?),
+            None => None,
+        };
+        out.push(Stored {
+            record: T::decode(k.value(), v.value())?,
+            withdrawn,
+        });
+    }
+    Ok(out)
+}
+
+/// The withdrawal mark of the event `id`, if it is withdrawn.
+pub(crate) fn event_withdrawal<T: ReadableTable<Bytes, Bytes>>(
+    withdrawn: &T,
+    id: &[u8],
+) -> Result<Option<Withdrawal>, Fail> {
+    match withdrawn.get(id)? {
+        Some(m) => Ok(Some(decode_withdrawal(m.value())?)),
+        None => Ok(None),
+    }
+}
+
+/// The stored events with these ids (sorted, each once), withdrawn or not.
+pub(crate) fn events_by_id(
+    txn: &ReadTransaction,
+    ids: &[EventId],
+) -> Result<Vec<Stored<Event>>, Fail> {
+    let index = txn.open_table(EVENT_IDS)?;
+    let dated = txn.open_table(EVENTS)?;
+    let withdrawn = txn.open_table(EVENT_WITHDRAWALS)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let key = id.as_str().as_bytes();
+        let Some(date) = index.get(key)? else {
+            continue;
+        };
+        let k = event_date_key(decode_event_date(date.value())?, id);
+        let record = match dated.get(k.as_slice())? {
+            Some(v) => decode_event(&k, v.value())?,
+            None => {
+                return Err(
+                    StoreError::Corrupt(format!("event `{id}` is indexed but missing")).into(),
+                );
+            }
+        };
+        out.push(Stored {
+            record,
+            withdrawn: event_withdrawal(&withdrawn, key)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Marks `target` withdrawn and appends `entries`, in the caller's transaction. `Ok(false)`
+/// when it is withdrawn already (the caller then writes nothing).
+pub(crate) fn withdraw(
+    txn: &WriteTransaction,
+    target: &WithdrawTarget,
+    mark: &[u8],
+    entries: &EntryRows,
+) -> Result<bool, Fail> {
+    let (records, marks, what, id, import) = match target {
+        WithdrawTarget::Event(id) => (EVENT_IDS, EVENT_WITHDRAWALS, "event", id.as_str(), "events"),
+        WithdrawTarget::Award(id) => (AWARDS, AWARD_WITHDRAWALS, "award", id.as_str(), "awards"),
+        WithdrawTarget::Condolence(id) => (
+            CONDOLENCES,
+            CONDOLENCE_WITHDRAWALS,
+            "condolence payment",
+            id.as_str(),
+            "condolences",
+        ),
+    };
+    if txn.open_table(records)?.get(id.as_bytes())?.is_none() {
+        return Err(rejected(format!(
+            "no {what} `{id}` is stored, so none can be withdrawn (`kaohe import {import}` \
+             records them); nothing was written"
+        )));
+    }
+    let mut t = txn.open_table(marks)?;
+    if t.get(id.as_bytes())?.is_some() {
+        return Ok(false);
+    }
+    t.insert(id.as_bytes(), mark)?;
+    drop(t);
+    entries.insert(txn)?;
+    Ok(true)
+}
