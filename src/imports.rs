@@ -7,7 +7,6 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use kaohe_domain::{Cadre, Event, EventId, Policy, Quarter, Score};
 use kaohe_store::{AuditRecord, EventImport, RosterImport, Store};
 
-use crate::lifecycle::QuarterInputs;
 use crate::{AppError, Conflict};
 
 /// What an import did, and which settled quarters it leaves needing a revision.
@@ -203,22 +202,18 @@ async fn touched_quarters_roster(
     Ok(out)
 }
 
-/// Of `quarters`, those settled whose inputs now give another fingerprint than the one they
-/// were settled from.
-async fn needing_revision(
+/// Of `quarters`, those settled whose lines would change if settled again now (3.10): a
+/// change of inputs that changes no value of a line (a roster edit touching later quarters
+/// only) leaves the quarter as it is.
+pub(crate) async fn needing_revision(
     store: &dyn Store,
     quarters: BTreeSet<Quarter>,
 ) -> Result<Vec<Quarter>, AppError> {
     let mut out = Vec::new();
     for q in quarters {
-        let Some(header) = store.settlement(q).await? else {
-            continue;
-        };
-        let inputs = QuarterInputs::load(store, q).await?;
-        let same = [false, true]
-            .iter()
-            .any(|&m| inputs.fingerprint(m) == header.fingerprint);
-        if !same {
+        if let Some(header) = store.settlement(q).await?
+            && crate::lifecycle::lines_would_change(store, &header).await?
+        {
             out.push(q);
         }
     }

@@ -17,11 +17,16 @@ mod fingerprint;
 pub mod imports;
 pub mod lifecycle;
 mod open;
+pub mod payments;
+pub mod payroll;
 pub mod queries;
 
 pub use error::{AppError, Conflict, ExitCode};
 pub use fingerprint::{fingerprint, sha256_hex};
-pub use open::{DEFAULT_STORE, open_store};
+/// Masks the passwords in a text (a store URL, a message, a command line) before it is shown
+/// or kept.
+pub use kaohe_store::redact_secrets;
+pub use open::{DEFAULT_STORE, open_store, store_file};
 
 pub use kaohe_domain as domain;
 pub use kaohe_store as store;

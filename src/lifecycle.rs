@@ -13,7 +13,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use kaohe_domain::{Appraisal, Cadre, Event, Policy, Quarter, Score, SettlementLine};
+use kaohe_domain::{
+    Appraisal, Cadre, EntryKind, Event, LedgerEntry, Money, Policy, Quarter, Score, SettlementLine,
+};
 use kaohe_settlement::{QuarterInput, QuarterOutcome, compute_quarter, revise};
 use kaohe_store::{AuditRecord, NewSettlement, SettlementHeader, Store, StoreError};
 
@@ -64,6 +66,40 @@ pub struct Settlement {
     /// Things the user should know about the result (e.g. a dry run ahead of an unsettled
     /// earlier quarter).
     pub notes: Vec<String>,
+    /// What was paid before this settlement and what it pays (Art.11, shown apart so that no
+    /// one pays the base twice).
+    pub paid: Paid,
+    /// Later settled quarters whose lines would now change (after a revision: their
+    /// `dismissal_review` flags may rest on the grades it changed), each needing a revision.
+    pub later_need_revision: Vec<Quarter>,
+}
+
+/// Art.11: the base is paid monthly (by `kaohe payroll`), the rest quarterly; a settlement pays
+/// only what payroll has not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Paid {
+    /// The net sum of the `base` entries written before the quarter's first settlement (by
+    /// the monthly payroll, revision 0).
+    pub monthly: Money,
+    /// The sum of the Art.11 entries the settlement wrote (or, for a dry run, would write);
+    /// for a quarter settled already, those of every revision.
+    pub by_settlement: Money,
+}
+
+impl Paid {
+    fn of(before: &[LedgerEntry], written: &[LedgerEntry]) -> Paid {
+        let sum =
+            |it: &mut dyn Iterator<Item = &LedgerEntry>| it.fold(Money::ZERO, |s, e| s + e.amount);
+        Paid {
+            monthly: sum(&mut before
+                .iter()
+                .filter(|e| e.revision == 0 && e.kind == EntryKind::Base)),
+            by_settlement: sum(&mut before
+                .iter()
+                .chain(written)
+                .filter(|e| e.revision > 0 && e.kind.is_settlement())),
+        }
+    }
 }
 
 /// Receives the phases of long work, for a progress display.
@@ -228,30 +264,46 @@ pub async fn settle(
     }
     let print = inputs.fingerprint(opts.missing_as_zero);
 
+    let old_ledger = store.ledger(quarter).await?;
+    let unchanged = |lines, notes| Settlement {
+        quarter,
+        status: SettleStatus::Unchanged,
+        revision: previous.as_ref().map_or(0, |p| p.revision),
+        lines,
+        policy: inputs.policy.clone(),
+        notes,
+        paid: Paid::of(&old_ledger, &[]),
+        later_need_revision: Vec::new(),
+    };
     if let Some(prev) = &previous
         && prev.fingerprint == print
     {
-        return Ok(Settlement {
-            quarter,
-            status: SettleStatus::Unchanged,
-            revision: prev.revision,
-            lines: store.settlement_lines(quarter).await?,
-            policy: inputs.policy,
-            notes,
-        });
+        return Ok(unchanged(store.settlement_lines(quarter).await?, notes));
     }
 
     progress.phase("computing (Art.7–11)");
     let (lines, ledger) = inputs.compute(opts.missing_as_zero)?.into_parts();
+    // Art.11 / 3.6: what the settlement writes is the difference to what the ledger holds (the
+    // base already paid by payroll, or an earlier revision); the first settlement of a quarter
+    // no payroll touched writes the engine's entries as they are.
+    let next_entry = old_ledger.iter().map(|e| e.entry).max().unwrap_or(0) + 1;
+    let revision = previous.as_ref().map_or(1, |p| p.revision + 1);
+    let entries = if old_ledger.iter().any(|e| e.kind.is_settlement()) {
+        revise(&old_ledger, &ledger, revision, next_entry)
+    } else {
+        renumbered(ledger, next_entry)
+    };
 
     if opts.dry_run {
         return Ok(Settlement {
             quarter,
             status: SettleStatus::DryRun,
             revision: previous.as_ref().map_or(0, |p| p.revision),
+            paid: Paid::of(&old_ledger, &entries),
             lines,
             policy: inputs.policy,
             notes,
+            later_need_revision: Vec::new(),
         });
     }
 
@@ -262,51 +314,58 @@ pub async fn settle(
         policy_toml: inputs.policy.to_toml(),
         settled_at_unix: audit.at_unix,
     };
-    let (new, status) = match &previous {
-        None => (
-            NewSettlement {
-                header: header(1),
-                lines,
-                entries: ledger,
-            },
-            SettleStatus::Settled,
-        ),
-        Some(prev) if !opts.revise => {
-            let old_lines = store.settlement_lines(quarter).await?;
-            return Err(AppError::Refused(describe_change(
-                prev,
-                &old_lines,
-                &inputs.policy,
-                &lines,
-            )));
-        }
+    let status = match &previous {
+        None => SettleStatus::Settled,
         Some(prev) => {
-            let old = store.ledger(quarter).await?;
-            let next_entry = old.iter().map(|e| e.entry).max().unwrap_or(0) + 1;
-            let corrections = revise(&old, &ledger, prev.revision + 1, next_entry);
-            let n = corrections.len();
-            (
-                NewSettlement {
-                    header: header(prev.revision + 1),
-                    lines,
-                    entries: corrections,
-                },
-                SettleStatus::Revised { corrections: n },
-            )
+            // 3.10: a quarter needs a revision only when a value of its lines would change.
+            let old_lines = store.settlement_lines(quarter).await?;
+            let same_policy = prev.policy_toml == inputs.policy.to_toml();
+            if old_lines == lines && same_policy {
+                notes.push(format!(
+                    "the inputs of {quarter} changed since it was settled, but no value of its \
+                     lines changes: nothing to revise"
+                ));
+                return Ok(unchanged(old_lines, notes));
+            }
+            if !opts.revise {
+                return Err(AppError::Refused(describe_change(
+                    prev,
+                    &old_lines,
+                    &inputs.policy,
+                    &lines,
+                )));
+            }
+            SettleStatus::Revised {
+                corrections: entries.len(),
+            }
         }
+    };
+    let new = NewSettlement {
+        header: header(revision),
+        lines,
+        entries,
     };
 
     progress.phase("writing the settlement");
-    let revision = new.header.revision;
     match store.commit_settlement(&new, audit).await {
-        Ok(()) => Ok(Settlement {
-            quarter,
-            status,
-            revision,
-            lines: new.lines,
-            policy: inputs.policy,
-            notes,
-        }),
+        Ok(()) => {
+            let later_need_revision = if previous.is_some() {
+                progress.phase("checking later quarters");
+                later_needing_revision(store, quarter).await?
+            } else {
+                Vec::new()
+            };
+            Ok(Settlement {
+                quarter,
+                status,
+                revision,
+                paid: Paid::of(&old_ledger, &new.entries),
+                lines: new.lines,
+                policy: inputs.policy,
+                notes,
+                later_need_revision,
+            })
+        }
         Err(StoreError::Conflict(why)) => {
             // Lost a race: done elsewhere from the same inputs, or refused.
             match store.settlement(quarter).await? {
@@ -315,12 +374,15 @@ pub async fn settle(
                     status: SettleStatus::DoneElsewhere,
                     revision: now.revision,
                     lines: store.settlement_lines(quarter).await?,
+                    paid: Paid::of(&store.ledger(quarter).await?, &[]),
                     policy: inputs.policy,
                     notes,
+                    later_need_revision: Vec::new(),
                 }),
                 _ => Err(AppError::Refused(format!(
-                    "another settlement of {quarter} was written at the same time ({why}); \
-                     nothing was written by this one: run settle again to see where it stands"
+                    "another settlement or payment of {quarter} was written at the same time \
+                     ({why}); nothing was written by this one: run settle again to see where it \
+                     stands"
                 ))),
             }
         }
@@ -328,7 +390,129 @@ pub async fn settle(
     }
 }
 
-/// Says what changed between a settled quarter and its inputs now, for the refusal of SPEC 3.5.
+/// The entries of a first settlement, numbered from `next` (after entries written outside a
+/// settlement, such as awards).
+fn renumbered(mut entries: Vec<LedgerEntry>, next: u32) -> Vec<LedgerEntry> {
+    for (k, e) in entries.iter_mut().enumerate() {
+        e.entry = next + k as u32;
+    }
+    entries
+}
+
+/// 3.10: whether settling `header`'s quarter again from what is stored now would change any
+/// value of its lines (flags included) or its policy. Same fingerprint: nothing changed.
+pub async fn lines_would_change(
+    store: &dyn Store,
+    header: &SettlementHeader,
+) -> Result<bool, AppError> {
+    let q = header.quarter;
+    let inputs = QuarterInputs::load(store, q).await?;
+    if [false, true]
+        .iter()
+        .any(|&m| inputs.fingerprint(m) == header.fingerprint)
+    {
+        return Ok(false);
+    }
+    if header.policy_toml != inputs.policy.to_toml() {
+        return Ok(true);
+    }
+    // The header does not say whether missing scores counted as 0: a quarter that cannot be
+    // computed without counting them was settled with them counted.
+    let lines = match inputs.compute(false) {
+        Ok(outcome) => outcome.into_parts().0,
+        Err(_) => inputs.compute(true)?.into_parts().0,
+    };
+    Ok(lines != store.settlement_lines(q).await?)
+}
+
+/// 3.10: the settled quarters after `quarter` whose lines would change now (their
+/// `dismissal_review` flags read the grades of earlier quarters, Art.11).
+pub async fn later_needing_revision(
+    store: &dyn Store,
+    quarter: Quarter,
+) -> Result<Vec<Quarter>, AppError> {
+    let mut out = Vec::new();
+    for q in store.settled_quarters().await? {
+        if q <= quarter {
+            continue;
+        }
+        if let Some(h) = store.settlement(q).await?
+            && lines_would_change(store, &h).await?
+        {
+            out.push(q);
+        }
+    }
+    Ok(out)
+}
+
+/// Every value of a line that differs between `o` (settled) and `n` (now), as `name a → b`.
+fn line_changes(o: &SettlementLine, n: &SettlementLine) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cmp = |name: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{name} {a} → {b}"));
+        }
+    };
+    cmp("town", o.town.to_string(), n.town.to_string());
+    cmp("village", o.village.to_string(), n.village.to_string());
+    cmp("sequence", o.sequence.to_string(), n.sequence.to_string());
+    cmp(
+        "base_score",
+        o.base_score.to_string(),
+        n.base_score.to_string(),
+    );
+    cmp("bonus", o.bonus.to_string(), n.bonus.to_string());
+    cmp(
+        "deduction",
+        o.deduction.to_string(),
+        n.deduction.to_string(),
+    );
+    cmp("total", o.total.to_string(), n.total.to_string());
+    cmp("rank", o.rank.to_string(), n.rank.to_string());
+    cmp(
+        "group_size",
+        o.group_size.to_string(),
+        n.group_size.to_string(),
+    );
+    cmp("quota", o.quota.to_string(), n.quota.to_string());
+    cmp("grade", o.grade.to_string(), n.grade.to_string());
+    cmp("standard", o.standard.to_string(), n.standard.to_string());
+    cmp(
+        "base_paid",
+        o.base_paid.to_string(),
+        n.base_paid.to_string(),
+    );
+    cmp(
+        "performance_standard",
+        o.performance_standard.to_string(),
+        n.performance_standard.to_string(),
+    );
+    cmp(
+        "adjustment",
+        o.adjustment.to_string(),
+        n.adjustment.to_string(),
+    );
+    cmp(
+        "performance_paid",
+        o.performance_paid.to_string(),
+        n.performance_paid.to_string(),
+    );
+    cmp(
+        "total_paid",
+        o.total_paid.to_string(),
+        n.total_paid.to_string(),
+    );
+    let flags = |l: &SettlementLine| {
+        let f = l.flags.to_string();
+        if f.is_empty() { "(none)".to_owned() } else { f }
+    };
+    cmp("flags", flags(o), flags(n));
+    cmp("name", o.name.clone(), n.name.clone());
+    out
+}
+
+/// Says what changed between a settled quarter and its inputs now, for the refusal of 3.5 and
+/// 3.10: every changed value of every line, flags included.
 fn describe_change(
     prev: &SettlementHeader,
     old: &[SettlementLine],
@@ -337,7 +521,7 @@ fn describe_change(
 ) -> String {
     let q = prev.quarter;
     let mut out = format!(
-        "{q} is already settled (revision {}) from other inputs; nothing was written.\n",
+        "{q} is already settled (revision {}) and its lines would change; nothing was written.\n",
         prev.revision
     );
     if prev.policy_toml != policy.to_toml() {
@@ -356,30 +540,18 @@ fn describe_change(
                     format!("- {id} {}: newly assessed, {} {}", n.name, n.total, n.grade),
                 );
             }
-            Some(o)
-                if o.total != n.total
-                    || o.grade != n.grade
-                    || o.total_paid != n.total_paid
-                    || o.flags != n.flags =>
-            {
-                changes.insert(
-                    id,
-                    format!(
-                        "- {id} {}: total {} → {}, grade {} → {}, total paid {} → {}",
-                        n.name, o.total, n.total, o.grade, n.grade, o.total_paid, n.total_paid
-                    ),
-                );
+            Some(o) => {
+                let diffs = line_changes(o, n);
+                if !diffs.is_empty() {
+                    changes.insert(id, format!("- {id} {}: {}", n.name, diffs.join(", ")));
+                }
             }
-            Some(_) => {}
         }
     }
     for (id, o) in &old_by {
         if !new_by.contains_key(id) {
             changes.insert(id, format!("- {id} {}: no longer assessed in {q}", o.name));
         }
-    }
-    if changes.is_empty() {
-        out.push_str("- the inputs changed (scores, events, roster or earlier grades) but no result changes\n");
     }
     let n = changes.len();
     for line in changes.values().take(30) {
@@ -390,7 +562,7 @@ fn describe_change(
         out.push_str(&format!("- … and {} more cadres\n", n - 30));
     }
     out.push_str(&format!(
-        "To append a correcting revision, run `kaohe settle --quarter {q} --revise` (SPEC 3.5)."
+        "To append a correcting revision, run `kaohe settle --quarter {q} --revise` (Art.11)."
     ));
     out
 }

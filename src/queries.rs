@@ -28,6 +28,18 @@ pub async fn ledger(store: &dyn Store, q: Quarter) -> Result<Vec<LedgerEntry>, A
     Ok(store.ledger(q).await?)
 }
 
+/// The ledger entries of `month` (the monthly pay sheet, 5.4): every entry whose month it is —
+/// the base paid by payroll or a settlement, awards and condolences — at any time, settled or
+/// not, by entry.
+pub async fn month_ledger(
+    store: &dyn Store,
+    month: kaohe_domain::Month,
+) -> Result<Vec<LedgerEntry>, AppError> {
+    let mut entries = store.ledger(month.quarter()).await?;
+    entries.retain(|e| e.month == Some(month));
+    Ok(entries)
+}
+
 /// A cadre's work archive (Art.15, SPEC 3.6): office dates, every appraisal, the events that
 /// name the cadre or the cadre's village while in office, and every payment.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ random.Random(SEED).random() (the Mersenne Twister output is the same on every
 CPython version and platform) and keeps every score and amount as an integer
 number of hundredths, so re-running it reproduces the files byte for byte.
 
-    python3 generate.py            # (re)write the three CSV files beside this script
+    python3 generate.py            # (re)write the CSV files beside this script
     python3 generate.py --check    # verify the committed files are what this script
                                    # writes, validate them against SPEC 3.1-3.4 and
                                    # print totals, grades and the interesting cases
@@ -554,11 +554,42 @@ def generate():
     event_rows = [[e["event_id"], e["date"], e["subject"], e["kind"], e["level"], e["note"]]
                   for e in events]
     return {
+        **year_files(),
         "roster.csv": csv_text(["cadre_id", "name", "town", "village", "sequence", "position",
                                 "monthly_subsidy", "start_date", "end_date"], roster_rows),
         "scores.csv": csv_text(["quarter", "subject", "item", "points"], score_rows),
         "events.csv": csv_text(["event_id", "date", "subject", "kind", "level", "note"],
                                event_rows),
+    }
+
+
+# The county's year around the quarters (Art.11-16): fixed rows, shown by the README's year.
+AWARDS = [
+    # Art.12: one-time completion rewards, to a village collective and to a cadre.
+    ["AW2026-001", "2026-06-30", "T01V05", "completion", "20000.00", "按期全面完成脱贫攻坚任务（村集体）"],
+    ["AW2026-002", "2026-06-30", "T01V05-01", "completion", "3000.00", "按期全面完成脱贫攻坚任务"],
+    # Art.13: a commendation reward.
+    ["AW2026-003", "2026-09-28", "T01V05-04", "commendation", "2000.00", "县委表彰优秀村干部"],
+]
+CONDOLENCES = [
+    # Art.16: T03V03-03 died on duty on his last day in office (the roster ends it then).
+    ["CD2026-001", "2026-07-09", "T03V03-03", "on_duty", "李秀兰（配偶）", "50000.00",
+     "防汛抢险中因公殉职"],
+]
+# An event entered by mistake (a commendation recorded against the wrong cadre), which the
+# README's year withdraws before 2026Q3 is settled: it never counts.
+MISTAKEN_EVENTS = [
+    ["EV2026-099", "2026-08-20", "T02V07-02", "commendation", "county", "误录：应为他人"],
+]
+
+
+def year_files():
+    return {
+        "awards.csv": csv_text(["award_id", "date", "payee", "kind", "amount", "reason"], AWARDS),
+        "condolences.csv": csv_text(["condolence_id", "date", "cadre_id", "cause", "recipient",
+                                     "amount", "note"], CONDOLENCES),
+        "events-mistaken.csv": csv_text(["event_id", "date", "subject", "kind", "level", "note"],
+                                        MISTAKEN_EVENTS),
     }
 
 

@@ -22,6 +22,7 @@ mod outputs;
 mod policy;
 mod revision;
 mod table;
+mod year;
 
 /// `name => scenario` pairs become `redb::name` and `postgres::name` tests.
 macro_rules! scenarios {
@@ -56,6 +57,10 @@ scenarios! {
     compute_equals_settle_report => compute::compute_equals_settle,
     html_xlsx_archive => outputs::html_xlsx_archive,
     policy_set_show_and_quota => policy::set_and_show,
+    payroll_then_settle => year::payroll_then_settle,
+    payroll_after_roster_correction => year::payroll_after_roster_correction,
+    stale_flag_after_revision => year::stale_flag_after_revision,
+    awards_and_condolences => year::awards_and_condolences,
 }
 
 /// Scenario 5: needs both stores at once.

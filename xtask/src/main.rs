@@ -2,8 +2,9 @@
 //!
 //! `cargo xtask settle --quarter Q [--store URL] [--import DIR]` is the finance office's
 //! quarterly command. It runs exactly the code path of `kaohe settle`: it builds the `kaohe`
-//! binary (release profile) and runs it — first `kaohe import roster|scores|events` for the
-//! files DIR holds, then `kaohe settle --quarter Q`. The xtask itself depends on nothing, so it
+//! binary (release profile) and runs it — first `kaohe import KIND` for the files DIR holds
+//! (roster, scores, events, then the year's awards and condolences), then
+//! `kaohe settle --quarter Q`. The xtask itself depends on nothing, so it
 //! builds in a moment.
 
 use std::path::{Path, PathBuf};
@@ -13,7 +14,8 @@ const USAGE: &str = "\
 cargo xtask settle --quarter Q [--store URL] [--import DIR]
 
   Settle quarter Q (e.g. 2026Q3) with the kaohe binary, importing DIR's
-  roster.csv, scores.csv and events.csv first when --import is given.
+  roster.csv, scores.csv, events.csv, awards.csv and condolences.csv (those
+  it holds) first when --import is given.
 
   --quarter Q    the quarter to settle (required)
   --store URL    redb:FILE or postgres://... (default: $KAOHE_STORE, else redb:kaohe.redb)
@@ -104,7 +106,7 @@ fn settle(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
         let mut found = false;
-        for kind in ["roster", "scores", "events"] {
+        for kind in ["roster", "scores", "events", "awards", "condolences"] {
             let file = dir.join(format!("{kind}.csv"));
             if file.is_file() {
                 found = true;

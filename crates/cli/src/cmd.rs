@@ -3,7 +3,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use kaohe::AppError;
@@ -13,6 +13,7 @@ use kaohe_store::{AuditRecord, Store, StoreError};
 
 use crate::progress::Spinner;
 use crate::render;
+use crate::year;
 use crate::{Cli, Command, ComputeFormat, ImportKind, LedgerFormat, PolicyAction, ReportFormat};
 
 /// A failure with its exit code (SPEC 5.2) and the message for standard error.
@@ -52,9 +53,11 @@ impl From<StoreError> for Failure {
     }
 }
 
-type Result<T> = std::result::Result<T, Failure>;
+pub(crate) type Result<T> = std::result::Result<T, Failure>;
 
 pub async fn run(cli: Cli) -> Result<()> {
+    // Recorded before anything is written: `write_out` never replaces the store's file.
+    let _ = STORE_FILE.set(kaohe::store_file(&cli.store).map(Path::to_path_buf));
     match cli.command {
         Command::Import { kind, file } => import(&cli.store, kind, &file).await,
         Command::Policy { action } => policy(&cli.store, action).await,
@@ -100,7 +103,20 @@ pub async fn run(cli: Cli) -> Result<()> {
             format,
             out,
         } => report(&cli.store, &quarter, format, out.as_deref()).await,
-        Command::Ledger { quarter, format } => ledger(&cli.store, &quarter, format).await,
+        Command::Ledger {
+            quarter,
+            month,
+            format,
+            out,
+        } => match (quarter, month) {
+            (Some(q), _) => ledger(&cli.store, &q, format, out.as_deref()).await,
+            (None, Some(m)) => year::ledger_month(&cli.store, &m, format, out.as_deref()).await,
+            (None, None) => Err(Failure::invalid("give --quarter Q or --month YYYY-MM")),
+        },
+        Command::Payroll { month, dry_run } => year::payroll(&cli.store, &month, dry_run).await,
+        Command::Withdraw { kind, id, reason } => {
+            year::withdraw(&cli.store, kind, &id, &reason).await
+        }
         Command::Explain { quarter, cadre } => explain(&cli.store, &quarter, &cadre).await,
         Command::Archive {
             cadre,
@@ -117,10 +133,10 @@ fn cadre_arg(s: &str) -> Result<CadreId> {
     CadreId::parse(s).map_err(|e| Failure::invalid(format!("--cadre: {e}")))
 }
 
-async fn open(url: &str) -> Result<Arc<dyn Store>> {
+pub(crate) async fn open(url: &str) -> Result<Arc<dyn Store>> {
     kaohe::open_store(url)
         .await
-        .map_err(|e| Failure::other(format!("{e} (store: {url})")))
+        .map_err(|e| Failure::other(kaohe::redact_secrets(&format!("{e} (store: {url})"))))
 }
 
 /// A file that cannot be read or has problems: invalid input (exit 2), every problem listed.
@@ -132,7 +148,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| Failure::invalid(format!("{}: cannot read: {e}", path.display())))
 }
 
-fn audit(rows: u64, summary: String, source: Option<&[u8]>) -> AuditRecord {
+pub(crate) fn audit(rows: u64, summary: String, source: Option<&[u8]>) -> AuditRecord {
     AuditRecord {
         at_unix: SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -140,20 +156,39 @@ fn audit(rows: u64, summary: String, source: Option<&[u8]>) -> AuditRecord {
         user: std::env::var("USER")
             .or_else(|_| std::env::var("LOGNAME"))
             .unwrap_or_else(|_| "unknown".into()),
-        command: std::env::args().collect::<Vec<_>>().join(" "),
+        // The command line as typed, less any password in a store URL (`--store URL`,
+        // `--store=URL`); an argument that is not UTF-8 is kept with U+FFFD in its place.
+        command: kaohe::redact_secrets(
+            &std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
         source_sha256: source.map(kaohe::sha256_hex),
         rows,
         summary,
     }
 }
 
-fn say_needs_revision(quarters: &[Quarter]) {
+pub(crate) fn say_needs_revision(quarters: &[Quarter]) {
     for q in quarters {
-        eprintln!(
+        note(&format!(
             "note: {q} is settled and its inputs have changed: it needs a revision \
              (`kaohe settle --quarter {q} --revise`, SPEC 3.5)"
-        );
+        ));
     }
+}
+
+/// Writes one line to standard error. A standard error that cannot be written (a closed pipe)
+/// loses the line but never stops the command: what it did is done.
+pub(crate) fn note(line: &str) {
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "{line}");
+}
+
+/// Writes `text` to standard output (see [`emit`]).
+fn say(text: &str) -> Result<()> {
+    emit(text.as_bytes(), None)
 }
 
 async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
@@ -167,6 +202,8 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
             AppError::Conflicts(conflicts) => {
                 let lines = match kind {
                     ImportKind::Roster => kaohe_io::roster_lines(&bytes),
+                    ImportKind::Awards => kaohe_io::award_lines(&bytes),
+                    ImportKind::Condolences => kaohe_io::condolence_lines(&bytes),
                     _ => kaohe_io::event_lines(&bytes),
                 };
                 let problems: Vec<kaohe_io::Problem> = conflicts
@@ -211,13 +248,13 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
             .await
             .map_err(in_file)?;
             spinner.done();
-            println!(
-                "imported {} cadres from {name}: {} new, {} updated, {} unchanged",
+            say(&format!(
+                "imported {} cadres from {name}: {} new, {} updated, {} unchanged\n",
                 cadres.len(),
                 r.added,
                 r.updated.saturating_sub(imported.unchanged),
                 imported.unchanged
-            );
+            ))?;
             say_needs_revision(&imported.needs_revision);
         }
         ImportKind::Scores => {
@@ -235,7 +272,7 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
             .await
             .map_err(in_file)?;
             spinner.done();
-            println!("imported {} scores from {name}", imported.rows);
+            say(&format!("imported {} scores from {name}\n", imported.rows))?;
             say_needs_revision(&imported.needs_revision);
         }
         ImportKind::Events => {
@@ -253,11 +290,56 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
             .await
             .map_err(in_file)?;
             spinner.done();
-            println!(
-                "imported events from {name}: {} new, {} already stored unchanged",
+            say(&format!(
+                "imported events from {name}: {} new, {} already stored unchanged\n",
                 imported.rows, imported.unchanged
-            );
+            ))?;
             say_needs_revision(&imported.needs_revision);
+        }
+        ImportKind::Awards => {
+            let roster = store.roster().await?;
+            let ctx = kaohe_io::Context::new(&roster, |_| None);
+            let awards = kaohe_io::read_awards_bytes(&name, &bytes, &ctx).map_err(read_failure)?;
+            spinner.set(&format!("importing {} awards", awards.len()));
+            let summary = format!("awards: {} rows from {name}", awards.len());
+            let done = kaohe::payments::import_awards(
+                &*store,
+                &awards,
+                &audit(awards.len() as u64, summary, Some(&bytes)),
+            )
+            .await
+            .map_err(in_file)?;
+            spinner.done();
+            say(&format!(
+                "imported awards from {name} (Art.12, Art.13): {} new, paid {}; {} already stored \
+                 unchanged\n",
+                done.added, done.paid, done.unchanged
+            ))?;
+        }
+        ImportKind::Condolences => {
+            let roster = store.roster().await?;
+            let ctx = kaohe_io::Context::new(&roster, |_| None);
+            let read =
+                kaohe_io::read_condolences_bytes(&name, &bytes, &ctx).map_err(read_failure)?;
+            spinner.set(&format!("importing {} condolences", read.condolences.len()));
+            let summary = format!("condolences: {} rows from {name}", read.condolences.len());
+            let done = kaohe::payments::import_condolences(
+                &*store,
+                &read.condolences,
+                &audit(read.condolences.len() as u64, summary, Some(&bytes)),
+            )
+            .await
+            .map_err(in_file)?;
+            spinner.done();
+            say(&format!(
+                "imported condolence payments from {name} (Art.16): {} new, paid {}; {} already \
+                 stored unchanged\n",
+                done.added, done.paid, done.unchanged
+            ))?;
+            for w in &read.warnings {
+                let col = w.column.as_deref().unwrap_or("");
+                eprintln!("warning: {name}:{}: column `{col}`: {}", w.line, w.message);
+            }
         }
     }
     Ok(())
@@ -275,13 +357,13 @@ async fn policy(url: &str, action: PolicyAction) -> Result<()> {
     match action {
         PolicyAction::Check { file } => {
             let p = read_policy(&file)?;
-            println!(
-                "{}: valid policy ({} sections, {} items, {} event kinds)",
+            say(&format!(
+                "{}: valid policy ({} sections, {} items, {} event kinds)\n",
                 file.display(),
                 p.sections.len(),
                 p.items().count(),
                 p.events.len()
-            );
+            ))?;
         }
         PolicyAction::Show { quarter } => {
             let store = open(url).await?;
@@ -313,7 +395,7 @@ async fn policy(url: &str, action: PolicyAction) -> Result<()> {
                     }
                 }
             };
-            print!("{text}");
+            say(&text)?;
         }
         PolicyAction::Set { file, from } => {
             let from =
@@ -325,10 +407,10 @@ async fn policy(url: &str, action: PolicyAction) -> Result<()> {
             let needs =
                 kaohe::imports::set_policy(&*store, from, &p, &audit(1, summary, Some(&bytes)))
                     .await?;
-            println!(
-                "policy from {} stored: in force from {from} on",
+            say(&format!(
+                "policy from {} stored: in force from {from} on\n",
                 file.display()
-            );
+            ))?;
             say_needs_revision(&needs);
         }
     }
@@ -352,7 +434,7 @@ async fn settle(url: &str, q: Quarter, opts: SettleOptions) -> Result<()> {
         }
         SettleStatus::Unchanged => {
             format!(
-                "{q} is already settled (revision {}) from the same inputs and policy: nothing to do.",
+                "{q} is already settled (revision {}) and nothing in it would change: nothing to do.",
                 s.revision
             )
         }
@@ -364,10 +446,22 @@ async fn settle(url: &str, q: Quarter, opts: SettleOptions) -> Result<()> {
         }
         SettleStatus::DryRun => format!("{q} dry run: computed, nothing written."),
     };
-    println!("{headline}");
-    print!("{}", render::settle_summary(&s.lines, &s.policy));
-    for note in &s.notes {
-        eprintln!("note: {note}");
+    let mut text = format!("{headline}\n");
+    text.push_str(&render::settle_summary(&s.lines, &s.policy));
+    text.push_str(&render::paid_split(
+        &s.paid,
+        s.status == SettleStatus::DryRun,
+    ));
+    emit(text.as_bytes(), None)?;
+    for line in &s.notes {
+        note(&format!("note: {line}"));
+    }
+    for later in &s.later_need_revision {
+        note(&format!(
+            "note: {later} is settled and its lines would change now that {q} is revised (its \
+             dismissal_review flags read {q}'s grades, Art.11): it needs a revision \
+             (`kaohe settle --quarter {later} --revise`)"
+        ));
     }
     Ok(())
 }
@@ -456,16 +550,73 @@ fn write_report(
     }
 }
 
-/// Writes `render`'s output to `path`, whole or not at all: streamed into a temporary file
-/// beside it, which is renamed into place once complete (a report of two million lines is
-/// never held whole in memory). A path that exists and is neither a regular file nor a
-/// folder — a device such as `/dev/null` or `/dev/stdout`, a named pipe — is written
-/// directly: renaming a file over it would replace the device.
-fn write_out(
+/// The store's file when the store is embedded (set once, by [`run`]): no output replaces it.
+static STORE_FILE: OnceLock<Option<PathBuf>> = OnceLock::new();
+
+/// Refuses an output path that is the store's file, by any name: the same path, another
+/// spelling of it, a symbolic link to it or a hard link of it (the same device and inode).
+fn refuse_store_file(path: &Path) -> Result<()> {
+    let Some(store) = STORE_FILE.get().and_then(Option::as_deref) else {
+        return Ok(());
+    };
+    if same_file(path, store) {
+        return Err(Failure::invalid(format!(
+            "--out {}: this is the store's file ({}); writing there would replace the store. \
+             Choose another file.",
+            path.display(),
+            store.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether `a` and `b` name one file: by device and inode when both exist, else by their
+/// absolute paths (with the folder's symbolic links resolved).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(ma), Ok(mb)) => same_inode(a, &ma, b, &mb),
+        _ => resolved(a).is_some_and(|ra| resolved(b).is_some_and(|rb| ra == rb)),
+    }
+}
+
+#[cfg(unix)]
+fn same_inode(_: &Path, a: &fs::Metadata, _: &Path, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_inode(a: &Path, _: &fs::Metadata, b: &Path, _: &fs::Metadata) -> bool {
+    matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+}
+
+/// The absolute path of a file that may not exist: its folder resolved, then its name.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = fs::canonicalize(path) {
+        return Some(p);
+    }
+    let name = path.file_name()?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => fs::canonicalize(d).ok()?,
+        _ => std::env::current_dir().ok()?,
+    };
+    Some(dir.join(name))
+}
+
+/// Writes `render`'s output to `path`, whole or not at all: streamed into a new temporary file
+/// beside it (a fresh random name, created exclusively with mode `0600`, so that no file or
+/// symbolic link planted there is followed), which is renamed into place once complete (a
+/// report of two million lines is never held whole in memory). The file written is therefore
+/// readable by its owner only, whatever the mode of a file it replaces: reports hold names and
+/// pay. A path that exists and is neither a regular file nor a folder — a device such as
+/// `/dev/null` or `/dev/stdout`, a named pipe — is written directly: renaming a file over it
+/// would replace the device. The store's own file is refused (exit 2).
+pub(crate) fn write_out(
     path: &Path,
     what: &str,
     render: impl FnOnce(&mut dyn Write) -> std::result::Result<(), kaohe_io::WriteError>,
 ) -> Result<()> {
+    refuse_store_file(path)?;
     let cannot = |e: &dyn std::fmt::Display| {
         Failure::other(format!("{}: cannot write: {e}", path.display()))
     };
@@ -481,24 +632,31 @@ fn write_out(
             .map_err(|e| cannot(&e))?;
         return render(&mut io::BufWriter::with_capacity(1 << 20, file)).map_err(failed);
     }
-    let tmp = path.with_extension("kaohe-tmp");
-    let written = fs::File::create(&tmp)
-        .map_err(|e| cannot(&e))
-        .and_then(|file| {
-            let mut w = io::BufWriter::with_capacity(1 << 20, file);
-            render(&mut w).map_err(failed)?;
-            let file = w.into_inner().map_err(|e| cannot(e.error()))?;
-            drop(file);
-            fs::rename(&tmp, path).map_err(|e| cannot(&e))
-        });
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".kaohe-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o600));
     }
-    written
+    // Dropped unpersisted (an error below), the temporary file is removed.
+    let tmp = builder.tempfile_in(dir).map_err(|e| cannot(&e))?;
+    let mut w = io::BufWriter::with_capacity(1 << 20, tmp);
+    render(&mut w).map_err(failed)?;
+    let tmp = w.into_inner().map_err(|e| cannot(e.error()))?;
+    tmp.persist(path).map_err(|e| cannot(&e.error))?;
+    Ok(())
 }
 
-/// Writes to `out`, whole or not at all (see [`write_out`]), or to stdout.
-fn emit(bytes: &[u8], out: Option<&Path>) -> Result<()> {
+/// Writes to `out`, whole or not at all (see [`write_out`]), or to stdout. A closed standard
+/// output (`kaohe … | head`) is a quiet end, as for ripgrep or coreutils: the command's work is
+/// done (every command prints only once its writes are committed, or when it writes nothing),
+/// only its printout is cut short.
+pub(crate) fn emit(bytes: &[u8], out: Option<&Path>) -> Result<()> {
     match out {
         None => {
             let mut stdout = io::stdout().lock();
@@ -524,18 +682,11 @@ async fn report(url: &str, quarter: &str, format: ReportFormat, out: Option<&Pat
     write_report(q, &lines, format, out)
 }
 
-async fn ledger(url: &str, quarter: &str, format: LedgerFormat) -> Result<()> {
+async fn ledger(url: &str, quarter: &str, format: LedgerFormat, out: Option<&Path>) -> Result<()> {
     let q = quarter_arg(quarter)?;
     let store = open(url).await?;
     let entries = kaohe::queries::ledger(&*store, q).await?;
-    let mut buf = Vec::new();
-    let io_err = |e: kaohe_io::WriteError| Failure::other(format!("cannot write the ledger: {e}"));
-    match format {
-        LedgerFormat::Csv => kaohe_io::write_ledger_csv(&mut buf, &entries).map_err(io_err)?,
-        LedgerFormat::Json => kaohe_io::write_ledger_json(&mut buf, &entries).map_err(io_err)?,
-        LedgerFormat::Table => kaohe_io::write_ledger_table(&mut buf, &entries).map_err(io_err)?,
-    }
-    emit(&buf, None)
+    year::write_ledger(&entries, &format!("the {q} ledger"), format, out)
 }
 
 async fn explain(url: &str, quarter: &str, cadre: &str) -> Result<()> {

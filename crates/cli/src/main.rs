@@ -6,9 +6,12 @@
 mod cmd;
 mod progress;
 mod render;
+mod year;
 
+use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -100,14 +103,45 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Print the payment ledger of a settled quarter, every revision (SPEC 5.4).
+    /// Print the payment ledger: of a settled quarter, every revision and the payroll entries
+    /// (`--quarter`), or of one month at any time, the monthly pay sheet (`--month`).
+    #[command(group(clap::ArgGroup::new("period").required(true).args(["quarter", "month"])))]
     Ledger {
-        /// The quarter, e.g. 2026Q3.
+        /// The quarter, e.g. 2026Q3 (settled quarters only).
         #[arg(long)]
-        quarter: String,
-        /// Output format.
+        quarter: Option<String>,
+        /// The month, e.g. 2026-07: every entry of the month, settled or not.
+        #[arg(long)]
+        month: Option<String>,
+        /// Output format (xlsx needs --out).
         #[arg(long, value_enum, default_value = "table")]
         format: LedgerFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Pay one month's base subsidy before its quarter is settled (Art.11: 基础补贴按月发放):
+    /// for every cadre in office in the month, what is owed less what the ledger already
+    /// holds. Running it twice changes nothing; a roster correction gives correcting entries.
+    Payroll {
+        /// The month, e.g. 2026-07.
+        #[arg(long)]
+        month: String,
+        /// Compute and show without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Withdraw a wrong event (it stops counting, Art.8), award (Art.12, Art.13) or
+    /// condolence payment (Art.16, its payment is reversed). The record is kept, marked.
+    Withdraw {
+        /// What to withdraw.
+        #[arg(value_enum)]
+        kind: WithdrawKind,
+        /// Its id (event_id, award_id or condolence_id).
+        id: String,
+        /// Why: kept with the record and in the audit log.
+        #[arg(long)]
+        reason: String,
     },
     /// Walk one cadre through Art.7 → 8 → 9 → 10 → 11 with every number.
     Explain {
@@ -137,6 +171,10 @@ pub enum ImportKind {
     Scores,
     /// events.csv: event_id,date,subject,kind,level,note
     Events,
+    /// awards.csv (Art.12, Art.13): award_id,date,payee,kind,amount,reason
+    Awards,
+    /// condolences.csv (Art.16): condolence_id,date,cadre_id,cause,recipient,amount,note
+    Condolences,
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,6 +221,17 @@ pub enum LedgerFormat {
     Table,
     Csv,
     Json,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WithdrawKind {
+    /// A bonus or deduction event (Art.8).
+    Event,
+    /// An award (Art.12, Art.13).
+    Award,
+    /// A condolence payment (Art.16).
+    Condolence,
 }
 
 fn main() -> ExitCode {
@@ -201,15 +250,57 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start: {e}");
+            cmd::note(&format!("error: cannot start: {e}"));
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(cmd::run(cli)) {
+    report_panics_as_errors();
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(cmd::run(cli))));
+    let outcome = outcome.unwrap_or_else(|_| {
+        let what = LAST_PANIC
+            .lock()
+            .ok()
+            .and_then(|mut p| p.take())
+            .unwrap_or_default();
+        Err(cmd::Failure::other(format!(
+            "internal error (a bug of kaohe; please report it): {what}"
+        )))
+    });
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", e.message.trim_end());
+            // The one place every failure is shown: no password of a store URL gets past it.
+            let message = kaohe::redact_secrets(e.message.trim_end());
+            cmd::note(&format!("error: {message}"));
             ExitCode::from(e.code)
         }
     }
+}
+
+/// The last panic's message and place, kept by the hook of [`report_panics_as_errors`].
+static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+/// A panic is not shown as Rust's panic text (a reader of the terminal cannot act on it): its
+/// message is kept, and `main` reports it as an error (exit 1) if nothing handled it — the
+/// stores turn a panic of their engine on a damaged file into a "damaged" error of their own.
+/// With `RUST_BACKTRACE` set, panics are shown as usual, for whoever debugs kaohe.
+fn report_panics_as_errors() {
+    if std::env::var_os("RUST_BACKTRACE").is_some() {
+        return;
+    }
+    panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(format!("{message}{place}"));
+        }
+    }));
 }

@@ -6,6 +6,20 @@ use std::fmt::Write as _;
 use kaohe::queries::Archive;
 use kaohe_domain::{Flag, Grade, Money, Policy, QuotaScope, SettlementLine};
 
+/// Art.11: the base already paid monthly and what the settlement pays, shown apart so that
+/// nothing is paid twice.
+pub fn paid_split(paid: &kaohe::lifecycle::Paid, dry_run: bool) -> String {
+    let now = if dry_run {
+        "this settlement would pay"
+    } else {
+        "paid by this settlement"
+    };
+    format!(
+        "money (Art.11): already paid monthly (基础补贴, by payroll) {}; {now} (本次结算发放) {}\n",
+        paid.monthly, paid.by_settlement
+    )
+}
+
 /// What `settle` prints after its headline: cadres, grades per quota group with quota use, and
 /// money totals.
 pub fn settle_summary(lines: &[SettlementLine], policy: &Policy) -> String {
