@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use kaohe_domain::{
-    Appraisal, Cadre, EntryKind, Event, LedgerEntry, Money, Policy, Quarter, Score, SettlementLine,
+    Appraisal, Cadre, Event, LedgerEntry, PaidSplit, Policy, Quarter, Score, SettlementLine,
 };
 use kaohe_settlement::{QuarterInput, QuarterOutcome, compute_quarter, revise};
 use kaohe_store::{AuditRecord, NewSettlement, SettlementHeader, Store, StoreError};
@@ -68,38 +68,10 @@ pub struct Settlement {
     pub notes: Vec<String>,
     /// What was paid before this settlement and what it pays (Art.11, shown apart so that no
     /// one pays the base twice).
-    pub paid: Paid,
+    pub paid: PaidSplit,
     /// Later settled quarters whose lines would now change (after a revision: their
     /// `dismissal_review` flags may rest on the grades it changed), each needing a revision.
     pub later_need_revision: Vec<Quarter>,
-}
-
-/// Art.11: the base is paid monthly (by `kaohe payroll`), the rest quarterly; a settlement pays
-/// only what payroll has not.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Paid {
-    /// The net sum of the `base` entries written before the quarter's first settlement (by
-    /// the monthly payroll, revision 0).
-    pub monthly: Money,
-    /// The sum of the Art.11 entries the settlement wrote (or, for a dry run, would write);
-    /// for a quarter settled already, those of every revision.
-    pub by_settlement: Money,
-}
-
-impl Paid {
-    fn of(before: &[LedgerEntry], written: &[LedgerEntry]) -> Paid {
-        let sum =
-            |it: &mut dyn Iterator<Item = &LedgerEntry>| it.fold(Money::ZERO, |s, e| s + e.amount);
-        Paid {
-            monthly: sum(&mut before
-                .iter()
-                .filter(|e| e.revision == 0 && e.kind == EntryKind::Base)),
-            by_settlement: sum(&mut before
-                .iter()
-                .chain(written)
-                .filter(|e| e.revision > 0 && e.kind.is_settlement())),
-        }
-    }
 }
 
 /// Receives the phases of long work, for a progress display.
@@ -272,7 +244,7 @@ pub async fn settle(
         lines,
         policy: inputs.policy.clone(),
         notes,
-        paid: Paid::of(&old_ledger, &[]),
+        paid: PaidSplit::of(&old_ledger),
         later_need_revision: Vec::new(),
     };
     if let Some(prev) = &previous
@@ -299,7 +271,7 @@ pub async fn settle(
             quarter,
             status: SettleStatus::DryRun,
             revision: previous.as_ref().map_or(0, |p| p.revision),
-            paid: Paid::of(&old_ledger, &entries),
+            paid: PaidSplit::of(old_ledger.iter().chain(&entries)),
             lines,
             policy: inputs.policy,
             notes,
@@ -359,7 +331,7 @@ pub async fn settle(
                 quarter,
                 status,
                 revision,
-                paid: Paid::of(&old_ledger, &new.entries),
+                paid: PaidSplit::of(old_ledger.iter().chain(&new.entries)),
                 lines: new.lines,
                 policy: inputs.policy,
                 notes,
@@ -374,7 +346,7 @@ pub async fn settle(
                     status: SettleStatus::DoneElsewhere,
                     revision: now.revision,
                     lines: store.settlement_lines(quarter).await?,
-                    paid: Paid::of(&store.ledger(quarter).await?, &[]),
+                    paid: PaidSplit::of(&store.ledger(quarter).await?),
                     policy: inputs.policy,
                     notes,
                     later_need_revision: Vec::new(),

@@ -22,6 +22,18 @@ pub async fn report(
     Ok((header, store.settlement_lines(q).await?))
 }
 
+/// What the pages for people state beside the lines of settled `q`: the Art.10 ratio of the
+/// policy in force for `q` and the Art.11 split of its ledger (paid monthly, paid by the
+/// settlement).
+pub async fn report_notes(
+    store: &dyn Store,
+    q: Quarter,
+) -> Result<kaohe_io::ReportNotes, AppError> {
+    let policies = crate::lifecycle::Policies::load(store).await?;
+    let ratio = policies.for_quarter(q).excellent_ratio;
+    Ok(kaohe_io::ReportNotes::new(ratio).with_ledger(&store.ledger(q).await?))
+}
+
 /// Every ledger entry of `q`, all revisions. Refused when `q` is not settled.
 pub async fn ledger(store: &dyn Store, q: Quarter) -> Result<Vec<LedgerEntry>, AppError> {
     store.settlement(q).await?.ok_or_else(|| not_settled(q))?;

@@ -81,6 +81,42 @@ pub fn set_and_show(env: &Env) {
     line_has(&q3, "T02V03-03", &[("quota", "2"), ("grade", "qualified")]);
     line_has(&q3, "T02V03-04", &[("quota", "2"), ("grade", "qualified")]);
     ledger_rules(&env.ledger_csv("2026Q3"), "2026Q3", &q3);
+    // Pages state the policy's Art.10 figure, not a constant.
+    let html = env
+        .kaohe(&["report", "--quarter", "2026Q2", "--format", "html"])
+        .ok()
+        .stdout();
+    assert!(
+        html.contains("不超过 10%") && !html.contains("20%"),
+        "the html report states excellent_ratio 0.1 as 10%"
+    );
+
+    // The regulation's fixed figures (Art.11's 20% base, Art.10/13's cap at 20%).
+    let all_base = env.write("all-base.toml", "base_share = 1\n");
+    env.kaohe(&["policy", "check", &all_base])
+        .ok()
+        .stderr_has("warning")
+        .stderr_has("Art.11: base_share is 1");
+    env.kaohe(&["policy", "check", &tenth])
+        .ok()
+        .stderr_lacks("warning");
+    for (text, article) in [
+        ("excellent_ratio = 0.25\n", "Art.10"),
+        ("commendation_ratio = 0.25\n", "Art.13"),
+    ] {
+        let f = env.write("over.toml", text);
+        env.kaohe(&["policy", "check", &f])
+            .code(2)
+            .stderr_has(article);
+        env.kaohe(&["policy", "set", &f, "--from", "2027Q1"])
+            .code(2)
+            .stderr_has(article);
+    }
+    assert_eq!(
+        setting(&show("2027Q1"), "excellent_ratio"),
+        "0.1",
+        "nothing stored"
+    );
 
     // A new policy from 2026Q3: only 2026Q3 needs a revision.
     let fifth = env.write("fifth.toml", "excellent_ratio = \"0.20\"\n");

@@ -99,6 +99,47 @@ pub fn payroll_then_settle(env: &Env) {
         entries.iter().all(|e| e.kind != "base" || e.revision == 0),
         "every base of 2026Q2 was paid by payroll: the settlement pays none"
     );
+    // The html report shows apart what payroll paid monthly and what the settlement pays
+    // (Art.11), from the ledger: revision-0 base entries, and the settlement's revisions.
+    let yuan = |f: i64| {
+        let sign = if f < 0 { "-" } else { "" };
+        format!("{sign}{}.{:02}", f.abs() / 100, f.abs() % 100)
+    };
+    let monthly: i64 = entries
+        .iter()
+        .filter(|e| e.revision == 0 && e.kind == "base")
+        .map(|e| e.amount)
+        .sum();
+    let by_settlement: i64 = entries
+        .iter()
+        .filter(|e| e.revision > 0)
+        .map(|e| e.amount)
+        .sum();
+    assert!(monthly > 0 && by_settlement > 0);
+    let html = env
+        .kaohe(&["report", "--quarter", "2026Q2", "--format", "html"])
+        .ok()
+        .stdout();
+    let split = format!(
+        "其中已按月发放 {} 元，本次结算发放 {} 元",
+        yuan(monthly),
+        yuan(by_settlement)
+    );
+    assert!(html.contains(&split), "html lacks `{split}`");
+    assert!(
+        html.contains("不超过 20%"),
+        "the default policy's Art.10 ratio"
+    );
+    // The month's pay sheet as a workbook.
+    let sheet = env.path("2026-04.xlsx");
+    env.kaohe(&[
+        "ledger", "--month", "2026-04", "--format", "xlsx", "--out", &sheet,
+    ])
+    .ok();
+    assert!(
+        env.read("2026-04.xlsx").starts_with(b"PK"),
+        "a workbook is a zip"
+    );
 
     // The same report as settlement alone, byte for byte, on a store that saw no payroll.
     let alone = format!("redb:{}", env.path("alone.redb"));

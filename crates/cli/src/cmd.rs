@@ -353,10 +353,18 @@ fn read_policy(path: &Path) -> Result<Policy> {
     Policy::from_toml(&text).map_err(|e| Failure::invalid(format!("{}: {e}", path.display())))
 }
 
+/// Warns (the policy is still accepted) where it departs from a figure the regulation fixes.
+fn warn_policy(file: &Path, p: &Policy) {
+    for w in p.warnings() {
+        eprintln!("warning: {}: {w}", file.display());
+    }
+}
+
 async fn policy(url: &str, action: PolicyAction) -> Result<()> {
     match action {
         PolicyAction::Check { file } => {
             let p = read_policy(&file)?;
+            warn_policy(&file, &p);
             say(&format!(
                 "{}: valid policy ({} sections, {} items, {} event kinds)\n",
                 file.display(),
@@ -401,6 +409,7 @@ async fn policy(url: &str, action: PolicyAction) -> Result<()> {
             let from =
                 Quarter::parse(&from).map_err(|e| Failure::invalid(format!("--from: {e}")))?;
             let p = read_policy(&file)?;
+            warn_policy(&file, &p);
             let bytes = read_file(&file)?;
             let store = open(url).await?;
             let summary = format!("policy from {from}: {}", file.display());
@@ -515,7 +524,8 @@ fn compute(
         ComputeFormat::Json => ReportFormat::Json,
         ComputeFormat::Table => ReportFormat::Table,
     };
-    let written = write_report(q, &lines, format, out);
+    let notes = kaohe_io::ReportNotes::new(policy.excellent_ratio);
+    let written = write_report(q, &lines, &notes, format, out);
     // The process ends once the report is written: the lines are not freed one by one.
     std::mem::forget(lines);
     written
@@ -524,6 +534,7 @@ fn compute(
 fn write_report(
     q: Quarter,
     lines: &[kaohe_domain::SettlementLine],
+    notes: &kaohe_io::ReportNotes,
     format: ReportFormat,
     out: Option<&Path>,
 ) -> Result<()> {
@@ -536,8 +547,8 @@ fn write_report(
         ReportFormat::Csv => kaohe_io::write_report_csv(w, lines),
         ReportFormat::Json => kaohe_io::write_report_json(w, lines),
         ReportFormat::Table => kaohe_io::write_report_table(w, lines),
-        ReportFormat::Html => kaohe_io::write_report_html(w, lines),
-        ReportFormat::Xlsx => kaohe_io::write_report_xlsx(w, lines),
+        ReportFormat::Html => kaohe_io::write_report_html(w, lines, notes),
+        ReportFormat::Xlsx => kaohe_io::write_report_xlsx(w, lines, notes),
     };
     let what = format!("the {q} report");
     match out {
@@ -679,7 +690,8 @@ async fn report(url: &str, quarter: &str, format: ReportFormat, out: Option<&Pat
     let q = quarter_arg(quarter)?;
     let store = open(url).await?;
     let (_, lines) = kaohe::queries::report(&*store, q).await?;
-    write_report(q, &lines, format, out)
+    let notes = kaohe::queries::report_notes(&*store, q).await?;
+    write_report(q, &lines, &notes, format, out)
 }
 
 async fn ledger(url: &str, quarter: &str, format: LedgerFormat, out: Option<&Path>) -> Result<()> {

@@ -8,7 +8,7 @@ use kaohe_domain::{Flag, Grade, Money, Policy, QuotaScope, SettlementLine};
 
 /// Art.11: the base already paid monthly and what the settlement pays, shown apart so that
 /// nothing is paid twice.
-pub fn paid_split(paid: &kaohe::lifecycle::Paid, dry_run: bool) -> String {
+pub fn paid_split(paid: &kaohe_domain::PaidSplit, dry_run: bool) -> String {
     let now = if dry_run {
         "this settlement would pay"
     } else {

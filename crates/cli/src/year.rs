@@ -99,8 +99,7 @@ pub fn write_ledger(
         LedgerFormat::Csv => kaohe_io::write_ledger_csv(w, entries),
         LedgerFormat::Json => kaohe_io::write_ledger_json(w, entries),
         LedgerFormat::Table => kaohe_io::write_ledger_table(w, entries),
-        // TEMPORARY until kaohe-io's pay sheet workbook lands.
-        LedgerFormat::Xlsx => Err(kaohe_io::WriteError::Xlsx("not yet".into())),
+        LedgerFormat::Xlsx => kaohe_io::write_ledger_xlsx(w, entries),
     };
     match out {
         Some(path) => write_out(path, what, render),

@@ -36,7 +36,7 @@ pub use policy::{
     EventPoints, EventRule, Item, Policy, PolicyError, QuotaScope, Scope, Section, TieBreak,
 };
 pub use quarter::{Month, Quarter};
-pub use settlement::{Appraisal, EntryKind, LedgerEntry, SettlementLine};
+pub use settlement::{Appraisal, EntryKind, LedgerEntry, PaidSplit, SettlementLine};
 
 /// The decimal type used for every exact quantity (re-exported so that users of the domain
 /// need not name `rust_decimal` themselves).

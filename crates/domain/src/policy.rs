@@ -153,6 +153,9 @@ pub struct Policy {
     pub unqualified_deduction_rate: Decimal,
     /// Art.11: this many unqualified appraisals in a row lead to dismissal review (2).
     pub consecutive_unqualified_for_dismissal: u32,
+    /// Art.13: at most this share of a group is recommended for the yearly commendation
+    /// (表彰 "a batch"; read here as at most 20%, capped like Art.10).
+    pub commendation_ratio: Decimal,
     /// Art.7: the scorecard.
     pub sections: Vec<Section>,
     /// Art.8: the bonus and deduction table.
@@ -273,6 +276,7 @@ impl Default for Policy {
             excellent_bonus_rate: d("0.40"),
             unqualified_deduction_rate: d("0.40"),
             consecutive_unqualified_for_dismissal: 2,
+            commendation_ratio: d("0.20"),
             sections: vec![
                 section(
                     "party",
@@ -420,6 +424,12 @@ impl Policy {
                 self.excellent_ratio
             )));
         }
+        if self.commendation_ratio < Decimal::ZERO || self.commendation_ratio > d("0.20") {
+            return Err(rule(format!(
+                "Art.13: commendation_ratio is {}, outside 0–0.20 (表彰比例不超过20%)",
+                self.commendation_ratio
+            )));
+        }
         if self.base_share < Decimal::ZERO || self.base_share > Decimal::ONE {
             return Err(rule(format!(
                 "Art.11: base_share is {}, outside 0–1",
@@ -470,6 +480,21 @@ impl Policy {
         Ok(())
     }
 
+    /// What a valid policy sets against the figures the regulation fixes, for `policy check`
+    /// and `policy set` to warn about (the policy is still accepted): Art.11 pays 20% of the
+    /// subsidy monthly as the base (基础补贴占20%).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.base_share != d("0.20") {
+            out.push(format!(
+                "Art.11: base_share is {}, but the regulation pays 20% of the subsidy monthly as \
+                 the base (基础补贴占20%) and 80% by the appraisal; kept as given",
+                self.base_share
+            ));
+        }
+        out
+    }
+
     /// The longest `policy.toml` read: 64 KiB. The default policy is about 3 KB and a rubric
     /// of a hundred items about 8 KB; the bound keeps what parsing TOML costs (tens of bytes
     /// of memory per byte of text) small.
@@ -498,6 +523,7 @@ impl Policy {
             match k {
                 "excellent_ratio" => policy.excellent_ratio = r.decimal(k, value)?,
                 "base_share" => policy.base_share = r.decimal(k, value)?,
+                "commendation_ratio" => policy.commendation_ratio = r.decimal(k, value)?,
                 "excellent_bonus_rate" => policy.excellent_bonus_rate = r.decimal(k, value)?,
                 "unqualified_deduction_rate" => {
                     policy.unqualified_deduction_rate = r.decimal(k, value)?
@@ -590,6 +616,11 @@ impl Policy {
             "consecutive_unqualified_for_dismissal = {}",
             self.consecutive_unqualified_for_dismissal
         );
+        // Written only when it is not the default, so that a policy stored before the setting
+        // existed keeps its text and its fingerprint (a settled quarter does not look changed).
+        if self.commendation_ratio != Policy::default().commendation_ratio {
+            let _ = writeln!(w, "commendation_ratio = {}", self.commendation_ratio);
+        }
         for s in &self.sections {
             let _ = writeln!(w, "\n[[sections]]");
             let _ = writeln!(w, "id = {}", toml_str(s.id.as_str()));
@@ -888,6 +919,35 @@ mod tests {
         let p = Policy::default();
         let back = Policy::from_toml(&p.to_toml()).unwrap();
         assert_eq!(back, p);
+    }
+
+    /// Art.13's ratio is read, capped at 0.20 like Art.10's, and kept through the canonical
+    /// text; at its default it leaves the text as it was before the setting existed.
+    #[test]
+    fn commendation_ratio_is_capped_and_round_trips() {
+        let p = Policy::from_toml("commendation_ratio = 0.1").unwrap();
+        assert_eq!(p.commendation_ratio, d("0.1"));
+        assert_eq!(Policy::from_toml(&p.to_toml()).unwrap(), p);
+        assert!(p.to_toml().contains("commendation_ratio = 0.1"));
+        assert!(!Policy::default().to_toml().contains("commendation_ratio"));
+        let e = err("commendation_ratio = 0.21");
+        assert!(e.contains("Art.13") && e.contains("0.21"), "{e}");
+        assert!(err("excellent_ratio = 0.2000001").contains("Art.10"));
+    }
+
+    /// A base share other than the regulation's 20% is accepted with a warning naming Art.11.
+    #[test]
+    fn base_share_off_twenty_percent_warns() {
+        assert!(Policy::default().warnings().is_empty());
+        assert!(
+            Policy::from_toml("base_share = 0.2")
+                .unwrap()
+                .warnings()
+                .is_empty()
+        );
+        let w = Policy::from_toml("base_share = 1").unwrap().warnings();
+        assert_eq!(w.len(), 1);
+        assert!(w[0].starts_with("Art.11: base_share is 1"), "{w:?}");
     }
 
     #[test]

@@ -185,6 +185,43 @@ fn ser_month<S: serde::Serializer>(m: &Option<Month>, s: S) -> Result<S::Ok, S::
     }
 }
 
+/// Art.11 pays the base monthly (基础补贴按月发放): of a quarter's Art.11 money, what the
+/// monthly payroll paid before the settlement and what the settlement pays. Pages for people
+/// show the two apart so that no one pays the base twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PaidSplit {
+    /// The net sum of the `base` entries written outside a settlement (revision 0: payroll).
+    pub monthly: Money,
+    /// The net sum of the Art.11 entries written by the quarter's settlement revisions.
+    pub by_settlement: Money,
+}
+
+impl PaidSplit {
+    /// Counts one ledger entry: a revision-0 `base` entry was paid monthly, an Art.11 entry of
+    /// a settlement revision was paid by the settlement; awards and condolences are neither.
+    pub fn add(&mut self, e: &LedgerEntry) {
+        if e.revision == 0 && e.kind == EntryKind::Base {
+            self.monthly += e.amount;
+        } else if e.revision > 0 && e.kind.is_settlement() {
+            self.by_settlement += e.amount;
+        }
+    }
+
+    /// The split of `entries`.
+    pub fn of<'a>(entries: impl IntoIterator<Item = &'a LedgerEntry>) -> PaidSplit {
+        let mut split = PaidSplit::default();
+        for e in entries {
+            split.add(e);
+        }
+        split
+    }
+
+    /// What both paid: for a quarter's latest revision, its `total_paid`.
+    pub fn total(&self) -> Money {
+        self.monthly + self.by_settlement
+    }
+}
+
 /// A cadre's grade in an earlier settled quarter: the input of the consecutive-unqualified
 /// rule (Art.11, SPEC 3.4).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -46,10 +46,11 @@ pub use read::{
     read_condolences_bytes, read_events, read_events_bytes, read_report, read_report_bytes,
     read_roster, read_roster_bytes, read_scores, read_scores_bytes, roster_lines,
 };
+pub use summary::ReportNotes;
 pub use width::{char_width, display_width};
 pub use write::{
-    report_xlsx_bytes, write_ledger_csv, write_ledger_json, write_ledger_table, write_report_csv,
-    write_report_html, write_report_json, write_report_table, write_report_xlsx,
+    report_xlsx_bytes, write_ledger_csv, write_ledger_json, write_ledger_table, write_ledger_xlsx,
+    write_report_csv, write_report_html, write_report_json, write_report_table, write_report_xlsx,
     write_summary_table,
 };
 pub use zh::{LEDGER_HEADINGS as LEDGER_HEADINGS_ZH, REPORT_HEADINGS as REPORT_HEADINGS_ZH};

@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use kaohe_domain::{Flag, Grade, Money, Quarter, QuotaScope, Sequence, SettlementLine, TownCode};
+use kaohe_domain::{
+    CadreId, Decimal, Flag, Grade, LedgerEntry, Money, PaidSplit, Quarter, QuotaScope, Sequence,
+    SettlementLine, TownCode,
+};
 
 /// Counts and money of a set of lines (a town, or the whole county).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,6 +38,9 @@ pub struct Totals {
     pub performance_paid: Money,
     /// Σ total paid.
     pub total_paid: Money,
+    /// Of the Art.11 money, what the monthly payroll paid and what the settlement pays (zero
+    /// unless the summary was given the ledger: [`Summary::with_paid`]).
+    pub paid: PaidSplit,
 }
 
 impl Totals {
@@ -100,6 +106,24 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The summary of `lines` with the Art.11 split of `notes` in its totals.
+    pub fn with_notes(lines: &[SettlementLine], notes: &ReportNotes) -> Summary {
+        let mut s = Summary::of(lines);
+        let mut by_town: BTreeMap<&str, PaidSplit> = BTreeMap::new();
+        for l in lines {
+            let split = notes.paid_of(l);
+            let town = by_town.entry(l.town.as_str()).or_default();
+            town.monthly += split.monthly;
+            town.by_settlement += split.by_settlement;
+            s.county.paid.monthly += split.monthly;
+            s.county.paid.by_settlement += split.by_settlement;
+        }
+        for (code, t) in &mut s.towns {
+            t.paid = by_town.get(code.as_str()).copied().unwrap_or_default();
+        }
+        s
+    }
+
     /// The summary of `lines`.
     pub fn of(lines: &[SettlementLine]) -> Summary {
         let mut towns: BTreeMap<&str, (TownCode, Totals)> = BTreeMap::new();
@@ -125,6 +149,61 @@ impl Summary {
             quota_scope,
             groups: quota_use(lines, quota_scope),
         }
+    }
+}
+
+/// What a page for people states beside the lines that the lines do not hold: the policy's
+/// figures (Art.10's ratio is the policy's, never a constant) and, for a settled quarter, how
+/// its Art.11 money was paid — already monthly by payroll, or by the settlement — per cadre.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportNotes {
+    /// Art.10: the share of a quota group that may be graded excellent, as the policy in force
+    /// for the quarter sets it.
+    pub excellent_ratio: Decimal,
+    /// Art.11's split per (quarter, cadre); empty when the ledger is not known (the split is
+    /// then not shown).
+    pub paid: BTreeMap<(Quarter, CadreId), PaidSplit>,
+}
+
+impl ReportNotes {
+    /// Notes stating `excellent_ratio`, without the ledger.
+    pub fn new(excellent_ratio: Decimal) -> ReportNotes {
+        ReportNotes {
+            excellent_ratio,
+            paid: BTreeMap::new(),
+        }
+    }
+
+    /// The notes with the Art.11 split of `ledger` (the quarter's entries, every revision).
+    pub fn with_ledger(mut self, ledger: &[LedgerEntry]) -> ReportNotes {
+        for e in ledger {
+            self.paid
+                .entry((e.quarter, e.cadre_id.clone()))
+                .or_default()
+                .add(e);
+        }
+        self
+    }
+
+    /// Whether the split of the money is known (a settled quarter's ledger was given).
+    pub fn shows_paid(&self) -> bool {
+        !self.paid.is_empty()
+    }
+
+    /// The split of line `l`'s money (zero when unknown).
+    pub fn paid_of(&self, l: &SettlementLine) -> PaidSplit {
+        self.paid
+            .get(&(l.quarter, l.cadre_id.clone()))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Art.10's ratio as a percentage for people, e.g. `20%` or `15.5%`.
+    pub fn excellent_percent(&self) -> String {
+        format!(
+            "{}%",
+            (self.excellent_ratio * Decimal::ONE_HUNDRED).normalize()
+        )
     }
 }
 

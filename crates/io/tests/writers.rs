@@ -1,14 +1,34 @@
 //! The writers of SPEC 5.3 and 5.4, and the summary they share.
 
-use kaohe_domain::{Grade, QuotaScope};
+use kaohe_domain::{Decimal, EntryKind, Grade, LedgerEntry, Money, QuotaScope};
 use kaohe_io::summary::{Summary, in_report_order, infer_quota_scope};
 use kaohe_io::{
-    LEDGER_COLUMNS, REPORT_COLUMNS, appraisals, display_width, read_report_bytes,
-    report_xlsx_bytes, write_ledger_csv, write_ledger_json, write_ledger_table, write_report_csv,
-    write_report_html, write_report_json, write_report_table, write_summary_table,
+    LEDGER_COLUMNS, REPORT_COLUMNS, ReportNotes, appraisals, display_width, read_report_bytes,
+    report_xlsx_bytes, write_ledger_csv, write_ledger_json, write_ledger_table, write_ledger_xlsx,
+    write_report_csv, write_report_html, write_report_json, write_report_table,
+    write_summary_table,
 };
 
 use crate::common::{ledger, lines};
+
+/// Notes at the regulation's 20% without the ledger.
+fn notes() -> ReportNotes {
+    ReportNotes::new(Decimal::new(20, 2))
+}
+
+/// The text of every sheet and the shared strings of a workbook, for assertions.
+fn xlsx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().is_ok_and(|n| n.ends_with(".xml")) {
+            f.read_to_string(&mut all).unwrap();
+        }
+    }
+    all
+}
 
 fn text(f: impl FnOnce(&mut Vec<u8>)) -> String {
     let mut out = Vec::new();
@@ -161,7 +181,7 @@ fn terminal_tables_are_chinese_and_aligned_by_display_width() {
 
 #[test]
 fn html_is_self_contained_with_chinese_headings() {
-    let h = text(|o| write_report_html(o, &lines()).unwrap());
+    let h = text(|o| write_report_html(o, &lines(), &notes()).unwrap());
     assert!(h.starts_with("<!DOCTYPE html>"));
     assert!(!h.contains("http"), "no link of any kind");
     assert!(!h.contains("<script") && !h.contains("<link"));
@@ -188,12 +208,91 @@ fn html_is_self_contained_with_chinese_headings() {
 
 #[test]
 fn xlsx_is_a_zip_workbook() {
-    let bytes = report_xlsx_bytes(&lines()).unwrap();
+    let bytes = report_xlsx_bytes(&lines(), &notes()).unwrap();
     assert!(bytes.len() > 1000);
     assert!(bytes.starts_with(b"PK\x03\x04"));
     let mut out = Vec::new();
-    kaohe_io::write_report_xlsx(&mut out, &lines()).unwrap();
+    kaohe_io::write_report_xlsx(&mut out, &lines(), &notes()).unwrap();
     assert!(out.starts_with(b"PK"));
+}
+
+/// Art.10's ratio on the pages is the policy's, never a constant.
+#[test]
+fn pages_state_the_policys_ratio() {
+    let at = |ratio: i64| ReportNotes::new(Decimal::new(ratio, 2));
+    let h = text(|o| write_report_html(o, &lines(), &at(15)).unwrap());
+    assert!(h.contains("不超过 15%") && !h.contains("20%"), "{h}");
+    let x = xlsx_text(&report_xlsx_bytes(&lines(), &at(15)).unwrap());
+    assert!(x.contains("不超过15%") && !x.contains("20%"));
+    let h = text(|o| write_report_html(o, &lines(), &at(20)).unwrap());
+    assert!(h.contains("不超过 20%"));
+}
+
+/// A revision-0 base entry of `amount` for C101 in the quarter's first month.
+fn payroll_entry(amount: &str) -> LedgerEntry {
+    let mut e = ledger()
+        .into_iter()
+        .find(|e| e.kind == EntryKind::Base)
+        .unwrap();
+    e.revision = 0;
+    e.entry = 100;
+    e.amount = Money::parse(amount).unwrap();
+    e
+}
+
+/// Art.11: what payroll paid monthly and what the settlement pays are shown apart, per
+/// cadre on the 发放表 and per town on the html page; the two add up to 实发合计.
+#[test]
+fn pages_show_the_base_paid_monthly_apart() {
+    let lines = lines();
+    let c101 = lines
+        .iter()
+        .find(|l| l.cadre_id.as_str() == "C101")
+        .unwrap();
+    // Payroll paid 281.22 for July; the settlement pays the rest of C101's total.
+    let rest = c101.total_paid - Money::parse("281.22").unwrap();
+    let mut settled = payroll_entry(&rest.to_string());
+    settled.revision = 1;
+    settled.entry = 101;
+    let ledger = vec![payroll_entry("281.22"), settled];
+    let paid = notes().with_ledger(&ledger);
+    let split = paid.paid_of(c101);
+    assert_eq!(split.monthly.to_string(), "281.22");
+    assert_eq!(split.total(), c101.total_paid);
+
+    let h = text(|o| write_report_html(o, &lines, &paid).unwrap());
+    assert!(
+        h.contains("其中已按月发放") && h.contains("本次结算发放"),
+        "{h}"
+    );
+    assert!(h.contains("已按月发放 281.22 元"), "{h}");
+    let x = xlsx_text(&report_xlsx_bytes(&lines, &paid).unwrap());
+    assert!(x.contains("已按月发放") && x.contains("本次发放") && x.contains("领款人签字"));
+    assert!(
+        x.contains("<v>281.22</v>"),
+        "C101's monthly base is a number cell"
+    );
+
+    // Without the ledger nothing claims the base was paid monthly.
+    let h = text(|o| write_report_html(o, &lines, &notes()).unwrap());
+    assert!(!h.contains("按月发放"), "{h}");
+    let x = xlsx_text(&report_xlsx_bytes(&lines, &notes()).unwrap());
+    assert!(!x.contains("按月发放"));
+}
+
+/// The ledger as a workbook: Chinese headings and kinds, amounts as numbers, an exact total.
+#[test]
+fn ledger_xlsx_has_headings_kinds_and_total() {
+    let entries = ledger();
+    let mut out = Vec::new();
+    write_ledger_xlsx(&mut out, &entries).unwrap();
+    let x = xlsx_text(&out);
+    for s in ["台账", "季度", "金额", "基础补贴", "第十一条", "合计"] {
+        assert!(x.contains(s), "{s}");
+    }
+    let total = entries.iter().fold(Money::ZERO, |s, e| s + e.amount);
+    assert!(x.contains(&format!("<v>{total}</v>")), "total {total}");
+    assert!(x.contains(&format!("{} 笔", entries.len())));
 }
 
 #[test]
@@ -248,12 +347,12 @@ fn show() {
     write_ledger_table(&mut out, &ledger()).unwrap();
     std::fs::write(
         "/tmp/kaohe-report.html",
-        text(|o| write_report_html(o, &lines()).unwrap()),
+        text(|o| write_report_html(o, &lines(), &notes()).unwrap()),
     )
     .unwrap();
     std::fs::write(
         "/tmp/kaohe-report.xlsx",
-        report_xlsx_bytes(&lines()).unwrap(),
+        report_xlsx_bytes(&lines(), &notes()).unwrap(),
     )
     .unwrap();
 }

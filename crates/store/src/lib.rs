@@ -172,7 +172,6 @@ pub struct RecordImport {
 
 /// The storage of kaohe. See the crate docs for the contract every backend keeps.
 #[async_trait]
-#[allow(unused_variables)] // TEMPORARY, with the default bodies below
 pub trait Store: Send + Sync + fmt::Debug {
     /// A short description for messages, e.g. `redb:kaohe.redb`.
     fn describe(&self) -> String;
@@ -218,19 +217,14 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// The audit log, oldest first.
     async fn audit_log(&self) -> Result<Vec<AuditRecord>>;
 
-    // TEMPORARY default bodies (removed once both backends implement these).
     /// Appends revision-0 ledger entries (monthly payroll, Art.11) atomically; see the
     /// contract: an entry number already taken in its quarter is [`StoreError::Conflict`], an
     /// entry of another revision [`StoreError::Rejected`], and nothing is written.
-    async fn append_entries(&self, entries: &[LedgerEntry], audit: &AuditRecord) -> Result<()> {
-        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
-    }
+    async fn append_entries(&self, entries: &[LedgerEntry], audit: &AuditRecord) -> Result<()>;
 
     /// Every stored event with these ids, withdrawn or not, whatever its quarter, by
     /// `event_id` ascending.
-    async fn events_by_id(&self, ids: &[EventId]) -> Result<Vec<Stored<Event>>> {
-        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
-    }
+    async fn events_by_id(&self, ids: &[EventId]) -> Result<Vec<Stored<Event>>>;
 
     /// Adds awards (Art.12, Art.13) by `award_id` with the revision-0 entries that pay the new
     /// ones, in one transaction (see the contract for ids already stored).
@@ -239,13 +233,9 @@ pub trait Store: Send + Sync + fmt::Debug {
         awards: &[Award],
         entries: &[LedgerEntry],
         audit: &AuditRecord,
-    ) -> Result<RecordImport> {
-        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
-    }
+    ) -> Result<RecordImport>;
     /// Every award, withdrawn or not, by `award_id` ascending.
-    async fn awards(&self) -> Result<Vec<Stored<Award>>> {
-        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
-    }
+    async fn awards(&self) -> Result<Vec<Stored<Award>>>;
 
     /// Adds condolence payments (Art.16) by `condolence_id` with the revision-0 entries that
     /// pay the new ones, in one transaction (see the contract for ids already stored).
@@ -254,13 +244,9 @@ pub trait Store: Send + Sync + fmt::Debug {
         condolences: &[Condolence],
         entries: &[LedgerEntry],
         audit: &AuditRecord,
-    ) -> Result<RecordImport> {
-        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
-    }
+    ) -> Result<RecordImport>;
     /// Every condolence payment, withdrawn or not, by `condolence_id` ascending.
-    async fn condolences(&self) -> Result<Vec<Stored<Condolence>>> {
-        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
-    }
+    async fn condolences(&self) -> Result<Vec<Stored<Condolence>>>;
 
     /// Marks a record withdrawn and appends `entries` (the reversing revision-0 entry of an
     /// award or condolence; none for an event) in one transaction. Returns `false`, writing
@@ -272,7 +258,5 @@ pub trait Store: Send + Sync + fmt::Debug {
         mark: &Withdrawal,
         entries: &[LedgerEntry],
         audit: &AuditRecord,
-    ) -> Result<bool> {
-        Err(StoreError::Backend("TEMPORARY: not implemented yet".into()))
-    }
+    ) -> Result<bool>;
 }

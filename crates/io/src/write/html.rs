@@ -7,7 +7,7 @@ use std::io::Write;
 use kaohe_domain::{Grade, QuotaScope, SettlementLine};
 
 use crate::error::WriteError;
-use crate::summary::{Summary, Totals, in_notice_order, in_report_order};
+use crate::summary::{ReportNotes, Summary, Totals, in_notice_order, in_report_order};
 use crate::zh;
 
 const CSS: &str = "\
@@ -43,7 +43,7 @@ fn grade_cell(g: Grade) -> String {
     format!("<td class=\"g-{}\">{}</td>", g.as_str(), g.zh())
 }
 
-fn totals_cells(h: &mut String, t: &Totals) {
+fn totals_cells(h: &mut String, t: &Totals, paid: bool) {
     let _ = write!(
         h,
         "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
@@ -61,12 +61,26 @@ fn totals_cells(h: &mut String, t: &Totals) {
         t.performance_paid,
         t.total_paid
     );
+    if paid {
+        let _ = write!(
+            h,
+            "<td class=\"n\">{}</td><td class=\"n\">{}</td>",
+            t.paid.monthly, t.paid.by_settlement
+        );
+    }
 }
 
-/// Writes the report as one HTML page: totals per town and grade, the quota use of every group,
-/// the 公示 list (names and grades per town, for public notice) and the full table.
-pub fn write_report_html(mut w: impl Write, lines: &[SettlementLine]) -> Result<(), WriteError> {
-    let s = Summary::of(lines);
+/// Writes the report as one HTML page: totals per town and grade (with, when `notes` has the
+/// ledger, the Art.11 money already paid monthly and paid by the settlement, apart), the quota
+/// use of every group at the policy's ratio, the 公示 list (names and grades per town, for
+/// public notice) and the full table.
+pub fn write_report_html(
+    mut w: impl Write,
+    lines: &[SettlementLine],
+    notes: &ReportNotes,
+) -> Result<(), WriteError> {
+    let s = Summary::with_notes(lines, notes);
+    let paid = notes.shows_paid();
     let quarters: Vec<String> = s.quarters.iter().map(|q| q.to_string()).collect();
     let quarters = quarters.join("、");
     let mut h = String::with_capacity(4096 + lines.len() * 600);
@@ -88,16 +102,28 @@ pub fn write_report_html(mut w: impl Write, lines: &[SettlementLine]) -> Result<
     h.push_str(
         "<h2>一、汇总（按镇、等次）</h2>\n<div class=\"wide\"><table>\n<tr><th>镇</th><th>人数</th>\
          <th>优秀</th><th>合格</th><th>不合格</th><th>免职审查</th><th>补贴标准</th><th>基础补贴</th>\
-         <th>绩效补贴标准</th><th>绩效调整</th><th>实发绩效补贴</th><th>实发合计</th></tr>\n",
+         <th>绩效补贴标准</th><th>绩效调整</th><th>实发绩效补贴</th><th>实发合计</th>",
     );
+    if paid {
+        h.push_str("<th>其中已按月发放</th><th>本次结算发放</th>");
+    }
+    h.push_str("</tr>\n");
     for (town, t) in &s.towns {
         let _ = write!(h, "<tr><td>{}</td>", esc(town.as_str()));
-        totals_cells(&mut h, t);
+        totals_cells(&mut h, t, paid);
         h.push_str("</tr>\n");
     }
     h.push_str("<tr class=\"sum\"><td>合计</td>");
-    totals_cells(&mut h, &s.county);
+    totals_cells(&mut h, &s.county, paid);
     h.push_str("</tr>\n</table></div>\n");
+    if paid {
+        let _ = writeln!(
+            h,
+            "<p>基础补贴按月发放（第十一条）：实发合计 {} 元，其中已按月发放 {} 元，\
+             本次结算发放 {} 元。已按月发放的部分不再重复发放。</p>",
+            s.county.total_paid, s.county.paid.monthly, s.county.paid.by_settlement
+        );
+    }
 
     // 2. Quota use per group (Art.10).
     let scope = match s.quota_scope {
@@ -106,9 +132,10 @@ pub fn write_report_html(mut w: impl Write, lines: &[SettlementLine]) -> Result<
     };
     let _ = write!(
         h,
-        "<h2>二、优秀名额使用</h2>\n<p>同一序列优秀比例最多不超过 20%（第十条）；名额{scope}、按序列计算，\
-         名额 = 人数 × 比例，向下取整。</p>\n<table>\n<tr><th>季度</th><th>镇</th><th>序列</th>\
-         <th>人数</th><th>名额</th><th>优秀</th><th>未用名额</th></tr>\n"
+        "<h2>二、优秀名额使用</h2>\n<p>同一序列优秀比例不超过 {ratio}（第十条，本县政策设定）；名额{scope}、\
+         按序列计算，名额 = 人数 × {ratio}，向下取整。</p>\n<table>\n<tr><th>季度</th><th>镇</th><th>序列</th>\
+         <th>人数</th><th>名额</th><th>优秀</th><th>未用名额</th></tr>\n",
+        ratio = notes.excellent_percent(),
     );
     for g in &s.groups {
         let town = g

@@ -14,11 +14,12 @@
 use std::fmt::Display;
 use std::io::Write;
 
-use kaohe_domain::{QuotaScope, SettlementLine};
+use kaohe_domain::{LedgerEntry, Money, PaidSplit, QuotaScope, SettlementLine};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
+use super::ledger_order;
 use crate::error::WriteError;
-use crate::summary::{Summary, Totals, in_notice_order, in_report_order};
+use crate::summary::{ReportNotes, Summary, Totals, in_notice_order, in_report_order};
 use crate::width::display_width;
 use crate::zh;
 
@@ -153,8 +154,12 @@ fn totals_row(name: &str, t: &Totals) -> Vec<V> {
     ]
 }
 
-/// The workbook as bytes.
-pub fn report_xlsx_bytes(lines: &[SettlementLine]) -> Result<Vec<u8>, WriteError> {
+/// The workbook as bytes. `notes` gives the policy's Art.10 ratio and, with the ledger, the
+/// 发放表's split of each cadre's money: already paid monthly (Art.11) and paid now.
+pub fn report_xlsx_bytes(
+    lines: &[SettlementLine],
+    notes: &ReportNotes,
+) -> Result<Vec<u8>, WriteError> {
     const MAX_ROWS: usize = 1_048_576 - 4;
     if lines.len() > MAX_ROWS {
         return Err(WriteError::Xlsx(format!(
@@ -164,7 +169,8 @@ pub fn report_xlsx_bytes(lines: &[SettlementLine]) -> Result<Vec<u8>, WriteError
         )));
     }
     let st = Styles::new();
-    let s = Summary::of(lines);
+    let s = Summary::with_notes(lines, notes);
+    let paid = notes.shows_paid();
     let quarters: Vec<String> = s.quarters.iter().map(|q| q.to_string()).collect();
     let quarters = quarters.join("、");
     let ordered = in_report_order(lines);
@@ -212,7 +218,10 @@ pub fn report_xlsx_bytes(lines: &[SettlementLine]) -> Result<Vec<u8>, WriteError
         sh.ws.write_string_with_format(
             r,
             0,
-            format!("优秀名额使用（第十条：同一序列优秀比例最多不超过20%；名额{scope}、按序列计算，向下取整）"),
+            format!(
+                "优秀名额使用（第十条：同一序列优秀比例不超过{}；名额{scope}、按序列计算，向下取整）",
+                notes.excellent_percent()
+            ),
             &st.title,
         )?;
         r += 1;
@@ -272,83 +281,96 @@ pub fn report_xlsx_bytes(lines: &[SettlementLine]) -> Result<Vec<u8>, WriteError
         sh.finish()?;
     }
 
-    // 发放表
+    // 发放表: with the ledger, each cadre's money split into what payroll already paid
+    // monthly (Art.11) and what is paid now, so that no one pays the base twice.
     {
         let ws = wb.add_worksheet().set_name("发放表")?;
-        ws.write_string_with_format(
-            0,
-            0,
+        let title = if paid {
             format!(
-                "村干部补贴发放表 {quarters}（金额单位：元；基础补贴已按月发放，本季发放绩效补贴）"
-            ),
-            &st.title,
-        )?;
+                "村干部补贴发放表 {quarters}（金额单位：元；本次发放 = 实发合计 − 已按月发放的基础补贴，第十一条）"
+            )
+        } else {
+            format!("村干部补贴发放表 {quarters}（金额单位：元）")
+        };
+        ws.write_string_with_format(0, 0, title, &st.title)?;
         let mut sh = Sheet::new(ws);
-        sh.head(
-            2,
-            &[
-                "镇",
-                "村",
-                "编号",
-                "姓名",
-                "序列",
-                "等次",
-                "补贴标准",
-                "基础补贴",
-                "绩效补贴标准",
-                "绩效调整",
-                "实发绩效补贴",
-                "实发合计",
-                "领款人签字",
-            ],
-            &st,
-        )?;
+        let mut heads = vec![
+            "镇",
+            "村",
+            "编号",
+            "姓名",
+            "序列",
+            "等次",
+            "补贴标准",
+            "基础补贴",
+            "绩效补贴标准",
+            "绩效调整",
+            "实发绩效补贴",
+            "实发合计",
+        ];
+        if paid {
+            heads.extend(["已按月发放", "本次发放"]);
+        }
+        heads.push("领款人签字");
+        sh.head(2, &heads, &st)?;
+        let money = |t_std, base, p_std, adj, p_paid, total, split: PaidSplit| {
+            let mut v = vec![
+                V::M(cell(t_std)),
+                V::M(cell(base)),
+                V::M(cell(p_std)),
+                V::M(cell(adj)),
+                V::M(cell(p_paid)),
+                V::M(cell(total)),
+            ];
+            if paid {
+                v.extend([V::M(cell(split.monthly)), V::M(cell(split.by_settlement))]);
+            }
+            v.push(V::T(String::new()));
+            v
+        };
+        let signature = u16::try_from(heads.len() - 1).unwrap_or(u16::MAX);
         let mut r = 3u32;
         for l in &ordered {
-            sh.row(
-                r,
-                &[
-                    V::T(l.town.to_string()),
-                    V::T(l.village.to_string()),
-                    V::T(l.cadre_id.to_string()),
-                    V::T(l.name.clone()),
-                    V::T(l.sequence.to_string()),
-                    V::T(l.grade.zh().to_owned()),
-                    V::M(cell(l.standard)),
-                    V::M(cell(l.base_paid)),
-                    V::M(cell(l.performance_standard)),
-                    V::M(cell(l.adjustment)),
-                    V::M(cell(l.performance_paid)),
-                    V::M(cell(l.total_paid)),
-                    V::T(String::new()),
-                ],
-                false,
-                &st,
-            )?;
-            sh.fit(12, "            ");
+            let mut row = vec![
+                V::T(l.town.to_string()),
+                V::T(l.village.to_string()),
+                V::T(l.cadre_id.to_string()),
+                V::T(l.name.clone()),
+                V::T(l.sequence.to_string()),
+                V::T(l.grade.zh().to_owned()),
+            ];
+            row.extend(money(
+                l.standard,
+                l.base_paid,
+                l.performance_standard,
+                l.adjustment,
+                l.performance_paid,
+                l.total_paid,
+                notes.paid_of(l),
+            ));
+            sh.row(r, &row, false, &st)?;
+            sh.fit(signature, "            ");
             r += 1;
         }
         let t = &s.county;
-        sh.row(
-            r,
-            &[
-                V::T("合计".to_owned()),
-                V::T(String::new()),
-                V::T(String::new()),
-                V::T(format!("{} 人", t.cadres)),
-                V::T(String::new()),
-                V::T(String::new()),
-                V::M(cell(t.standard)),
-                V::M(cell(t.base_paid)),
-                V::M(cell(t.performance_standard)),
-                V::M(cell(t.adjustment)),
-                V::M(cell(t.performance_paid)),
-                V::M(cell(t.total_paid)),
-                V::T(String::new()),
-            ],
-            true,
-            &st,
-        )?;
+        let mut row = vec![
+            V::T("合计".to_owned()),
+            V::T(String::new()),
+            V::T(String::new()),
+            V::T(format!("{} 人", t.cadres)),
+            V::T(String::new()),
+            V::T(String::new()),
+        ];
+        row.extend(money(
+            t.standard,
+            t.base_paid,
+            t.performance_standard,
+            t.adjustment,
+            t.performance_paid,
+            t.total_paid,
+            t.paid,
+        ));
+        sh.row(r, &row, true, &st)?;
         sh.ws.set_freeze_panes(3, 0)?;
         sh.ws.set_landscape();
         sh.ws.set_repeat_rows(2, 2)?;
@@ -397,7 +419,71 @@ pub fn report_xlsx_bytes(lines: &[SettlementLine]) -> Result<Vec<u8>, WriteError
 }
 
 /// Writes the workbook to `w` (see [`report_xlsx_bytes`]).
-pub fn write_report_xlsx(mut w: impl Write, lines: &[SettlementLine]) -> Result<(), WriteError> {
-    w.write_all(&report_xlsx_bytes(lines)?)?;
+pub fn write_report_xlsx(
+    mut w: impl Write,
+    lines: &[SettlementLine],
+    notes: &ReportNotes,
+) -> Result<(), WriteError> {
+    w.write_all(&report_xlsx_bytes(lines, notes)?)?;
+    Ok(w.flush()?)
+}
+
+/// Writes ledger entries (a quarter's ledger or a month's pay sheet) as a one-sheet workbook
+/// 台账: Chinese headings, kinds (基础补贴 …) and articles (第十一条) as the terminal table
+/// shows them, amounts as `0.00` number cells, by quarter and entry, with a 合计 row summed
+/// exactly in decimal.
+pub fn write_ledger_xlsx(mut w: impl Write, entries: &[LedgerEntry]) -> Result<(), WriteError> {
+    const MAX_ROWS: usize = 1_048_576 - 2;
+    if entries.len() > MAX_ROWS {
+        return Err(WriteError::Xlsx(format!(
+            "{} entries do not fit in one sheet (an xlsx sheet holds 1048576 rows); write csv \
+             instead",
+            entries.len()
+        )));
+    }
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("台账")?;
+    let mut sh = Sheet::new(ws);
+    sh.head(0, &zh::LEDGER_HEADINGS, &st)?;
+    let mut total = Money::ZERO;
+    let mut r = 1u32;
+    for e in ledger_order(entries) {
+        total += e.amount;
+        sh.row(
+            r,
+            &[
+                V::T(e.quarter.to_string()),
+                V::I(e.revision),
+                V::I(e.entry),
+                V::T(e.cadre_id.to_string()),
+                V::T(e.kind.zh().to_owned()),
+                V::T(e.month.map_or(String::new(), |m| m.to_string())),
+                V::M(cell(e.amount)),
+                V::T(zh::article(e.article)),
+            ],
+            false,
+            &st,
+        )?;
+        r += 1;
+    }
+    sh.row(
+        r,
+        &[
+            V::T("合计".to_owned()),
+            V::T(String::new()),
+            V::T(String::new()),
+            V::T(format!("{} 笔", entries.len())),
+            V::T(String::new()),
+            V::T(String::new()),
+            V::M(cell(total)),
+            V::T(String::new()),
+        ],
+        true,
+        &st,
+    )?;
+    sh.ws.set_freeze_panes(1, 0)?;
+    sh.finish()?;
+    w.write_all(&wb.save_to_buffer()?)?;
     Ok(w.flush()?)
 }
