@@ -61,6 +61,7 @@ scenarios! {
     payroll_after_roster_correction => year::payroll_after_roster_correction,
     stale_flag_after_revision => year::stale_flag_after_revision,
     awards_and_condolences => year::awards_and_condolences,
+    concurrent_payrolls_pay_once => year::concurrent_payrolls_pay_once,
 }
 
 /// Scenario 5: needs both stores at once.

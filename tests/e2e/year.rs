@@ -3,7 +3,7 @@
 //! from the sample files (their rows are asserted first) and from Art.11's formula.
 
 use super::checks::{ledger_rules, line_has, report_rules, same_report};
-use super::harness::{Env, sample};
+use super::harness::{Env, Run, sample};
 use super::oracle::{self, Inputs};
 use super::table::{Table, parse};
 
@@ -438,4 +438,49 @@ pub fn awards_and_condolences(env: &Env) {
     env.kaohe(&["settle", "--quarter", "2026Q2"]).ok();
     let q2 = parse(&env.report_csv("2026Q2"));
     ledger_rules(&env.ledger_csv("2026Q2"), "2026Q2", &q2);
+}
+
+/// 3.6: two payrolls of one month at once pay it once. On PostgreSQL both run: one writes,
+/// the other finds nothing left to pay (or, losing the race twice, says so and writes
+/// nothing). An embedded store is open in one process at a time: the other is told so.
+pub fn concurrent_payrolls_pay_once(env: &Env) {
+    env.import_sample();
+    let runs: Vec<Run> = std::thread::scope(|s| {
+        let a = s.spawn(|| env.kaohe(&["payroll", "--month", "2026-07"]));
+        let b = s.spawn(|| env.kaohe(&["payroll", "--month", "2026-07"]));
+        vec![a.join().expect("run a"), b.join().expect("run b")]
+    });
+    let mut wrote = 0;
+    for r in &runs {
+        match r.code {
+            Some(0) => {
+                if !r.stdout().contains("nothing to do") {
+                    wrote += 1;
+                }
+            }
+            // The other run held the embedded file, or won the race twice; either way this
+            // one wrote nothing and says why.
+            Some(1 | 2) => assert!(
+                r.stderr.contains("another process") || r.stderr.contains("at the same time"),
+                "a payroll that did not run must say why: {}",
+                r.stderr
+            ),
+            other => panic!("payroll ended with {other:?}: {}", r.stderr),
+        }
+    }
+    assert_eq!(wrote, 1, "exactly one of the two payrolls wrote");
+    let july = month_sheet(env, "2026-07");
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &july.rows {
+        assert!(
+            seen.insert(r.get("cadre_id").to_owned()),
+            "{} paid twice for 2026-07",
+            r.get("cadre_id")
+        );
+    }
+    // SPEC 6: 1406.08 × 0.20 = 281.216 → 281.22, once.
+    assert_eq!(amounts_of(&july, "T01V05-04"), ["281.22"]);
+    env.kaohe(&["payroll", "--month", "2026-07"])
+        .ok()
+        .stdout_has("nothing to do");
 }

@@ -1,7 +1,8 @@
 //! Crash test: a child process (this test binary, running the hidden `crash_child` test)
-//! commits a large settlement and is killed with SIGKILL at several moments. After each kill
-//! the quarter is either not settled at all or settled whole, and committing the same
-//! settlement again completes with contents identical to an uninterrupted run.
+//! commits a large settlement, or a large monthly payroll, and is killed with SIGKILL at
+//! several moments. After each kill the quarter (the month) is either not written at all or
+//! written whole, and committing the same again completes with contents identical to an
+//! uninterrupted run.
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
@@ -17,6 +18,7 @@ use crate::support::{self, audit};
 
 const CHILD_URL: &str = "KAOHE_CRASH_CHILD_URL";
 const CHILD_SCHEMA: &str = "KAOHE_CRASH_CHILD_SCHEMA";
+const CHILD_JOB: &str = "KAOHE_CRASH_CHILD_JOB";
 const READY: &str = "KAOHE_CRASH_CHILD_READY";
 const DONE: &str = "KAOHE_CRASH_CHILD_DONE";
 /// 200k lines and 1.2M ledger entries.
@@ -29,6 +31,40 @@ fn quarter() -> Quarter {
 /// The shared fixture (six entries per line), so figures compare across backends.
 fn the_settlement() -> NewSettlement {
     kaohe_store::conformance::fixtures::large_settlement(quarter(), LINES)
+}
+
+/// What the child commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Job {
+    /// Revision 1 of [`the_settlement`].
+    Settle,
+    /// A month's base payroll (Art.11): one revision-0 entry per cadre, [`LINES`] of them.
+    Payroll,
+}
+
+impl Job {
+    fn name(self) -> &'static str {
+        match self {
+            Job::Settle => "settle",
+            Job::Payroll => "payroll",
+        }
+    }
+
+    async fn commit(self, store: &PgStore) -> Result<(), StoreError> {
+        match self {
+            Job::Settle => {
+                store
+                    .commit_settlement(&the_settlement(), &audit("settle", LINES as u64))
+                    .await
+            }
+            Job::Payroll => {
+                let entries = kaohe_store::conformance::fixtures::large_payroll(quarter(), LINES);
+                store
+                    .append_entries(&entries, &audit("payroll", LINES as u64))
+                    .await
+            }
+        }
+    }
 }
 
 fn with_app_name(url: &str, app: &str) -> String {
@@ -44,13 +80,13 @@ async fn crash_child() {
         println!("crash_child only runs as the child of the crash test");
         return;
     };
-    let s = the_settlement();
+    let job = match std::env::var(CHILD_JOB).as_deref() {
+        Ok("payroll") => Job::Payroll,
+        _ => Job::Settle,
+    };
     let store = PgStore::connect_with_schema(&url, &schema).await.unwrap();
     println!("\n{READY}");
-    store
-        .commit_settlement(&s, &audit("settle (child)", LINES as u64))
-        .await
-        .unwrap();
+    job.commit(&store).await.unwrap();
     println!("\n{DONE}");
 }
 
@@ -137,15 +173,32 @@ enum Kill {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settlement_is_all_or_nothing_under_sigkill() {
+    kill_at_moments(Job::Settle).await;
+}
+
+/// A payroll killed half-way leaves the month all paid or not at all (Art.11, 3.6).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payroll_is_all_or_nothing_under_sigkill() {
+    kill_at_moments(Job::Payroll).await;
+}
+
+/// Commits `job` once uninterrupted, then in children killed at several moments.
+async fn kill_at_moments(job: Job) {
     let Some(url) = support::url() else { return };
     let started = Instant::now();
     let expected = the_settlement();
-    let expected_paid: i64 = expected
-        .lines
-        .iter()
-        .map(|l| l.total_paid.hundredths())
-        .sum();
-    let expected_sum = support::ledger_sum(&expected.entries);
+    let payroll = kaohe_store::conformance::fixtures::large_payroll(quarter(), LINES);
+    let (expected_paid, expected_sum): (i64, i64) = match job {
+        Job::Settle => (
+            expected
+                .lines
+                .iter()
+                .map(|l| l.total_paid.hundredths())
+                .sum(),
+            support::ledger_sum(&expected.entries),
+        ),
+        Job::Payroll => (0, support::ledger_sum(&payroll)),
+    };
     let fen = |h: i64| format!("{}.{:02}", h / 100, (h % 100).abs());
 
     // An uninterrupted run, checked through the API, gives the reference digest.
@@ -153,10 +206,7 @@ async fn settlement_is_all_or_nothing_under_sigkill() {
         return;
     };
     eprintln!("[{:?}] generated", started.elapsed());
-    reference
-        .commit_settlement(&expected, &audit("settle", LINES as u64))
-        .await
-        .unwrap();
+    job.commit(&reference).await.unwrap();
     eprintln!("[{:?}] committed", started.elapsed());
     // (Reading the records back through the API is checked at a smaller scale by the smoke,
     // race and conformance tests; here the digest stands for them.)
@@ -170,9 +220,17 @@ async fn settlement_is_all_or_nothing_under_sigkill() {
             whole.entries,
             whole.audit_records
         ),
-        (1, LINES as i64, 6 * LINES as i64, 1)
+        match job {
+            Job::Settle => (1, LINES as i64, 6 * LINES as i64, 1),
+            Job::Payroll => (0, 0, LINES as i64, 1),
+        }
     );
-    assert_eq!(whole.lines_paid, fen(expected_paid));
+    let no_lines = "0".to_owned(); // coalesce(sum(total_paid), 0) of no line
+    let want_paid = match job {
+        Job::Settle => fen(expected_paid),
+        Job::Payroll => no_lines,
+    };
+    assert_eq!(whole.lines_paid, want_paid);
     assert_eq!(whole.entries_sum, fen(expected_sum));
     support::drop_schema(&url, &ref_schema).await;
     eprintln!("[{:?}] digest", started.elapsed());
@@ -193,6 +251,7 @@ async fn settlement_is_all_or_nothing_under_sigkill() {
             .args(["--test-threads=1"])
             .env(CHILD_URL, with_app_name(&url, &app))
             .env(CHILD_SCHEMA, &schema)
+            .env(CHILD_JOB, job.name())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -244,7 +303,12 @@ async fn settlement_is_all_or_nothing_under_sigkill() {
         eprintln!("[{:?}] killed, sessions ended", started.elapsed());
         let after_kill = state(&mut conn, &schema).await;
         eprintln!("[{:?}] state", started.elapsed());
-        let settled = match after_kill.headers {
+        // A settlement is there when its header is; a payroll, when any of its entries is.
+        let written = match job {
+            Job::Settle => after_kill.headers,
+            Job::Payroll => i64::from(after_kill.entries > 0),
+        };
+        let settled = match written {
             0 => {
                 assert_eq!(
                     (
@@ -275,10 +339,7 @@ async fn settlement_is_all_or_nothing_under_sigkill() {
 
         // Committing the same settlement again completes (or finds it done) with the same
         // contents as the uninterrupted run.
-        match store
-            .commit_settlement(&expected, &audit("settle", LINES as u64))
-            .await
-        {
+        match job.commit(&store).await {
             Ok(()) => assert!(!settled, "{moment:?}: settled twice"),
             Err(StoreError::Conflict(_)) => {
                 assert!(settled, "{moment:?}: conflict on an unsettled quarter")
@@ -297,7 +358,8 @@ async fn settlement_is_all_or_nothing_under_sigkill() {
     }
     let _ = conn.close().await;
     eprintln!(
-        "crash test ({} s): {}",
+        "crash test, {} ({} s): {}",
+        job.name(),
         started.elapsed().as_secs(),
         report.join("; ")
     );

@@ -31,3 +31,31 @@ async fn racing_commits_of_revision_1_end_with_one() {
     })
     .await;
 }
+
+/// Two payrolls of one month at once (Art.11, 3.6): the entries of one are written, the other
+/// is a conflict and writes nothing, so the month is paid once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_payrolls_of_one_month_pay_once() {
+    run(|ctx: Ctx| async move {
+        let quarter = kaohe_domain::Quarter::new(2026, 3).unwrap();
+        let entries = std::sync::Arc::new(kaohe_store::conformance::fixtures::large_payroll(
+            quarter, 20_000,
+        ));
+        let a = ctx.reopen().await;
+        let b = ctx.reopen().await;
+        let (ea, eb) = (entries.clone(), entries.clone());
+        let ta = tokio::spawn(async move { a.append_entries(&ea, &audit("payroll A", 1)).await });
+        let tb = tokio::spawn(async move { b.append_entries(&eb, &audit("payroll B", 1)).await });
+        let outcomes = [ta.await.unwrap(), tb.await.unwrap()];
+        let ok = outcomes.iter().filter(|o| o.is_ok()).count();
+        let conflicts = outcomes
+            .iter()
+            .filter(|o| matches!(o, Err(StoreError::Conflict(_))))
+            .count();
+        assert_eq!((ok, conflicts), (1, 1), "{outcomes:?}");
+        let ledger = ctx.store.ledger(quarter).await.unwrap();
+        assert_eq!(ledger, *entries, "the month is paid once, as written");
+        assert_eq!(ctx.store.audit_log().await.unwrap().len(), 1);
+    })
+    .await;
+}

@@ -1,7 +1,7 @@
-//! Crash test: a child process commits a large settlement and is killed with SIGKILL at
-//! several moments of the commit. After each kill the file must hold the quarter either not
-//! at all or whole, and committing the same settlement again must give exactly what an
-//! uninterrupted run gives.
+//! Crash test: a child process commits a large settlement (or a large monthly payroll) and is
+//! killed with SIGKILL at several moments of the commit. After each kill the file must hold
+//! the quarter (the month) either not at all or whole, and committing the same again must
+//! give exactly what an uninterrupted run gives.
 //!
 //! The child is this very test binary (`std::env::current_exe()`), run with a filter that
 //! selects the hidden, `#[ignore]`d [`crash_child`] test and an environment variable that
@@ -14,13 +14,48 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use kaohe_domain::{LedgerEntry, Quarter, SettlementLine};
-use kaohe_store::conformance::fixtures::{audit, large_settlement, q};
-use kaohe_store::{AuditRecord, NewSettlement, SettlementHeader, Store, StoreError};
+use kaohe_store::conformance::fixtures::{audit, large_payroll, large_settlement, q};
+use kaohe_store::{AuditRecord, SettlementHeader, Store, StoreError};
 use kaohe_store_redb::RedbStore;
 
 const FILE_ENV: &str = "KAOHE_CRASH_CHILD_FILE";
 const SIZE_ENV: &str = "KAOHE_CRASH_CHILD_CADRES";
+const JOB_ENV: &str = "KAOHE_CRASH_CHILD_JOB";
 const READY: &str = "KAOHE_CRASH_CHILD_READY";
+
+/// What the child commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Job {
+    /// A settlement revision 1 of [`cadres`] lines.
+    Settle,
+    /// A month's base payroll (Art.11): one revision-0 entry per cadre.
+    Payroll,
+}
+
+impl Job {
+    fn name(self) -> &'static str {
+        match self {
+            Job::Settle => "settle",
+            Job::Payroll => "payroll",
+        }
+    }
+
+    /// Commits the job's writes on `store`.
+    async fn commit(self, store: &RedbStore, cadres: usize) -> Result<(), StoreError> {
+        match self {
+            Job::Settle => {
+                store
+                    .commit_settlement(&large_settlement(quarter(), cadres), &audit(1))
+                    .await
+            }
+            Job::Payroll => {
+                store
+                    .append_entries(&large_payroll(quarter(), cadres), &audit(1))
+                    .await
+            }
+        }
+    }
+}
 
 /// Lines of the settlement (six ledger entries each). The release size is the one the brief
 /// names (200k lines, 1.2M entries); debug builds of this crate run at opt-level 0, so they
@@ -48,13 +83,13 @@ async fn crash_child() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(cadres);
-    let s = large_settlement(quarter(), cadres);
+    let job = match std::env::var(JOB_ENV).as_deref() {
+        Ok("payroll") => Job::Payroll,
+        _ => Job::Settle,
+    };
     let store = RedbStore::open(&path).expect("child: open");
     println!("{READY}");
-    store
-        .commit_settlement(&s, &audit(1))
-        .await
-        .expect("child: commit");
+    job.commit(&store, cadres).await.expect("child: commit");
     println!("KAOHE_CRASH_CHILD_DONE");
 }
 
@@ -123,7 +158,7 @@ impl Snapshot {
 
 /// Runs the child on `path`, kills it `delay` after it reports it is about to commit, and
 /// returns how long the child had been committing (the delay, or less if it finished).
-fn run_and_kill(path: &Path, cadres: usize, delay: Duration) -> Duration {
+fn run_and_kill(path: &Path, job: Job, cadres: usize, delay: Duration) -> Duration {
     let exe = std::env::current_exe().expect("current exe");
     let mut child = Command::new(exe)
         .args([
@@ -135,6 +170,7 @@ fn run_and_kill(path: &Path, cadres: usize, delay: Duration) -> Duration {
         ])
         .env(FILE_ENV, path)
         .env(SIZE_ENV, cadres.to_string())
+        .env(JOB_ENV, job.name())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -163,6 +199,18 @@ fn run_and_kill(path: &Path, cadres: usize, delay: Duration) -> Duration {
 
 #[test]
 fn crash_mid_commit_leaves_all_or_nothing() {
+    kill_at_moments(Job::Settle);
+}
+
+/// A payroll killed half-way leaves the month all paid or not at all (Art.11, 3.6).
+#[test]
+fn crash_mid_payroll_leaves_the_month_all_paid_or_not_at_all() {
+    kill_at_moments(Job::Payroll);
+}
+
+/// Commits `job` once uninterrupted, then in children killed at several moments: each file
+/// ends empty or whole, and committing again completes it or finds it done.
+fn kill_at_moments(job: Job) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -170,25 +218,30 @@ fn crash_mid_commit_leaves_all_or_nothing() {
         .expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
     let cadres = cadres();
-    let s: NewSettlement = large_settlement(quarter(), cadres);
-    assert_eq!(s.entries.len(), cadres * 6);
 
     // The uninterrupted run: what every crashed file must end up as.
     let (reference, commit_time) = rt.block_on(async {
         let store = RedbStore::open(dir.path().join("reference.redb")).expect("open");
         let t = Instant::now();
-        store
-            .commit_settlement(&s, &audit(1))
-            .await
-            .expect("commit");
+        job.commit(&store, cadres).await.expect("commit");
         let took = t.elapsed();
         (Snapshot::of(&store).await, took)
     });
-    assert_eq!(reference.lines.len(), cadres);
-    assert_eq!(reference.ledger.len(), cadres * 6);
+    let per_cadre = match job {
+        Job::Settle => {
+            assert_eq!(reference.lines.len(), cadres);
+            6
+        }
+        Job::Payroll => {
+            assert!(reference.lines.is_empty() && reference.header.is_none());
+            1
+        }
+    };
+    assert_eq!(reference.ledger.len(), cadres * per_cadre);
     eprintln!(
-        "crash test: {cadres} lines + {} entries commit in {commit_time:.2?} uninterrupted",
-        cadres * 6
+        "crash test ({}): {} entries commit in {commit_time:.2?} uninterrupted",
+        job.name(),
+        cadres * per_cadre
     );
 
     // Early kills (encoding, the first pages), kills spread over the commit including its
@@ -203,29 +256,29 @@ fn crash_mid_commit_leaves_all_or_nothing() {
 
     let mut outcomes = Vec::new();
     for (i, delay) in delays.iter().enumerate() {
-        let path = dir.path().join(format!("crash-{i}.redb"));
-        let lived = run_and_kill(&path, cadres, *delay);
-        let context = format!("kill {i} after {lived:.0?}");
+        let path = dir.path().join(format!("crash-{}-{i}.redb", job.name()));
+        let lived = run_and_kill(&path, job, cadres, *delay);
+        let context = format!("{} kill {i} after {lived:.0?}", job.name());
         let outcome = rt.block_on(async {
             let store = RedbStore::open(&path).expect("reopen after the kill");
             let after_kill = Snapshot::of(&store).await;
             let outcome = if after_kill.is_empty() {
                 "nothing"
             } else {
-                after_kill.assert_same(&reference, &format!("{context}, settled whole"));
+                after_kill.assert_same(&reference, &format!("{context}, committed whole"));
                 "whole"
             };
-            // Settling again completes it, or finds it done; either way the same contents.
-            match store.commit_settlement(&s, &audit(1)).await {
+            // Committing again completes it, or finds it done; either way the same contents.
+            match job.commit(&store, cadres).await {
                 Ok(()) => assert_eq!(outcome, "nothing", "{context}: committed twice"),
                 Err(StoreError::Conflict(_)) => {
                     assert_eq!(outcome, "whole", "{context}: conflict on an empty quarter")
                 }
-                Err(e) => panic!("{context}: settling again failed: {e}"),
+                Err(e) => panic!("{context}: committing again failed: {e}"),
             }
             Snapshot::of(&store)
                 .await
-                .assert_same(&reference, &format!("{context}, settled again"));
+                .assert_same(&reference, &format!("{context}, committed again"));
             outcome
         });
         eprintln!("crash test: {context}: found {outcome}");

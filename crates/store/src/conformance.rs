@@ -2638,6 +2638,25 @@ pub mod fixtures {
         s.entries.iter().map(|e| e.entry).max().map_or(1, |m| m + 1)
     }
 
+    /// A large monthly payroll for crash and race tests: one revision-0 `base` entry (Art.11)
+    /// per cadre for the first month of `quarter`, numbered from 1, with the cadre ids of
+    /// [`large_settlement`]. Deterministic.
+    pub fn large_payroll(quarter: Quarter, cadres: usize) -> Vec<LedgerEntry> {
+        let month = quarter.months()[0];
+        (0..cadres)
+            .map(|i| LedgerEntry {
+                quarter,
+                revision: 0,
+                entry: u32::try_from(i + 1).expect("fixture size"),
+                cadre_id: CadreId::parse(&format!("C{i:07}")).expect("fixture id"),
+                kind: EntryKind::Base,
+                month: Some(month),
+                amount: Money::from_hundredths((100_000 + 5 * (i as i64 % 997)) / 5),
+                article: EntryKind::Base.article(),
+            })
+            .collect()
+    }
+
     /// A large revision 1 for crash tests and benchmarks: `cadres` lines and six entries per
     /// line (three `base`, `performance`, an adjustment and an Art.12 award), grades cycling
     /// through excellent, qualified and unqualified. Deterministic.
