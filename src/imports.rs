@@ -71,7 +71,7 @@ fn village_conflicts(stored: &[Cadre], cadres: &[Cadre]) -> Vec<Conflict> {
                 column: "town",
                 message: format!(
                     "village {} is under town {} here but under town {} in the store (cadre {}); \
-                     a village belongs to one town (SPEC 2)",
+                     a village belongs to one town (Art.4: towns run the appraisal)",
                     c.village, c.town, s.town, s.id
                 ),
             });
@@ -147,7 +147,7 @@ fn event_conflict(old: &Event, new: &Event) -> Option<Conflict> {
         column: "event_id",
         message: format!(
             "event `{}` is already stored with other content: {} (\"there\" is the store); an \
-             event id names one event (SPEC 5.1): give a correction a new id",
+             event id names one event: give a correction a new id, or withdraw the wrong one (`kaohe withdraw event ID`)",
             new.id,
             diffs.join("; ")
         ),

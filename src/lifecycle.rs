@@ -200,7 +200,7 @@ pub async fn check_order(store: &dyn Store, quarter: Quarter) -> Result<(), AppE
     }
     Err(AppError::Refused(format!(
         "{quarter} cannot be settled before {}: quarters are settled in order, because Art.11's \
-         consecutive-unqualified rule reads the earlier grades (SPEC 3.5). Settle {} first.",
+         consecutive-unqualified rule reads the earlier grades. Settle {} first.",
         waiting.join(", "),
         waiting[0]
     )))
@@ -744,7 +744,10 @@ mod tests {
         };
         assert_eq!(c.len(), 1);
         assert_eq!((c[0].key.as_str(), c[0].column), ("V1-1", "town"));
-        assert!(c[0].message.contains("SPEC 2"));
+        assert!(
+            c[0].message
+                .contains("a village belongs to one town (Art.4")
+        );
         assert_eq!(
             s.roster().await.unwrap()[0].town.as_str(),
             "T1",

@@ -7,7 +7,7 @@ use crate::AppError;
 
 fn not_settled(q: Quarter) -> AppError {
     AppError::Refused(format!(
-        "{q} is not settled: reports and ledgers show settled quarters only (SPEC 3.5). \
+        "{q} is not settled: reports and ledgers show settled quarters only (docs/guide.md, 一、每个季度的工作). \
          Preview it with `kaohe settle --quarter {q} --dry-run`."
     ))
 }

@@ -16,7 +16,7 @@ use crate::render;
 use crate::year;
 use crate::{Cli, Command, ComputeFormat, ImportKind, LedgerFormat, PolicyAction, ReportFormat};
 
-/// A failure with its exit code (SPEC 5.2) and the message for standard error.
+/// A failure with its exit code (docs/reference.md, Exit codes) and the message for standard error.
 #[derive(Debug)]
 pub struct Failure {
     pub code: u8,
@@ -174,7 +174,7 @@ pub(crate) fn say_needs_revision(quarters: &[Quarter]) {
     for q in quarters {
         note(&format!(
             "note: {q} is settled and its inputs have changed: it needs a revision \
-             (`kaohe settle --quarter {q} --revise`, SPEC 3.5)"
+             (`kaohe settle --quarter {q} --revise`)"
         ));
     }
 }
@@ -381,7 +381,7 @@ async fn policy(url: &str, action: PolicyAction) -> Result<()> {
                     let q = quarter_arg(&q)?;
                     let from = policies
                         .effective_from(q)
-                        .map_or("the built-in default (SPEC 4)".into(), |f| {
+                        .map_or("the built-in default (docs/rules.md)".into(), |f| {
                             format!("in force from {f}")
                         });
                     format!(
@@ -397,7 +397,7 @@ async fn policy(url: &str, action: PolicyAction) -> Result<()> {
                             p.to_toml()
                         ),
                         None => format!(
-                            "# no policy stored: the built-in default (SPEC 4)\n{}",
+                            "# no policy stored: the built-in default (docs/rules.md)\n{}",
                             Policy::default().to_toml()
                         ),
                     }

@@ -33,7 +33,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import a roster, scores or events CSV file (SPEC 5.1). A file with any problem imports
+    /// Import a roster, scores or events CSV file (formats: docs/guide.md, 三、文件格式). A file with any problem imports
     /// nothing.
     Import {
         /// What the file holds.
@@ -42,13 +42,13 @@ pub enum Command {
         /// The CSV file (UTF-8, header row first).
         file: PathBuf,
     },
-    /// Show, check or set the appraisal policy (SPEC 4, 5.1).
+    /// Show, check or set the appraisal policy (Art.7–11; docs/rules.md).
     Policy {
         #[command(subcommand)]
         action: PolicyAction,
     },
     /// Settle a quarter: grades and subsidies of every assessed cadre, written atomically with
-    /// the ledger (Art.7–11, SPEC 3.5).
+    /// the ledger (Art.7–11).
     Settle {
         /// The quarter, e.g. 2026Q3.
         #[arg(long)]
@@ -59,11 +59,11 @@ pub enum Command {
         /// Append a correcting revision when the inputs changed since the quarter was settled.
         #[arg(long)]
         revise: bool,
-        /// Count missing scores as 0 instead of refusing (SPEC 3.1).
+        /// Count missing scores as 0 instead of refusing (Art.7).
         #[arg(long)]
         missing_as_zero: bool,
     },
-    /// Compute a quarter's report from files alone; no store is opened (SPEC 5.2).
+    /// Compute a quarter's report from files alone; no store is opened.
     Compute {
         /// The quarter, e.g. 2026Q3.
         #[arg(long)]
@@ -77,7 +77,7 @@ pub enum Command {
         /// events.csv
         #[arg(long)]
         events: PathBuf,
-        /// policy.toml (default: the built-in policy of SPEC 4).
+        /// policy.toml (default: the built-in policy, docs/rules.md).
         #[arg(long)]
         policy: Option<PathBuf>,
         /// A report CSV of an earlier quarter, for the consecutive-unqualified rule (Art.11).
@@ -90,7 +90,7 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Print the settlement report of a settled quarter (SPEC 5.3).
+    /// Print the settlement report of a settled quarter (columns: docs/reference.md).
     Report {
         /// The quarter, e.g. 2026Q3.
         #[arg(long)]

@@ -428,7 +428,7 @@ pub async fn explain(
         "  flags: {flags} (dismissal review after {} unqualified in a row)",
         policy.consecutive_unqualified_for_dismissal
     );
-    let _ = writeln!(o, "\nledger entries (SPEC 5.4):");
+    let _ = writeln!(o, "\nledger entries (docs/reference.md, Ledger):");
     for e in &x.ledger {
         let month = e.month.map(|mm| mm.to_string()).unwrap_or_default();
         let _ = writeln!(

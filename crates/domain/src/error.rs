@@ -21,7 +21,7 @@ pub enum ParseError {
         expected: &'static str,
     },
     /// An amount or score has more than two decimals once trailing zeros are dropped.
-    #[error("`{0}` has more than 2 decimals (SPEC 5.1: at most 2, as in 87.50)")]
+    #[error("`{0}` has more than 2 decimals (at most 2, as in 87.50)")]
     TooManyDecimals(String),
     /// A value is outside the range it must lie in.
     #[error("`{value}` is out of range: {rule}")]

@@ -406,7 +406,7 @@ impl Policy {
         for k in &self.rank_keys {
             if self.section(k.as_str()).is_none() {
                 return Err(rule(format!(
-                    "SPEC 3.3: rank_keys names `{k}`, which is not a section (sections: {})",
+                    "Art.10: rank_keys (ties broken by sections) names `{k}`, which is not a section (sections: {})",
                     self.sections
                         .iter()
                         .map(|s| s.id.as_str())
@@ -415,7 +415,7 @@ impl Policy {
                 )));
             }
             if !keys.insert(k.as_str()) {
-                return Err(rule(format!("SPEC 3.3: rank_keys names `{k}` twice")));
+                return Err(rule(format!("Art.10: rank_keys names `{k}` twice")));
             }
         }
         if self.excellent_ratio < Decimal::ZERO || self.excellent_ratio > d("0.20") {
@@ -451,7 +451,7 @@ impl Policy {
         }
         if self.excellent_min_score < self.qualified_min_score {
             return Err(rule(format!(
-                "SPEC 4: excellent_min_score {} is below qualified_min_score {}",
+                "Art.10: excellent_min_score {} is below qualified_min_score {}",
                 self.excellent_min_score, self.qualified_min_score
             )));
         }
@@ -584,7 +584,7 @@ impl Policy {
     pub fn to_toml(&self) -> String {
         let mut out = String::new();
         let w = &mut out;
-        let _ = writeln!(w, "# kaohe policy (SPEC 4, 5.1)");
+        let _ = writeln!(w, "# kaohe policy (docs/rules.md, docs/guide.md)");
         let _ = writeln!(w, "excellent_ratio = {}", self.excellent_ratio);
         let _ = writeln!(w, "quota_scope = \"{}\"", self.quota_scope.as_str());
         let _ = writeln!(w, "tie_break = \"{}\"", self.tie_break.as_str());

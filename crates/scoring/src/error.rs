@@ -12,14 +12,14 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum Problem {
     /// A cadre id appears twice in the roster.
-    #[error("SPEC 2: cadre `{cadre}` appears twice in the roster (cadre_id is unique)")]
+    #[error("cadre `{cadre}` appears twice in the roster (cadre_id is unique)")]
     DuplicateCadre {
         /// The cadre id.
         cadre: CadreId,
     },
     /// A village is listed under more than one town.
     #[error(
-        "SPEC 2: village `{village}` appears under towns {} (a village belongs to one town)",
+        "Art.4: village `{village}` appears under towns {} (a village belongs to one town)",
         towns.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
     )]
     VillageInTwoTowns {
@@ -73,7 +73,7 @@ pub enum Problem {
     },
     /// An item of an assessed cadre (or of the village of one) has no score.
     #[error(
-        "Art.7 (SPEC 3.1): no score for item `{item}` of {} `{subject}` (every item must be \
+        "Art.7: no score for item `{item}` of {} `{subject}` (every item must be \
          scored; ask for missing scores to count as 0 to settle anyway)",
         scope.as_str()
     )]
