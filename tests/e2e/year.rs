@@ -400,7 +400,39 @@ pub fn awards_and_condolences(env: &Env) {
         .code(2)
         .stderr_has("condolences-bad.csv:2: column `cadre_id`")
         .stderr_has("Art.16");
+    // A village payee must be known; the same id with other content is refused (3.7).
+    let unknown = env.write(
+        "awards-unknown.csv",
+        "award_id,date,payee,kind,amount,reason\nAW-X4,2026-06-01,T09V99,completion,100.00,x\n",
+    );
+    env.kaohe(&["import", "awards", &unknown])
+        .code(2)
+        .stderr_has("awards-unknown.csv:2: column `payee`")
+        .stderr_has("T09V99");
+    let changed = env.write(
+        "awards-changed.csv",
+        "award_id,date,payee,kind,amount,reason\n\
+         AW2026-001,2026-06-30,T01V05,completion,20001.00,按期全面完成脱贫攻坚任务（村集体）\n",
+    );
+    env.kaohe(&["import", "awards", &changed])
+        .code(2)
+        .stderr_has("awards-changed.csv:2: column `award_id`")
+        .stderr_has("`20001.00` here, `20000.00` there");
+    let changed = env.write(
+        "condolences-changed.csv",
+        "condolence_id,date,cadre_id,cause,recipient,amount,note\n\
+         CD2026-001,2026-07-09,T03V03-03,on_duty,李秀兰（配偶）,50000.01,防汛抢险中因公殉职\n",
+    );
+    env.kaohe(&["import", "condolences", &changed])
+        .code(2)
+        .stderr_has("condolences-changed.csv:2: column `condolence_id`")
+        .stderr_has("`50000.01` here, `50000.00` there");
     assert_eq!(month_sheet(env, "2026-07").rows.len(), july.rows.len());
+    assert_eq!(
+        row(&month_sheet(env, "2026-06"), "T01V05"),
+        one("0", "completion_award", "20000.00", "Art.12"),
+        "refused imports wrote nothing"
+    );
 
     // The roster still shows the cadre in office after the date: a warning, exit 0.
     let warn = env.write(
