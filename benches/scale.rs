@@ -455,6 +455,7 @@ fn audit(rows: u64, summary: &str, source: Option<&[u8]>) -> AuditRecord {
         user: "bench".into(),
         command: format!("cargo bench --bench scale ({summary})"),
         source_sha256: source.map(kaohe::sha256_hex),
+        source_path: source.map(|_| "bench input".into()),
         rows,
         summary: summary.into(),
     }

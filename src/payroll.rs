@@ -180,6 +180,7 @@ mod tests {
             user: "test".into(),
             command: "test".into(),
             source_sha256: None,
+            source_path: None,
             rows: 0,
             summary: "test".into(),
         }

@@ -34,6 +34,43 @@ pub async fn report_notes(
     Ok(kaohe_io::ReportNotes::new(ratio).with_ledger(&store.ledger(q).await?))
 }
 
+/// The audit log as `kaohe audit` shows it, oldest first: the records from day `since` on
+/// (UTC), or all. Every password in a command was removed before it was stored; it is removed
+/// again here, for records written by an older kaohe.
+pub async fn audit(
+    store: &dyn Store,
+    since: Option<kaohe_domain::Date>,
+) -> Result<Vec<kaohe_io::AuditRow>, AppError> {
+    let mut rows = Vec::new();
+    for a in store.audit_log().await? {
+        let at = kaohe_domain::Date::from_unix(a.at_unix);
+        if since.is_some_and(|s| at.is_none_or(|(d, _)| d < s)) {
+            continue;
+        }
+        let time = match at {
+            Some((d, secs)) => format!(
+                "{d}T{:02}:{:02}:{:02}Z",
+                secs / 3_600,
+                secs / 60 % 60,
+                secs % 60
+            ),
+            None => format!("@{}", a.at_unix),
+        };
+        let files = match (&a.source_path, &a.source_sha256) {
+            (Some(p), Some(h)) => format!("{p}={h}"),
+            (None, Some(h)) => format!("={h}"),
+            _ => String::new(),
+        };
+        rows.push(kaohe_io::AuditRow {
+            time,
+            user: a.user,
+            command: kaohe_store::redact_secrets(&a.command),
+            files: kaohe_store::redact_secrets(&files),
+        });
+    }
+    Ok(rows)
+}
+
 /// Every ledger entry of `q`, all revisions. Refused when `q` is not settled.
 pub async fn ledger(store: &dyn Store, q: Quarter) -> Result<Vec<LedgerEntry>, AppError> {
     store.settlement(q).await?.ok_or_else(|| not_settled(q))?;

@@ -133,8 +133,8 @@ fn user_visible_text(source: &str, doc_comments: bool) -> Vec<(usize, String)> {
             '\'' => {
                 // A char literal ('"' or '\'') is skipped; a lifetime is one quote only.
                 let rest = &code[i + 1..];
-                let len = if rest.starts_with('\\') {
-                    rest[1..].find('\'').map(|n| n + 2)
+                let len = if let Some(escaped) = rest.strip_prefix('\\') {
+                    escaped.find('\'').map(|n| n + 2)
                 } else {
                     rest.chars()
                         .next()

@@ -10,6 +10,7 @@
 //! hand-worked examples of SPEC 6, the sample county's README, and [`oracle`], a reading of
 //! SPEC 3 written for these tests.
 
+mod audit;
 mod bad_input;
 mod checks;
 mod compute;
@@ -62,6 +63,7 @@ scenarios! {
     stale_flag_after_revision => year::stale_flag_after_revision,
     awards_and_condolences => year::awards_and_condolences,
     concurrent_payrolls_pay_once => year::concurrent_payrolls_pay_once,
+    audit_log_lists_writes => audit::audit_log_lists_writes,
 }
 
 /// Scenario 5: needs both stores at once.

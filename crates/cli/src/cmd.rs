@@ -122,6 +122,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             cadre,
             include_health,
         } => archive(&cli.store, &cadre, include_health).await,
+        Command::Audit { since, format } => audit_log(&cli.store, since.as_deref(), format).await,
     }
 }
 
@@ -148,7 +149,9 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| Failure::invalid(format!("{}: cannot read: {e}", path.display())))
 }
 
-pub(crate) fn audit(rows: u64, summary: String, source: Option<&[u8]>) -> AuditRecord {
+/// The audit record of a command that writes to the store; `source` is the file it read (its
+/// path as given, and its bytes, of which the SHA-256 is kept).
+pub(crate) fn audit(rows: u64, summary: String, source: Option<(&str, &[u8])>) -> AuditRecord {
     AuditRecord {
         at_unix: SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -164,7 +167,8 @@ pub(crate) fn audit(rows: u64, summary: String, source: Option<&[u8]>) -> AuditR
                 .collect::<Vec<_>>()
                 .join(" "),
         ),
-        source_sha256: source.map(kaohe::sha256_hex),
+        source_sha256: source.map(|(_, bytes)| kaohe::sha256_hex(bytes)),
+        source_path: source.map(|(path, _)| kaohe::redact_secrets(path)),
         rows,
         summary,
     }
@@ -243,7 +247,7 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
             let (r, imported) = kaohe::imports::import_roster(
                 &*store,
                 &cadres,
-                &audit(cadres.len() as u64, summary, Some(&bytes)),
+                &audit(cadres.len() as u64, summary, Some((&name, &bytes))),
             )
             .await
             .map_err(in_file)?;
@@ -267,7 +271,7 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
             let imported = kaohe::imports::import_scores(
                 &*store,
                 &scores,
-                &audit(scores.len() as u64, summary, Some(&bytes)),
+                &audit(scores.len() as u64, summary, Some((&name, &bytes))),
             )
             .await
             .map_err(in_file)?;
@@ -285,7 +289,7 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
             let imported = kaohe::imports::import_events(
                 &*store,
                 &events,
-                &audit(events.len() as u64, summary, Some(&bytes)),
+                &audit(events.len() as u64, summary, Some((&name, &bytes))),
             )
             .await
             .map_err(in_file)?;
@@ -305,7 +309,7 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
             let done = kaohe::payments::import_awards(
                 &*store,
                 &awards,
-                &audit(awards.len() as u64, summary, Some(&bytes)),
+                &audit(awards.len() as u64, summary, Some((&name, &bytes))),
             )
             .await
             .map_err(in_file)?;
@@ -326,7 +330,11 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
             let done = kaohe::payments::import_condolences(
                 &*store,
                 &read.condolences,
-                &audit(read.condolences.len() as u64, summary, Some(&bytes)),
+                &audit(
+                    read.condolences.len() as u64,
+                    summary,
+                    Some((&name, &bytes)),
+                ),
             )
             .await
             .map_err(in_file)?;
@@ -412,10 +420,10 @@ async fn policy(url: &str, action: PolicyAction) -> Result<()> {
             warn_policy(&file, &p);
             let bytes = read_file(&file)?;
             let store = open(url).await?;
-            let summary = format!("policy from {from}: {}", file.display());
-            let needs =
-                kaohe::imports::set_policy(&*store, from, &p, &audit(1, summary, Some(&bytes)))
-                    .await?;
+            let name = file.display().to_string();
+            let summary = format!("policy from {from}: {name}");
+            let record = audit(1, summary, Some((&name, &bytes)));
+            let needs = kaohe::imports::set_policy(&*store, from, &p, &record).await?;
             say(&format!(
                 "policy from {} stored: in force from {from} on\n",
                 file.display()
@@ -707,6 +715,24 @@ async fn explain(url: &str, quarter: &str, cadre: &str) -> Result<()> {
     let store = open(url).await?;
     let text = render::explain(&*store, q, &id).await?;
     emit(text.as_bytes(), None)
+}
+
+/// `kaohe audit [--since DAY] [--format …]`.
+async fn audit_log(url: &str, since: Option<&str>, format: crate::AuditFormat) -> Result<()> {
+    let since = since
+        .map(kaohe_domain::Date::parse)
+        .transpose()
+        .map_err(|e| Failure::invalid(format!("--since: {e}")))?;
+    let store = open(url).await?;
+    let rows = kaohe::queries::audit(&*store, since).await?;
+    let mut buf = Vec::new();
+    match format {
+        crate::AuditFormat::Table => kaohe_io::write_audit_table(&mut buf, &rows),
+        crate::AuditFormat::Csv => kaohe_io::write_audit_csv(&mut buf, &rows),
+        crate::AuditFormat::Json => kaohe_io::write_audit_json(&mut buf, &rows),
+    }
+    .map_err(|e| Failure::other(format!("cannot write the audit log: {e}")))?;
+    emit(&buf, None)
 }
 
 async fn archive(url: &str, cadre: &str, include_health: bool) -> Result<()> {

@@ -33,8 +33,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import a roster, scores or events CSV file (formats: docs/guide.md, 三、文件格式). A file with any problem imports
-    /// nothing.
+    /// Import a CSV file: a roster, scores, events, awards or condolences (formats:
+    /// docs/guide.md, 三、文件格式). A file with any problem imports nothing.
     Import {
         /// What the file holds.
         #[arg(value_enum)]
@@ -152,6 +152,17 @@ pub enum Command {
         #[arg(long)]
         cadre: String,
     },
+    /// Show the audit log, oldest first: every command that wrote to the store, with its time
+    /// (UTC), operating-system user, command line (passwords removed) and the SHA-256 of the
+    /// file it read.
+    Audit {
+        /// Only the records from this day on, e.g. 2026-07-01 (UTC).
+        #[arg(long)]
+        since: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: AuditFormat,
+    },
     /// Show a cadre's work archive: office period and every appraisal (Art.15).
     Archive {
         /// The cadre id.
@@ -161,6 +172,17 @@ pub enum Command {
         #[arg(long)]
         include_health: bool,
     },
+}
+
+/// Formats of `kaohe audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// A table for people.
+    Table,
+    /// `time,user,command,files` (files: `path=sha256` joined by `;`).
+    Csv,
+    /// An array of objects with the csv's fields.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

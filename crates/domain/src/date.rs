@@ -59,6 +59,30 @@ impl Date {
         Date::new(y, m as u8, d as u8).ok_or_else(|| ParseError::invalid(s, "an existing date"))
     }
 
+    /// The UTC date of `secs` seconds since the Unix epoch (1970-01-01T00:00:00Z), with the
+    /// seconds into that day; `None` outside the years 1000–9999.
+    pub fn from_unix(secs: i64) -> Option<(Date, u32)> {
+        let days = secs.div_euclid(86_400);
+        let in_day = u32::try_from(secs.rem_euclid(86_400)).ok()?;
+        // Days to a civil date in the proleptic Gregorian calendar (H. Hinnant's algorithm):
+        // eras of 400 years from 0000-03-01.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        let date = Date::new(
+            u16::try_from(year).ok()?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        )?;
+        Some((date, in_day))
+    }
+
     /// The year.
     pub fn year(self) -> u16 {
         self.year
@@ -88,6 +112,28 @@ impl std::str::FromStr for Date {
 
 #[cfg(test)]
 mod tests {
+    /// Unix time to a UTC date: the epoch, a leap day, the turn of a year, before the epoch.
+    #[test]
+    fn from_unix_gives_the_utc_date() {
+        let at = |secs| super::Date::from_unix(secs).map(|(d, s)| format!("{d} {s}"));
+        assert_eq!(at(0).as_deref(), Some("1970-01-01 0"));
+        // 56 years of 365 days and 14 leap days to 2026-01-01.
+        assert_eq!(
+            at((56 * 365 + 14) * 86_400 - 1).as_deref(),
+            Some("2025-12-31 86399")
+        );
+        assert_eq!(
+            at((56 * 365 + 14) * 86_400).as_deref(),
+            Some("2026-01-01 0")
+        );
+        // 2024-02-29: 54 years and 13 leap days, then 31 + 28 days of 2024.
+        assert_eq!(
+            at((54 * 365 + 13 + 59) * 86_400 + 3_600).as_deref(),
+            Some("2024-02-29 3600")
+        );
+        assert_eq!(at(-1).as_deref(), Some("1969-12-31 86399"));
+        assert_eq!(at(i64::MAX), None);
+    }
     use super::*;
 
     #[test]

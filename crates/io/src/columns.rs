@@ -32,3 +32,6 @@ pub const REPORT_COLUMNS: [&str; 21] = [
 pub const LEDGER_COLUMNS: [&str; 8] = [
     "quarter", "revision", "entry", "cadre_id", "kind", "month", "amount", "article",
 ];
+
+/// Columns of `kaohe audit --format csv`.
+pub const AUDIT_COLUMNS: [&str; 4] = ["time", "user", "command", "files"];

@@ -37,7 +37,9 @@ mod width;
 mod write;
 mod zh;
 
-pub use columns::{EVENTS_COLUMNS, LEDGER_COLUMNS, REPORT_COLUMNS, ROSTER_COLUMNS, SCORES_COLUMNS};
+pub use columns::{
+    AUDIT_COLUMNS, EVENTS_COLUMNS, LEDGER_COLUMNS, REPORT_COLUMNS, ROSTER_COLUMNS, SCORES_COLUMNS,
+};
 pub use error::{FileErrors, KEPT_PROBLEMS, PRINTED_PROBLEMS, Problem, ReadError, WriteError};
 pub use read::{
     AWARDS_COLUMNS, CONDOLENCES_COLUMNS, CondolencesRead, Context, MAX_PAYMENT, UTF8_HINT,
@@ -48,6 +50,7 @@ pub use read::{
 };
 pub use summary::ReportNotes;
 pub use width::{char_width, display_width};
+pub use write::{AuditRow, write_audit_csv, write_audit_json, write_audit_table};
 pub use write::{
     report_xlsx_bytes, write_ledger_csv, write_ledger_json, write_ledger_table, write_ledger_xlsx,
     write_report_csv, write_report_html, write_report_json, write_report_table, write_report_xlsx,

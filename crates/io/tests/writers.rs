@@ -356,3 +356,25 @@ fn show() {
     )
     .unwrap();
 }
+
+/// The audit log's csv: its header, and a typed field that starts like a formula made inert.
+#[test]
+fn audit_csv_header_and_inert_fields() {
+    let rows = vec![kaohe_io::AuditRow {
+        time: "2026-07-01T08:30:00Z".into(),
+        user: "=HYPERLINK(\"x\")".into(),
+        command: "kaohe import roster r,1.csv".into(),
+        files: "r,1.csv=ab".into(),
+    }];
+    let csv = text(|o| kaohe_io::write_audit_csv(o, &rows).unwrap());
+    assert_eq!(
+        csv,
+        "time,user,command,files\n\
+         2026-07-01T08:30:00Z,\"'=HYPERLINK(\"\"x\"\")\",\"kaohe import roster r,1.csv\",\"r,1.csv=ab\"\n"
+    );
+    let t = text(|o| kaohe_io::write_audit_table(o, &rows).unwrap());
+    assert!(
+        t.starts_with("时间") && t.contains("kaohe import roster"),
+        "{t}"
+    );
+}

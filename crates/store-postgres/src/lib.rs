@@ -93,6 +93,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "payments",
         include_str!("../migrations/0002_payments.sql"),
     ),
+    (
+        3,
+        "audit source path",
+        include_str!("../migrations/0003_audit_source_path.sql"),
+    ),
 ];
 
 /// How long opening a store waits for the server to answer.
@@ -266,8 +271,9 @@ async fn lock(tx: &mut Tx, name: &str, what: &str) -> Result<()> {
 
 async fn insert_audit(tx: &mut Tx, audit: &AuditRecord, what: &str) -> Result<()> {
     sqlx::query(
-        "INSERT INTO audit_log (at_unix, os_user, command, source_sha256, rows, summary)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO audit_log (at_unix, os_user, command, source_sha256, rows, summary,
+                                source_path)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(audit.at_unix)
     .bind(&audit.user)
@@ -275,6 +281,7 @@ async fn insert_audit(tx: &mut Tx, audit: &AuditRecord, what: &str) -> Result<()
     .bind(audit.source_sha256.as_deref())
     .bind(Decimal::from(audit.rows))
     .bind(&audit.summary)
+    .bind(audit.source_path.as_deref())
     .execute(&mut **tx)
     .await
     .map_err(|e| error::map(what, e))?;
@@ -1058,7 +1065,7 @@ impl Store for PgStore {
 
     async fn audit_log(&self) -> Result<Vec<AuditRecord>> {
         sqlx::query(
-            "SELECT at_unix, os_user, command, source_sha256, rows, summary
+            "SELECT at_unix, os_user, command, source_sha256, rows, summary, source_path
              FROM audit_log ORDER BY id",
         )
         .try_map(|row: PgRow| {
@@ -1070,6 +1077,7 @@ impl Store for PgStore {
                 source_sha256: row.try_get::<Option<String>, _>("source_sha256")?,
                 rows: rows.to_u64().ok_or_else(|| bad(format!("rows {rows}")))?,
                 summary: text(&row, "summary")?.to_owned(),
+                source_path: row.try_get::<Option<String>, _>("source_path")?,
             })
         })
         .fetch_all(&self.pool)

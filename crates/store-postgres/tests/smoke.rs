@@ -66,7 +66,16 @@ async fn opening_twice_migrates_once_and_hides_the_password() {
         .fetch_one(&mut conn)
         .await
         .unwrap();
-        assert_eq!(applied, 2);
+        // Each file of migrations/ applied once, though the store was opened twice.
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
+            })
+            .count();
+        assert_eq!(applied, files as i64);
+        assert!(files >= 3);
         // No table of the store is unlogged.
         let unlogged: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

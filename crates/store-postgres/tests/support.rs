@@ -148,6 +148,7 @@ pub fn audit(command: &str, rows: u64) -> AuditRecord {
         user: "tester".into(),
         command: command.into(),
         source_sha256: None,
+        source_path: None,
         rows,
         summary: format!("{rows} rows"),
     }

@@ -801,7 +801,8 @@ pub(crate) fn encode_audit(buf: &mut Vec<u8>, a: &AuditRecord) {
         .str(&a.command)
         .opt_str(a.source_sha256.as_deref())
         .u64(a.rows)
-        .str(&a.summary);
+        .str(&a.summary)
+        .opt_str(a.source_path.as_deref());
 }
 
 pub(crate) fn decode_audit(v: &[u8]) -> Result<AuditRecord> {
@@ -813,6 +814,12 @@ pub(crate) fn decode_audit(v: &[u8]) -> Result<AuditRecord> {
         source_sha256: d.opt_str()?.map(str::to_owned),
         rows: d.u64()?,
         summary: d.str()?.to_owned(),
+        // Records written before the path was kept end here.
+        source_path: if d.b.is_empty() {
+            None
+        } else {
+            d.opt_str()?.map(str::to_owned)
+        },
     };
     d.end()?;
     Ok(a)
@@ -821,6 +828,34 @@ pub(crate) fn decode_audit(v: &[u8]) -> Result<AuditRecord> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An audit record written before the source path was kept still reads, with no path;
+    /// one written now keeps it.
+    #[test]
+    fn audit_records_with_and_without_a_path() {
+        let mut a = AuditRecord {
+            at_unix: 1_790_000_000,
+            user: "u".into(),
+            command: "kaohe import roster r.csv".into(),
+            source_sha256: Some("ab".into()),
+            source_path: Some("r.csv".into()),
+            rows: 3,
+            summary: "s".into(),
+        };
+        let mut buf = Vec::new();
+        encode_audit(&mut buf, &a);
+        assert_eq!(decode_audit(&buf).unwrap(), a);
+        let mut old = Vec::new();
+        Enc::start(&mut old)
+            .i64(a.at_unix)
+            .str(&a.user)
+            .str(&a.command)
+            .opt_str(a.source_sha256.as_deref())
+            .u64(a.rows)
+            .str(&a.summary);
+        a.source_path = None;
+        assert_eq!(decode_audit(&old).unwrap(), a);
+    }
 
     #[test]
     fn varints_round_trip() {

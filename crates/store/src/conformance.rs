@@ -2333,6 +2333,7 @@ pub mod fixtures {
             user: "县委组织部 clerk".into(),
             command: format!("kaohe import scores \"第{n}批.csv\""),
             source_sha256: Some(format!("{n:064x}")),
+            source_path: Some(format!("县里/第{n}批.csv")),
             rows: n,
             summary: format!("第{n}次导入"),
         }

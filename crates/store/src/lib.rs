@@ -99,6 +99,8 @@ pub struct AuditRecord {
     pub command: String,
     /// SHA-256 of the source file, hex, when the change came from a file.
     pub source_sha256: Option<String>,
+    /// The source file's path as given on the command line, when the change came from a file.
+    pub source_path: Option<String>,
     /// Rows read from the source, or lines settled.
     pub rows: u64,
     /// A short human summary, e.g. `120 cadres (3 new, 117 updated)`.

@@ -184,6 +184,20 @@ impl RowWriter {
     }
 }
 
+/// Writes the audit log as CSV: `time,user,command,files`, oldest first; a field that would
+/// start like a spreadsheet formula gets a leading `'`.
+pub fn write_audit_csv(w: impl Write, rows: &[super::AuditRow]) -> Result<(), WriteError> {
+    let mut o = Out::new(w);
+    o.w.write_record(crate::columns::AUDIT_COLUMNS)?;
+    for r in rows {
+        for field in [&r.time, &r.user, &r.command, &r.files] {
+            o.text(&super::inert(field))?;
+        }
+        o.end()?;
+    }
+    o.finish()
+}
+
 /// Writes ledger entries as CSV (SPEC 5.4), by quarter and entry: `month` is `YYYY-MM` for
 /// `base` entries and empty otherwise; `amount` signed with two decimals.
 pub fn write_ledger_csv(w: impl Write, entries: &[LedgerEntry]) -> Result<(), WriteError> {

@@ -33,6 +33,11 @@ fn array<T: serde::Serialize + ?Sized>(
     Ok(w.flush()?)
 }
 
+/// Writes the audit log as JSON: objects with the CSV's fields, oldest first.
+pub fn write_audit_json(w: impl Write, rows: &[super::AuditRow]) -> Result<(), WriteError> {
+    array::<super::AuditRow>(w, rows.iter())
+}
+
 /// Writes the settlement report as JSON (see the module notes), in report order.
 pub fn write_report_json(w: impl Write, lines: &[SettlementLine]) -> Result<(), WriteError> {
     array::<SettlementLine>(w, in_report_order(lines).into_iter())

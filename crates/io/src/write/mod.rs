@@ -14,7 +14,36 @@ pub use json::{write_ledger_json, write_report_json};
 pub use table::{write_ledger_table, write_report_table, write_summary_table};
 pub use xlsx::{report_xlsx_bytes, write_ledger_xlsx, write_report_xlsx};
 
+pub use self::csv::write_audit_csv;
+pub use json::write_audit_json;
+pub use table::write_audit_table;
+
 use kaohe_domain::LedgerEntry;
+
+/// One record of the audit log as `kaohe audit` shows it (Art.15's archives are kept with a
+/// trail of who changed them): every command that wrote to the store.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditRow {
+    /// UTC, RFC 3339 (`2026-07-01T08:30:00Z`).
+    pub time: String,
+    /// The operating-system user.
+    pub user: String,
+    /// The command line, passwords removed.
+    pub command: String,
+    /// The files read, `path=sha256`, joined by `;` (empty when none).
+    pub files: String,
+}
+
+/// A text field as a spreadsheet must not run it: one that starts like a formula (`=`, `+`,
+/// `-`, `@`, or a tab or CR before one) gets a leading `'`. The audit log holds what users
+/// typed, which no import checked, so it is guarded on the way out.
+pub(crate) fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
 
 /// Ledger entries by (quarter, entry): the ledger's natural order (SPEC 5.4).
 pub(crate) fn ledger_order(entries: &[LedgerEntry]) -> Vec<&LedgerEntry> {

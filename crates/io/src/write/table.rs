@@ -99,6 +99,35 @@ pub fn write_report_table(mut w: impl Write, lines: &[SettlementLine]) -> Result
     Ok(w.flush()?)
 }
 
+/// Writes the audit log as a terminal table (时间, 用户, 命令, 文件), oldest first; control
+/// characters in what was typed are shown as `?`.
+pub fn write_audit_table(mut w: impl Write, rows: &[super::AuditRow]) -> Result<(), WriteError> {
+    use Align::Left as L;
+    let clean = |s: &str| {
+        s.chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect()
+    };
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                clean(&r.time),
+                clean(&r.user),
+                clean(&r.command),
+                clean(&r.files),
+            ]
+        })
+        .collect();
+    render(
+        &mut w,
+        &["时间", "用户", "命令", "文件"],
+        &[L, L, L, L],
+        &cells,
+    )?;
+    Ok(w.flush()?)
+}
+
 /// Writes ledger entries as a terminal table with Chinese headings, kinds (基础补贴 …) and
 /// articles (第十一条), by quarter and entry.
 pub fn write_ledger_table(mut w: impl Write, entries: &[LedgerEntry]) -> Result<(), WriteError> {
