@@ -12,6 +12,7 @@
 //! The rules themselves live in the engine crates (`kaohe-scoring`, `kaohe-grading`,
 //! `kaohe-settlement`); this crate only gathers their inputs and keeps their outputs.
 
+pub mod commend;
 mod error;
 mod fingerprint;
 pub mod imports;

@@ -13,6 +13,7 @@
 mod audit;
 mod bad_input;
 mod checks;
+mod commend;
 mod compute;
 mod explain;
 mod flow;
@@ -64,6 +65,7 @@ scenarios! {
     awards_and_condolences => year::awards_and_condolences,
     concurrent_payrolls_pay_once => year::concurrent_payrolls_pay_once,
     audit_log_lists_writes => audit::audit_log_lists_writes,
+    commendation_list => commend::commendation_list,
 }
 
 /// Scenario 5: needs both stores at once.

@@ -122,6 +122,12 @@ pub async fn run(cli: Cli) -> Result<()> {
             cadre,
             include_health,
         } => archive(&cli.store, &cadre, include_health).await,
+        Command::Commend {
+            year,
+            preview,
+            format,
+            out,
+        } => commend(&cli.store, year, preview, format, out.as_deref()).await,
         Command::Audit { since, format } => audit_log(&cli.store, since.as_deref(), format).await,
     }
 }
@@ -715,6 +721,39 @@ async fn explain(url: &str, quarter: &str, cadre: &str) -> Result<()> {
     let store = open(url).await?;
     let text = render::explain(&*store, q, &id).await?;
     emit(text.as_bytes(), None)
+}
+
+/// `kaohe commend --year YYYY [--preview]` (Art.13).
+async fn commend(
+    url: &str,
+    year: u16,
+    preview: bool,
+    format: crate::CommendFormat,
+    out: Option<&Path>,
+) -> Result<()> {
+    let store = open(url).await?;
+    let list = kaohe::commend::commend(&*store, year, preview).await?;
+    if list.preview {
+        note(&format!(
+            "note: a preview of {year} from {} settled quarter(s): the list may change when the \
+             rest are settled",
+            list.quarters.len()
+        ));
+    }
+    let render = |w: &mut dyn Write| match format {
+        crate::CommendFormat::Table => kaohe_io::write_commend_table(w, &list),
+        crate::CommendFormat::Csv => kaohe_io::write_commend_csv(w, &list),
+        crate::CommendFormat::Html => kaohe_io::write_commend_html(w, &list),
+    };
+    let what = format!("the {year} commendation list");
+    match out {
+        Some(path) => write_out(path, &what, render),
+        None => {
+            let mut buf = Vec::new();
+            render(&mut buf).map_err(|e| Failure::other(format!("cannot write {what}: {e}")))?;
+            emit(&buf, None)
+        }
+    }
 }
 
 /// `kaohe audit [--since DAY] [--format …]`.

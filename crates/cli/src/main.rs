@@ -152,6 +152,23 @@ pub enum Command {
         #[arg(long)]
         cadre: String,
     },
+    /// List the year's commendation candidates (Art.13, 表彰推荐名单) from its settled quarters:
+    /// in each quota group (Art.10), by mean total, the first floor(n × commendation_ratio)
+    /// whose mean reaches excellent_min_score. Records nothing: import the rewards as awards.
+    Commend {
+        /// The year, e.g. 2026.
+        #[arg(long)]
+        year: u16,
+        /// List from the settled quarters when some of the year's are not settled yet.
+        #[arg(long)]
+        preview: bool,
+        /// Output format: table and html for people (in Chinese), csv for scripts.
+        #[arg(long, value_enum, default_value = "table")]
+        format: CommendFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Show the audit log, oldest first: every command that wrote to the store, with its time
     /// (UTC), operating-system user, command line (passwords removed) and the SHA-256 of the
     /// file it read.
@@ -172,6 +189,17 @@ pub enum Command {
         #[arg(long)]
         include_health: bool,
     },
+}
+
+/// Formats of `kaohe commend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CommendFormat {
+    /// A table for people, in Chinese.
+    Table,
+    /// year,town,sequence,rank,group_size,quota,cadre_id,name,village,mean,q1,q2,q3,q4,candidate
+    Csv,
+    /// One page to print, in Chinese.
+    Html,
 }
 
 /// Formats of `kaohe audit`.

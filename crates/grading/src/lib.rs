@@ -24,8 +24,11 @@
 //! **Architecture invariant:** no IO; depends on `kaohe-domain` alone (plus a hasher). It does
 //! not know how totals were scored nor what grades pay.
 
+mod commend;
 #[cfg(test)]
 mod tests;
+
+pub use commend::{Nominee, Standing, commendation};
 
 use std::cmp::Ordering;
 use std::collections::HashMap;

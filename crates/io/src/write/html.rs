@@ -10,7 +10,7 @@ use crate::error::WriteError;
 use crate::summary::{ReportNotes, Summary, Totals, in_notice_order, in_report_order};
 use crate::zh;
 
-const CSS: &str = "\
+pub(crate) const CSS: &str = "\
 body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",\"PingFang SC\",sans-serif;\
 margin:2em auto;max-width:80em;color:#222;line-height:1.5;padding:0 1em}\
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:2em;border-bottom:2px solid #933;padding-bottom:.2em}\
@@ -24,7 +24,7 @@ tr.sum td{font-weight:600;background:#faf7f7}\
 @media print{body{margin:0;max-width:none}.wide{overflow:visible}h2{break-after:avoid}}";
 
 /// Escapes text for HTML.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

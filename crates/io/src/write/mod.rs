@@ -2,6 +2,7 @@
 //! (terminal table, html, xlsx). Report writers put the lines in SPEC 5.3 order themselves
 //! ([`crate::summary::in_report_order`]); ledger writers order entries by quarter and entry.
 
+mod commend;
 mod csv;
 mod html;
 mod json;
@@ -15,6 +16,10 @@ pub use table::{write_ledger_table, write_report_table, write_summary_table};
 pub use xlsx::{report_xlsx_bytes, write_ledger_xlsx, write_report_xlsx};
 
 pub use self::csv::write_audit_csv;
+pub use commend::{
+    COMMEND_COLUMNS, CommendList, CommendRow, write_commend_csv, write_commend_html,
+    write_commend_table,
+};
 pub use json::write_audit_json;
 pub use table::write_audit_table;
 

@@ -60,6 +60,15 @@ fn render(
     Ok(())
 }
 
+/// [`render`] with every column aligned left.
+pub(crate) fn render_left(
+    w: &mut impl Write,
+    headings: &[&str],
+    rows: &[Vec<String>],
+) -> Result<(), WriteError> {
+    render(w, headings, &vec![Align::Left; headings.len()], rows)
+}
+
 /// Writes the settlement report as a terminal table with Chinese headings (季度 … 处理) and
 /// grades (优秀 / 合格 / 不合格), in report order.
 pub fn write_report_table(mut w: impl Write, lines: &[SettlementLine]) -> Result<(), WriteError> {
