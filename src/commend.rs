@@ -13,19 +13,30 @@
 
 use std::collections::HashMap;
 
-use kaohe_domain::{CadreId, Grade, Points, Quarter, QuotaScope, SettlementLine};
+use kaohe_domain::{CadreId, Grade, Points, Quarter, QuotaScope, Scope, SettlementLine};
 use kaohe_grading::{Nominee, commendation};
-use kaohe_scoring::{ScoringInput, score_quarter};
+use kaohe_scoring::{Scorecards, ScoringInput, score_quarter};
 use kaohe_store::Store;
 
-use kaohe_io::{CommendList, CommendRow};
+use kaohe_io::{CommendList, CommendRow, VillageRow};
 
 use crate::AppError;
 use crate::lifecycle::Policies;
 
 /// Computes the list of `year` (`kaohe commend --year`); refuses when a quarter of the year
 /// is not settled, unless `preview`.
-pub async fn commend(store: &dyn Store, year: u16, preview: bool) -> Result<CommendList, AppError> {
+///
+/// With `villages`, the list is of the village party organisations (先进基层党组织): per town,
+/// the villages scored in every quarter used, by the mean of their village score (their
+/// village-scope item points plus their village-scope events of the quarter, not withdrawn,
+/// as Art.7 and Art.8 score them), then village code; the first
+/// `floor(n × commendation_ratio)` of a town are candidates.
+pub async fn commend(
+    store: &dyn Store,
+    year: u16,
+    preview: bool,
+    villages: bool,
+) -> Result<CommendList, AppError> {
     let all: Vec<Quarter> = (1..=4)
         .map(|n| Quarter::new(year, n).ok_or_else(|| AppError::Invalid(format!("year {year}"))))
         .collect::<Result<_, _>>()?;
@@ -52,6 +63,8 @@ pub async fn commend(store: &dyn Store, year: u16, preview: bool) -> Result<Comm
     // Per quarter used: the settled lines, and the rank_keys subtotals scored again.
     let mut lines: Vec<HashMap<CadreId, SettlementLine>> = Vec::new();
     let mut keys: Vec<HashMap<CadreId, Vec<i64>>> = Vec::new();
+    // Per quarter used: village code → (town, village score in hundredths), scored villages.
+    let mut village_scores: Vec<HashMap<String, (String, i64)>> = Vec::new();
     for &q in &used {
         let qpolicy = policies.for_quarter(q);
         let scores = store.scores(q).await?;
@@ -79,6 +92,7 @@ pub async fn commend(store: &dyn Store, year: u16, preview: bool) -> Result<Comm
             by_id.insert(cards.cadre(i).id.clone(), subtotals);
         }
         keys.push(by_id);
+        village_scores.push(village_scores_of(&cards));
         let q_lines = store.settlement_lines(q).await?;
         lines.push(
             q_lines
@@ -165,13 +179,102 @@ pub async fn commend(store: &dyn Store, year: u16, preview: bool) -> Result<Comm
             b.rank,
         ))
     });
+    let villages =
+        villages.then(|| rank_villages(&village_scores, &used, policy.commendation_ratio));
     Ok(CommendList {
         year,
         quarters: used,
         preview: !open.is_empty(),
         ratio: policy.commendation_ratio,
         cadres,
+        villages,
     })
+}
+
+/// The village score of every village with a village-scope score in the quarter, read off one
+/// assessed cadre of the village (village items and village events count alike for each of
+/// them): Σ village-scope item points + Σ points of the village-scope events.
+fn village_scores_of(cards: &Scorecards<'_>) -> HashMap<String, (String, i64)> {
+    let policy = cards.policy();
+    let mut out = HashMap::new();
+    for i in 0..cards.len() {
+        let c = cards.cadre(i);
+        if out.contains_key(c.village.as_str()) {
+            continue;
+        }
+        let mut scored = false;
+        let mut sum = 0i64;
+        for it in cards
+            .items(i)
+            .filter(|it| it.section.scope == Scope::Village)
+        {
+            if let Some(p) = it.points {
+                scored = true;
+                sum += p.hundredths();
+            }
+        }
+        for e in cards.events(i) {
+            let village_kind = policy
+                .event_rule(e.event.kind.as_str())
+                .is_some_and(|r| r.scope == Scope::Village);
+            if village_kind {
+                sum += e.points.hundredths();
+            }
+        }
+        if scored {
+            out.insert(c.village.to_string(), (c.town.to_string(), sum));
+        }
+    }
+    out
+}
+
+/// Art.13's list of villages: scored in every quarter used, ranked per town (the town of the
+/// last quarter used), no minimum score.
+fn rank_villages(
+    scores: &[HashMap<String, (String, i64)>],
+    used: &[Quarter],
+    ratio: kaohe_domain::Decimal,
+) -> Vec<VillageRow> {
+    let last = scores.last().expect("a quarter is used");
+    let mut codes: Vec<&String> = last
+        .keys()
+        .filter(|v| scores.iter().all(|q| q.contains_key(*v)))
+        .collect();
+    codes.sort();
+    let nominees: Vec<Nominee<String>> = codes
+        .iter()
+        .map(|v| Nominee {
+            group: last[*v].0.clone(),
+            id: (*v).clone(),
+            total_sum: scores.iter().map(|q| q[*v].1).sum(),
+            key_sums: Vec::new(),
+        })
+        .collect();
+    let k = u32::try_from(used.len()).unwrap_or(4);
+    let standings = commendation(&nominees, k, ratio, i64::MIN);
+    let mut rows: Vec<VillageRow> = nominees
+        .iter()
+        .zip(&standings)
+        .map(|(n, s)| {
+            let mut per_quarter = [None; 4];
+            for (q, qs) in used.iter().zip(scores) {
+                per_quarter[usize::from(q.number() - 1)] =
+                    Some(Points::from_hundredths(qs[&n.id].1));
+            }
+            VillageRow {
+                town: n.group.clone(),
+                rank: s.rank,
+                group_size: s.group_size,
+                quota: s.quota,
+                village: n.id.clone(),
+                mean: Points::from_hundredths(mean_hundredths(n.total_sum, k)),
+                scores: per_quarter,
+                candidate: s.candidate,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.town.as_bytes(), a.rank).cmp(&(b.town.as_bytes(), b.rank)));
+    rows
 }
 
 /// `sum / k` in hundredths, rounded half away from zero.

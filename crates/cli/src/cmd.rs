@@ -124,10 +124,20 @@ pub async fn run(cli: Cli) -> Result<()> {
         } => archive(&cli.store, &cadre, include_health).await,
         Command::Commend {
             year,
+            villages,
             preview,
             format,
             out,
-        } => commend(&cli.store, year, preview, format, out.as_deref()).await,
+        } => {
+            commend(
+                &cli.store,
+                year,
+                (villages, preview),
+                format,
+                out.as_deref(),
+            )
+            .await
+        }
         Command::Audit { since, format } => audit_log(&cli.store, since.as_deref(), format).await,
     }
 }
@@ -727,12 +737,12 @@ async fn explain(url: &str, quarter: &str, cadre: &str) -> Result<()> {
 async fn commend(
     url: &str,
     year: u16,
-    preview: bool,
+    (villages, preview): (bool, bool),
     format: crate::CommendFormat,
     out: Option<&Path>,
 ) -> Result<()> {
     let store = open(url).await?;
-    let list = kaohe::commend::commend(&*store, year, preview).await?;
+    let list = kaohe::commend::commend(&*store, year, preview, villages).await?;
     if list.preview {
         note(&format!(
             "note: a preview of {year} from {} settled quarter(s): the list may change when the \

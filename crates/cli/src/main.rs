@@ -159,6 +159,10 @@ pub enum Command {
         /// The year, e.g. 2026.
         #[arg(long)]
         year: u16,
+        /// List the village party organisations (先进基层党组织) instead: per town, by the
+        /// mean of their village score (village items and village events).
+        #[arg(long)]
+        villages: bool,
         /// List from the settled quarters when some of the year's are not settled yet.
         #[arg(long)]
         preview: bool,

@@ -51,8 +51,9 @@ pub use read::{
 pub use summary::ReportNotes;
 pub use width::{char_width, display_width};
 pub use write::{
-    AuditRow, COMMEND_COLUMNS, CommendList, CommendRow, write_audit_csv, write_audit_json,
-    write_audit_table, write_commend_csv, write_commend_html, write_commend_table,
+    AuditRow, COMMEND_COLUMNS, COMMEND_VILLAGE_COLUMNS, CommendList, CommendRow, VillageRow,
+    write_audit_csv, write_audit_json, write_audit_table, write_commend_csv, write_commend_html,
+    write_commend_table,
 };
 pub use write::{
     report_xlsx_bytes, write_ledger_csv, write_ledger_json, write_ledger_table, write_ledger_xlsx,

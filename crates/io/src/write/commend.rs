@@ -35,6 +35,27 @@ pub struct CommendRow {
     pub candidate: bool,
 }
 
+/// One village of the list of village party organisations (先进基层党组织, `--villages`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VillageRow {
+    /// Town in the last quarter used.
+    pub town: String,
+    /// Place in the town, from 1.
+    pub rank: u32,
+    /// Villages ranked in the town.
+    pub group_size: u32,
+    /// `floor(group_size × commendation_ratio)`.
+    pub quota: u32,
+    /// The village code.
+    pub village: String,
+    /// The mean of the quarterly village scores, rounded half away from zero to 0.01.
+    pub mean: Points,
+    /// The village score of each quarter of the year, `None` for a quarter not used.
+    pub scores: [Option<Points>; 4],
+    /// Recommended for commendation.
+    pub candidate: bool,
+}
+
 /// The commendation list of a year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommendList {
@@ -48,6 +69,8 @@ pub struct CommendList {
     pub ratio: kaohe_domain::Decimal,
     /// Every eligible cadre, by group (town, sequence) then rank.
     pub cadres: Vec<CommendRow>,
+    /// With `--villages`: every village scored in every quarter used, by town then rank.
+    pub villages: Option<Vec<VillageRow>>,
 }
 
 /// Columns of `kaohe commend --format csv`.
@@ -73,10 +96,49 @@ fn points(p: Option<Points>) -> String {
     p.map_or(String::new(), |p| p.to_string())
 }
 
-/// Writes the list as csv ([`COMMEND_COLUMNS`]): means and totals with two decimals, `qN`
-/// empty for a quarter not used, `candidate` `true` or `false`.
+/// Columns of `kaohe commend --villages --format csv`.
+pub const COMMEND_VILLAGE_COLUMNS: [&str; 12] = [
+    "year",
+    "town",
+    "rank",
+    "group_size",
+    "quota",
+    "village",
+    "mean",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "candidate",
+];
+
+/// Writes the list as csv ([`COMMEND_COLUMNS`], or [`COMMEND_VILLAGE_COLUMNS`] for the
+/// villages' list): means and totals with two decimals, `qN` empty for a quarter not used,
+/// `candidate` `true` or `false`.
 pub fn write_commend_csv(w: impl Write, list: &CommendList) -> Result<(), WriteError> {
     let mut out = csv::Writer::from_writer(w);
+    if let Some(villages) = &list.villages {
+        out.write_record(COMMEND_VILLAGE_COLUMNS)?;
+        for v in villages {
+            let [q1, q2, q3, q4] = v.scores.map(points);
+            out.write_record([
+                list.year.to_string(),
+                v.town.clone(),
+                v.rank.to_string(),
+                v.group_size.to_string(),
+                v.quota.to_string(),
+                v.village.clone(),
+                v.mean.to_string(),
+                q1,
+                q2,
+                q3,
+                q4,
+                v.candidate.to_string(),
+            ])?;
+        }
+        out.flush()?;
+        return Ok(());
+    }
     out.write_record(COMMEND_COLUMNS)?;
     for r in &list.cadres {
         let [q1, q2, q3, q4] = r.totals.map(points);
@@ -102,12 +164,22 @@ pub fn write_commend_csv(w: impl Write, list: &CommendList) -> Result<(), WriteE
     Ok(())
 }
 
+/// Whom the list commends.
+fn who(list: &CommendList) -> &'static str {
+    if list.villages.is_some() {
+        "先进基层党组织（村）"
+    } else {
+        "优秀村干部"
+    }
+}
+
 /// The headline of the list for people.
 fn headline(list: &CommendList) -> String {
     let quarters: Vec<String> = list.quarters.iter().map(Quarter::to_string).collect();
     let mut h = format!(
-        "{} 年度优秀村干部表彰推荐名单（第十三条）：依据 {}，每组推荐不超过 {}%",
+        "{} 年度{}表彰推荐名单（第十三条）：依据 {}，每组推荐不超过 {}%",
         list.year,
+        who(list),
         quarters.join("、"),
         (list.ratio * kaohe_domain::Decimal::ONE_HUNDRED).normalize()
     );
@@ -133,6 +205,52 @@ const HEADINGS: [&str; 13] = [
     "四季度",
 ];
 
+const VILLAGE_HEADINGS: [&str; 10] = [
+    "镇",
+    "名次",
+    "村数",
+    "名额",
+    "村",
+    "平均分",
+    "一季度",
+    "二季度",
+    "三季度",
+    "四季度",
+];
+
+fn village_cells(v: &VillageRow) -> Vec<String> {
+    let mut c = vec![
+        v.town.clone(),
+        v.rank.to_string(),
+        v.group_size.to_string(),
+        v.quota.to_string(),
+        v.village.clone(),
+        v.mean.to_string(),
+    ];
+    c.extend(v.scores.map(points));
+    c
+}
+
+/// The headings and rows a table or page shows: the villages' list with `--villages`,
+/// otherwise the cadres'; the last column marks the candidates.
+fn table_of(list: &CommendList) -> (Vec<&'static str>, Vec<(Vec<String>, bool)>) {
+    let (mut heads, rows): (Vec<&str>, Vec<(Vec<String>, bool)>) = match &list.villages {
+        Some(vs) => (
+            VILLAGE_HEADINGS.to_vec(),
+            vs.iter().map(|v| (village_cells(v), v.candidate)).collect(),
+        ),
+        None => (
+            HEADINGS.to_vec(),
+            list.cadres
+                .iter()
+                .map(|r| (cells(r), r.candidate))
+                .collect(),
+        ),
+    };
+    heads.push("推荐");
+    (heads, rows)
+}
+
 fn cells(r: &CommendRow) -> Vec<String> {
     let mut v = vec![
         r.town.clone(),
@@ -152,14 +270,11 @@ fn cells(r: &CommendRow) -> Vec<String> {
 /// Writes the list as a terminal table in Chinese; candidates are marked 推荐.
 pub fn write_commend_table(mut w: impl Write, list: &CommendList) -> Result<(), WriteError> {
     writeln!(w, "{}", headline(list))?;
-    let mut heads: Vec<&str> = HEADINGS.to_vec();
-    heads.push("推荐");
-    let rows: Vec<Vec<String>> = list
-        .cadres
-        .iter()
-        .map(|r| {
-            let mut c = cells(r);
-            c.push(if r.candidate { "推荐" } else { "" }.to_owned());
+    let (heads, rows) = table_of(list);
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|(mut c, candidate)| {
+            c.push(if candidate { "推荐" } else { "" }.to_owned());
             c
         })
         .collect();
@@ -168,7 +283,7 @@ pub fn write_commend_table(mut w: impl Write, list: &CommendList) -> Result<(), 
 }
 
 /// Writes the list as one html page (no script, nothing outside the file): candidates first,
-/// then every eligible cadre by group and rank.
+/// then every eligible cadre (or village) by group and rank.
 pub fn write_commend_html(mut w: impl Write, list: &CommendList) -> Result<(), WriteError> {
     let esc = super::html::esc;
     let mut h = String::new();
@@ -176,23 +291,30 @@ pub fn write_commend_html(mut w: impl Write, list: &CommendList) -> Result<(), W
         h,
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>{y} 年度表彰推荐名单</title>\n<style>{css}</style>\n</head>\n<body>\n\
-         <h1>{y} 年度优秀村干部表彰推荐名单</h1>\n<p class=\"meta\">{head}</p>\n",
+         <h1>{y} 年度{who}表彰推荐名单</h1>\n<p class=\"meta\">{head}</p>\n",
         y = list.year,
+        who = who(list),
         css = super::html::CSS,
         head = esc(&headline(list)),
     );
-    for (title, only) in [("一、推荐名单", true), ("二、全部参评人员", false)] {
+    let (heads, rows) = table_of(list);
+    let all = if list.villages.is_some() {
+        "二、全部参评村"
+    } else {
+        "二、全部参评人员"
+    };
+    for (title, only) in [("一、推荐名单", true), (all, false)] {
         let _ = write!(h, "<h2>{title}</h2>\n<table>\n<tr>");
-        for c in HEADINGS {
+        for c in &heads {
             let _ = write!(h, "<th>{c}</th>");
         }
-        h.push_str("<th>推荐</th></tr>\n");
-        for r in list.cadres.iter().filter(|r| !only || r.candidate) {
+        h.push_str("</tr>\n");
+        for (cells, candidate) in rows.iter().filter(|(_, c)| !only || *c) {
             h.push_str("<tr>");
-            for c in cells(r) {
-                let _ = write!(h, "<td>{}</td>", esc(&c));
+            for c in cells {
+                let _ = write!(h, "<td>{}</td>", esc(c));
             }
-            let _ = writeln!(h, "<td>{}</td></tr>", if r.candidate { "推荐" } else { "" });
+            let _ = writeln!(h, "<td>{}</td></tr>", if *candidate { "推荐" } else { "" });
         }
         h.push_str("</table>\n");
     }

@@ -17,8 +17,8 @@ pub use xlsx::{report_xlsx_bytes, write_ledger_xlsx, write_report_xlsx};
 
 pub use self::csv::write_audit_csv;
 pub use commend::{
-    COMMEND_COLUMNS, CommendList, CommendRow, write_commend_csv, write_commend_html,
-    write_commend_table,
+    COMMEND_COLUMNS, COMMEND_VILLAGE_COLUMNS, CommendList, CommendRow, VillageRow,
+    write_commend_csv, write_commend_html, write_commend_table,
 };
 pub use json::write_audit_json;
 pub use table::write_audit_table;
