@@ -104,24 +104,23 @@ pub async fn import_events(
     audit: &AuditRecord,
 ) -> Result<Imported, AppError> {
     let touched: BTreeSet<Quarter> = events.iter().map(Event::quarter).collect();
-    // Checked here first to name every conflict the same way on every store; the store checks
-    // again inside its transaction, which settles a race.
-    let mut conflicts = Vec::new();
-    for q in &touched {
-        let stored: HashMap<EventId, Event> = store
-            .events(*q)
-            .await?
-            .into_iter()
-            .map(|e| (e.id.clone(), e))
-            .collect();
-        for e in events.iter().filter(|e| e.quarter() == *q) {
-            if let Some(old) = stored.get(&e.id) {
-                conflicts.extend(event_conflict(old, e));
-            }
-        }
-    }
-    // An id stored under a date in another quarter is not seen here; the store refuses it
-    // (`StoreError::Rejected`), with its own words.
+    // Checked here first to name every conflict the same way on every store, with its line:
+    // every stored event of these ids, whatever its quarter (a changed date may move an event
+    // to another quarter) and withdrawn or not. The store checks again inside its
+    // transaction, which settles a race.
+    let ids: Vec<EventId> = events.iter().map(|e| e.id.clone()).collect();
+    let stored: HashMap<EventId, Event> = store
+        .events_by_id(&ids)
+        .await?
+        .into_iter()
+        .map(|s| (s.record.id.clone(), s.record))
+        .collect();
+    let mut seen = HashSet::new();
+    let conflicts: Vec<Conflict> = events
+        .iter()
+        .filter(|e| seen.insert(&e.id))
+        .filter_map(|e| stored.get(&e.id).and_then(|old| event_conflict(old, e)))
+        .collect();
     if !conflicts.is_empty() {
         return Err(AppError::Conflicts(conflicts));
     }

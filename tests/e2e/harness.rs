@@ -226,6 +226,17 @@ impl Env {
         })
     }
 
+    /// The store URL given to the binary (`redb:FILE`, or a PostgreSQL URL naming this test's
+    /// schema).
+    pub fn store(&self) -> &str {
+        &self.store
+    }
+
+    /// The temporary directory (the binary's working directory).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// A path in the temporary directory, as text for an argument.
     pub fn path(&self, name: &str) -> String {
         self.dir.path().join(name).display().to_string()

@@ -17,6 +17,7 @@ mod commend;
 mod compute;
 mod explain;
 mod flow;
+mod hardening;
 mod harness;
 mod identity;
 mod oracle;
@@ -66,6 +67,12 @@ scenarios! {
     concurrent_payrolls_pay_once => year::concurrent_payrolls_pay_once,
     audit_log_lists_writes => audit::audit_log_lists_writes,
     commendation_list => commend::commendation_list,
+    hardening_out_file_private => hardening::out_file_private,
+    hardening_closed_stdout => hardening::closed_stdout,
+    hardening_formula_fields_refused => hardening::formula_fields_refused,
+    hardening_control_characters_refused => hardening::control_characters_refused,
+    hardening_amounts_bounded => hardening::amounts_bounded,
+    hardening_changed_event_date_located => hardening::changed_event_date_located,
 }
 
 /// Scenario 5: needs both stores at once.

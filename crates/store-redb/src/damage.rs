@@ -32,6 +32,10 @@ pub(crate) fn open_error(path: &Path, e: redb::DatabaseError) -> StoreError {
         redb::Error::Io(e) if e.kind() == io::ErrorKind::InvalidData => StoreError::Corrupt(
             format!("{at} is not a kaohe store file; if it was one, {DAMAGED} ({e})"),
         ),
+        // A file shorter than its own header says: cut short (a copy or a disk that ran out).
+        redb::Error::Io(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+            damaged(&format!("{at} is cut short: {e}"))
+        }
         redb::Error::DatabaseAlreadyOpen => StoreError::Unavailable(format!(
             "{at}: the file is open in another process (is kaohe running?)"
         )),
