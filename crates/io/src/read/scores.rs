@@ -514,7 +514,7 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
                     line,
                     Some("points"),
                     format!(
-                        "`{}` is below 0 (SPEC 3.1: 0 ≤ points ≤ the item's maximum)",
+                        "`{}` is below 0 (Art.7: 0 ≤ points ≤ the item's maximum)",
                         ParseError::shown(txt(points_raw))
                     ),
                 );
