@@ -186,8 +186,8 @@ fn every_problem_is_collected_and_printed_with_file_line_and_column() {
     assert_eq!(
         lines.next(),
         Some(
-            "roster.csv:2: column `monthly_subsidy`: `1.234` has more than 2 decimals (SPEC 5.1: \
-             at most 2, as in 87.50)"
+            "roster.csv:2: column `monthly_subsidy`: `1.234` has more than 2 decimals (at most \
+             2, as in 87.50)"
         )
     );
     assert_eq!(

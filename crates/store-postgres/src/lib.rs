@@ -95,7 +95,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         3,
-        "audit source path",
+        "audit_source_path",
         include_str!("../migrations/0003_audit_source_path.sql"),
     ),
 ];
