@@ -3,6 +3,7 @@
 
 mod common;
 mod events;
+mod fuzz;
 mod roster;
 mod scores;
 mod speed;

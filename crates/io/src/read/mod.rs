@@ -60,6 +60,36 @@ pub(crate) fn refusal(raw: &str, otherwise: impl FnOnce(&str) -> String) -> Stri
     }
 }
 
+/// About how many records a body of `len` bytes holds, judged from `sample`, its first bytes
+/// (at most 64 KiB of it are looked at): the sample's lines of at least `min_record` bytes
+/// (the shortest record that can give a value, without its line break), scaled to `len`, and
+/// at most one per `typical` bytes (a record is rarely shorter), with an eighth to spare.
+/// Readers reserve room for that many values up front, so that a large valid file is read
+/// without its vectors growing and copying.
+///
+/// Shorter lines (blank ones, junk) count for nothing, and a line longer than the sample
+/// counts once: a file of millions of empty or broken lines, or of one huge line, reserves
+/// nothing for values it will never hold; `typical` bounds what millions of short invalid
+/// records reserve. Memory stays a small multiple of the input.
+pub(crate) fn estimate_records(
+    sample: &[u8],
+    len: usize,
+    min_record: usize,
+    typical: usize,
+) -> usize {
+    let sample = &sample[..sample.len().min(len).min(64 << 10)];
+    if sample.is_empty() {
+        return 16;
+    }
+    let plausible = sample
+        .split(|&b| b == b'\n' || b == b'\r')
+        .filter(|l| l.len() >= min_record)
+        .count();
+    let n = sample.len();
+    let rows = (len / n * plausible + len % n * plausible / n).min(len / typical.max(1));
+    rows + rows / 8 + 16
+}
+
 /// The hint given with a file that is not UTF-8.
 pub const UTF8_HINT: &str = "the file is not UTF-8 text. Spreadsheets in China often save CSV \
     as GBK (\"ANSI\"): in Excel choose 另存为 → \"CSV UTF-8 (逗号分隔)\", in WPS choose the \

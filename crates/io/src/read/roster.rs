@@ -8,7 +8,7 @@ use kaohe_domain::{
     free_text,
 };
 
-use super::{Collector, Table, load, open};
+use super::{Collector, Table, estimate_records, load, open};
 use crate::error::ReadError;
 use crate::fxhash::{FxHashMap, FxHashSet};
 
@@ -65,6 +65,10 @@ fn read_whole(file: &str, table: &Table<'_, 9>) -> Result<Vec<Cadre>, ReadError>
     problems.finish(file, None)?;
     Ok(part.out)
 }
+
+/// The shortest roster record that gives a cadre, without its line break:
+/// `C,a,T,V,x,,0,2020-01-01,` (an empty position and end date, one-character codes).
+const MIN_RECORD_BYTES: usize = 24;
 
 /// Inputs smaller than this are read on one thread.
 const PARALLEL_MIN_BYTES: usize = 4 << 20;
@@ -222,9 +226,10 @@ struct Part {
 }
 
 impl Part {
-    /// State for reading `data`, sized for it (a roster row is rarely shorter than 48 bytes).
+    /// State for reading `data`, sized for the records it seems to hold
+    /// ([`estimate_records`]; a roster record is rarely shorter than 48 bytes).
     fn new(data: &str) -> Part {
-        let rows = data.len() / 48 + 16;
+        let rows = estimate_records(data.as_bytes(), data.len(), MIN_RECORD_BYTES, 48);
         Part {
             out: Vec::with_capacity(rows),
             ids: Ids::Sorted(Vec::with_capacity(rows)),

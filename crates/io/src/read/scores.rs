@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 
 use kaohe_domain::{Date, ItemId, ParseError, Points, Policy, Quarter, Scope, Score};
 
-use super::{Collector, Context, Table, load, open, refusal, txt};
+use super::{Collector, Context, Table, estimate_records, load, open, refusal, txt};
 use crate::error::ReadError;
 use crate::fxhash::{FxHashMap, FxHashSet, same};
 
@@ -72,13 +72,13 @@ pub fn read_scores_bytes(
             .map(|&(_, data)| {
                 let (shared, table) = (&shared, &table);
                 s.spawn(move || {
-                    let mut r = PartReader::new(shared, estimate_rows(data));
+                    let mut r = PartReader::new(shared, estimate_rows(data.as_bytes()));
                     r.lines = r.feed(table, data, 1, plain) - 1;
                     r
                 })
             })
             .collect();
-        let mut r = PartReader::new(&shared, estimate_rows(table.body));
+        let mut r = PartReader::new(&shared, estimate_rows(table.body.as_bytes()));
         let end = r.feed(&table, parts[0].1, table.body_line, plain);
         r.lines = end - table.body_line;
         results.push(r);
@@ -569,8 +569,11 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
 mod streamed {
     use kaohe_domain::Score;
 
-    use super::{MIN_ROW_BYTES, PartReader, SCORES_COLUMNS, Shared, merge, open};
+    use super::{
+        MIN_RECORD_BYTES, PartReader, SCORES_COLUMNS, Shared, TYPICAL_RECORD_BYTES, merge, open,
+    };
     use crate::error::ReadError;
+    use crate::read::estimate_records;
     use crate::read::{Context, Table};
 
     /// Where the bytes come from: a file (`read_at`), or memory in tests.
@@ -636,15 +639,11 @@ mod streamed {
         }
         bounds.push(len);
         let shared = Shared::new(ctx, len);
-        // Rows per byte from the first block, with an eighth to spare: the first part's vector
-        // receives every part, and must not have to grow (and copy) at the end.
+        // Records per byte from the first block: the first part's vector receives every
+        // part, and must not have to grow (and copy) at the end.
         let sample = &head[..cut];
-        let per_row = (sample.len() / sample.iter().filter(|&&b| b == b'\n').count().max(1))
-            .max(MIN_ROW_BYTES);
-        let estimate = |bytes: usize| {
-            let rows = bytes / per_row.max(1);
-            rows + rows / 8 + 16
-        };
+        let estimate =
+            |bytes: usize| estimate_records(sample, bytes, MIN_RECORD_BYTES, TYPICAL_RECORD_BYTES);
         let results: Option<Vec<PartReader<'_, '_, '_>>> = std::thread::scope(|s| {
             let handles: Vec<_> = bounds
                 .windows(2)
@@ -757,17 +756,16 @@ pub(crate) fn simple_hundredths(b: &[u8]) -> Option<i64> {
     Some(v * 100 + f)
 }
 
-/// The shortest row that gives a score: `2026Q3,V,i,1` and its line break.
-const MIN_ROW_BYTES: usize = 13;
+/// The shortest record that gives a score, without its line break: `2026Q3,V,i,1`.
+const MIN_RECORD_BYTES: usize = 12;
 
-/// About how many rows `data` holds, from its first 64 KiB.
-fn estimate_rows(data: &str) -> usize {
-    let sample = &data.as_bytes()[..data.len().min(64 << 10)];
-    let lines = sample.iter().filter(|&&b| b == b'\n').count().max(1);
-    // Blank lines in the sample must not make a file look like billions of rows.
-    let per_row = (sample.len() / lines).max(MIN_ROW_BYTES);
-    let rows = data.len() / per_row;
-    rows + rows / 8 + 16
+/// A score record is rarely shorter than this (`2026Q3,V01,duty.audit,1` and its line
+/// break); real ones are 30 to 40 bytes.
+const TYPICAL_RECORD_BYTES: usize = 24;
+
+/// About how many records `data` holds ([`estimate_records`], from its first 64 KiB).
+fn estimate_rows(data: &[u8]) -> usize {
+    estimate_records(data, data.len(), MIN_RECORD_BYTES, TYPICAL_RECORD_BYTES)
 }
 
 /// Names both lines of every key given twice (the slow pass; only when there are any).
