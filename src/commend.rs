@@ -277,15 +277,10 @@ fn rank_villages(
     rows
 }
 
-/// `sum / k` in hundredths, rounded half away from zero.
+/// `sum / k` in hundredths, rounded half away from zero to 0.01 by the domain's one rounding
+/// step ([`Points::round_ratio`]).
 fn mean_hundredths(sum: i64, k: u32) -> i64 {
-    let k = i64::from(k.max(1));
-    let (q, r) = (sum / k, sum % k);
-    if 2 * r.abs() >= k {
-        q + sum.signum()
-    } else {
-        q
-    }
+    Points::round_ratio(Points::from_hundredths(sum).to_decimal(), k.max(1)).hundredths()
 }
 
 #[cfg(test)]

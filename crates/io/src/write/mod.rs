@@ -43,7 +43,8 @@ pub struct AuditRow {
 /// `-`, `@`, or a tab or CR before one) gets a leading `'`. The audit log holds what users
 /// typed, which no import checked, so it is guarded on the way out.
 pub(crate) fn inert(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let first = s.chars().next();
+    if first.is_some_and(|c| kaohe_domain::FORMULA_STARTS.contains(&c) || c == '\t' || c == '\r') {
         format!("'{s}").into()
     } else {
         s.into()
