@@ -9,6 +9,7 @@
 //! the one rounding rule of the regulation as read here (half away from zero, to 0.01) lives in
 //! [`round_half_away`] and nowhere else.
 
+mod archive;
 mod cadre;
 mod date;
 mod error;
@@ -21,6 +22,7 @@ mod policy;
 mod quarter;
 mod settlement;
 
+pub use archive::{Area, Finding, HealthRecord, Inspection, InspectionId, RosterVersion};
 pub use cadre::Cadre;
 pub use date::{Date, days_in_month};
 pub use error::ParseError;
