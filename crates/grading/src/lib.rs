@@ -173,6 +173,7 @@ pub fn quota(n: u32, ratio: Decimal) -> u32 {
     u32::try_from(q.mantissa()).unwrap_or(u32::MAX)
 }
 
+/// An entrant as the ranking sees it: its group, its total in hundredths and its index.
 #[derive(Debug, Clone, Copy)]
 struct Rec {
     group: u32,
@@ -180,123 +181,176 @@ struct Rec {
     idx: u32,
 }
 
-/// Art.10 / SPEC 3.3: ranks every entrant within its quota group and grades it.
-///
-/// Quota groups are (town, sequence), or (sequence) under `quota_scope = "county"`. Within a
-/// group the order is `total` desc, then each `rank_keys` subtotal desc, then `cadre_id`
-/// asc; `rank` is the 1-based position. Excellent: among cadres with
-/// `total ≥ excellent_min_score`, the first `quota` in rank order, less, under
-/// `tie_break = "exclude"`, those tied on `total` with the first candidate past the quota.
-/// Unqualified: `total < qualified_min_score`. Qualified: everyone else.
-///
-/// The policy must be valid (`Policy::validate`); entrant ids must be unique and each
-/// `rank_keys` slice as long as `policy.rank_keys`.
-pub fn grade(policy: &Policy, entrants: &[Entrant<'_>]) -> Grading {
-    let nk = policy.rank_keys.len();
-    let county = policy.quota_scope == QuotaScope::County;
-
-    // Groups, interned; a cache on the shared text of consecutive entrants skips hashing.
-    let mut group_of: HashMap<(&str, &str), u32, FixedState> = HashMap::default();
-    let mut group_keys: Vec<(&str, &str, usize)> = Vec::new();
-    let mut recs = Vec::with_capacity(entrants.len());
-    let mut keys = Vec::with_capacity(entrants.len() * nk);
-    // A small cache keyed by the addresses of the shared town and sequence text.
-    let mut cache = [([0usize; 4], 0u32); 16];
-    for (i, e) in entrants.iter().enumerate() {
-        debug_assert_eq!(e.rank_keys.len(), nk, "one subtotal per rank key");
-        let town = if county { "" } else { e.town.as_str() };
-        let seq = e.sequence.as_str();
-        let addr = [
-            town.as_ptr() as usize,
-            town.len(),
-            seq.as_ptr() as usize,
-            seq.len(),
-        ];
-        let slot = ((addr[0] >> 4) ^ (addr[2] >> 4) ^ (addr[2] >> 9)) & 15;
-        let g = if cache[slot].0 == addr && !seq.is_empty() {
-            cache[slot].1
-        } else {
-            let next = group_keys.len() as u32;
-            let g = *group_of.entry((town, seq)).or_insert_with(|| {
-                group_keys.push((town, seq, i));
-                next
-            });
-            cache[slot] = (addr, g);
-            g
-        };
-        recs.push(Rec {
-            group: g,
-            total: e.total.hundredths(),
-            idx: i as u32,
-        });
-        keys.extend(e.rank_keys.iter().map(|k| k.hundredths()));
+/// The quota groups of Art.10 (同一序列): (town, sequence), or (sequence) alone under
+/// `quota_scope = "county"`. Returns each entrant's group, numbered in (town, sequence) byte
+/// order, and for each group the index of its first entrant (which names it).
+fn quota_groups(county: bool, entrants: &[Entrant<'_>]) -> (Vec<u32>, Vec<usize>) {
+    fn key<'a>(county: bool, e: &Entrant<'a>) -> (&'a str, &'a str) {
+        let town: &'a str = if county { "" } else { e.town.as_str() };
+        (town, e.sequence.as_str())
     }
-
-    // Canonical group numbers: by (town, sequence) bytes.
-    let mut by_name: Vec<u32> = (0..group_keys.len() as u32).collect();
-    by_name.sort_unstable_by(|&a, &b| {
-        let (x, y) = (group_keys[a as usize], group_keys[b as usize]);
-        (x.0, x.1).cmp(&(y.0, y.1))
-    });
-    let mut renumber = vec![0u32; group_keys.len()];
+    let mut seen: HashMap<(&str, &str), u32, FixedState> = HashMap::default();
+    let mut firsts: Vec<usize> = Vec::new();
+    let mut group_of: Vec<u32> = entrants
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            *seen.entry(key(county, e)).or_insert_with(|| {
+                firsts.push(i);
+                firsts.len() as u32 - 1
+            })
+        })
+        .collect();
+    // Canonical numbers: by (town, sequence) bytes, whatever the input order.
+    let mut by_name: Vec<u32> = (0..firsts.len() as u32).collect();
+    by_name.sort_unstable_by_key(|&g| key(county, &entrants[firsts[g as usize]]));
+    let mut renumber = vec![0u32; firsts.len()];
     for (new, &old) in by_name.iter().enumerate() {
         renumber[old as usize] = new as u32;
     }
-    for r in &mut recs {
-        r.group = renumber[r.group as usize];
+    for g in &mut group_of {
+        *g = renumber[*g as usize];
     }
+    let firsts = by_name.iter().map(|&old| firsts[old as usize]).collect();
+    (group_of, firsts)
+}
 
-    let key_row = |i: u32| &keys[i as usize * nk..(i as usize + 1) * nk];
-    let separation = |a: &Rec, b: &Rec| -> (Ordering, Separation) {
-        // How `b` compares to `a` in rank order, and what decided it.
-        let o = b.total.cmp(&a.total);
+/// The rank order of Art.10 between two entrants of one group: how `b` compares to `a`
+/// (`Less` when `b` ranks first) and what decided it — `total` descending, then each
+/// `rank_keys` subtotal descending, then `cadre_id` ascending by bytes.
+fn compare(entrants: &[Entrant<'_>], a: &Rec, b: &Rec) -> (Ordering, Separation) {
+    let o = b.total.cmp(&a.total);
+    if o != Ordering::Equal {
+        return (o, Separation::Total);
+    }
+    let (ea, eb) = (&entrants[a.idx as usize], &entrants[b.idx as usize]);
+    for (k, (x, y)) in ea.rank_keys.iter().zip(eb.rank_keys).enumerate() {
+        let o = y.cmp(x);
         if o != Ordering::Equal {
-            return (o, Separation::Total);
+            return (o, Separation::RankKey(k));
         }
-        for (k, (x, y)) in key_row(a.idx).iter().zip(key_row(b.idx)).enumerate() {
-            let o = y.cmp(x);
-            if o != Ordering::Equal {
-                return (o, Separation::RankKey(k));
-            }
-        }
-        let o = entrants[a.idx as usize]
-            .cadre_id
-            .as_str()
-            .as_bytes()
-            .cmp(entrants[b.idx as usize].cadre_id.as_str().as_bytes());
-        (o, Separation::CadreId)
-    };
-    // Bucket by group (counting sort), then sort each group on its own: groups are small,
-    // so each sort runs in cache.
-    let n_groups = by_name.len();
-    let mut bucket_start = vec![0usize; n_groups + 1];
-    for r in &recs {
-        bucket_start[r.group as usize + 1] += 1;
+    }
+    let o = ea
+        .cadre_id
+        .as_str()
+        .as_bytes()
+        .cmp(eb.cadre_id.as_str().as_bytes());
+    (o, Separation::CadreId)
+}
+
+/// Every entrant by group, then in rank order within its group, and where each group starts
+/// (`starts[g]..starts[g + 1]`). A counting sort by group, then one small sort per group.
+fn rank_order(
+    entrants: &[Entrant<'_>],
+    group_of: &[u32],
+    n_groups: usize,
+) -> (Vec<Rec>, Vec<usize>) {
+    let mut starts = vec![0usize; n_groups + 1];
+    for &g in group_of {
+        starts[g as usize + 1] += 1;
     }
     for g in 0..n_groups {
-        bucket_start[g + 1] += bucket_start[g];
+        starts[g + 1] += starts[g];
     }
-    let mut fill = bucket_start.clone();
-    let mut bucketed = vec![
+    let mut fill = starts.clone();
+    let mut recs = vec![
         Rec {
             group: 0,
             total: 0,
             idx: 0
         };
-        recs.len()
+        entrants.len()
     ];
-    for r in recs {
-        bucketed[fill[r.group as usize]] = r;
-        fill[r.group as usize] += 1;
+    for (i, (e, &g)) in entrants.iter().zip(group_of).enumerate() {
+        recs[fill[g as usize]] = Rec {
+            group: g,
+            total: e.total.hundredths(),
+            idx: i as u32,
+        };
+        fill[g as usize] += 1;
     }
-    let mut recs = bucketed;
     for g in 0..n_groups {
-        recs[bucket_start[g]..bucket_start[g + 1]].sort_unstable_by(|a, b| separation(a, b).0);
+        recs[starts[g]..starts[g + 1]].sort_unstable_by(|a, b| compare(entrants, a, b).0);
     }
+    (recs, starts)
+}
 
+/// Art.10 within one group, its members in rank order: `quota = floor(n × excellent_ratio)`;
+/// the candidates (`total ≥ excellent_min_score`) are a prefix of the order; the first
+/// `quota` of them are excellent, less, under `tie_break = "exclude"`, those tied on `total`
+/// with the first candidate past the quota (their slots stay empty). Below
+/// `qualified_min_score`: unqualified. Everyone else: qualified. Returns each member's grade
+/// and reason, in rank order, and the group's counts.
+fn grade_group(policy: &Policy, members: &[Rec]) -> (Vec<(Grade, Reason)>, Counts) {
     let emin = policy.excellent_min_score.hundredths();
     let qmin = policy.qualified_min_score.hundredths();
-    let exclude = policy.tie_break == TieBreak::Exclude;
+    let quota = quota(members.len() as u32, policy.excellent_ratio);
+    let candidates = members.iter().take_while(|r| r.total >= emin).count() as u32;
+    let mut excellent = candidates.min(quota);
+    if policy.tie_break == TieBreak::Exclude && candidates > quota {
+        let edge = members[quota as usize].total;
+        excellent = members[..quota as usize]
+            .iter()
+            .take_while(|r| r.total != edge)
+            .count() as u32;
+    }
+    let grades: Vec<(Grade, Reason)> = (0u32..)
+        .zip(members)
+        .map(|(pos, r)| {
+            if r.total < qmin {
+                (Grade::Unqualified, Reason::BelowQualifiedMin)
+            } else if r.total < emin {
+                (Grade::Qualified, Reason::BelowExcellentMin)
+            } else if pos < excellent {
+                (Grade::Excellent, Reason::WithinQuota)
+            } else if pos < quota {
+                (Grade::Qualified, Reason::ExcludedTie)
+            } else {
+                (Grade::Qualified, Reason::PastQuota)
+            }
+        })
+        .collect();
+    let unqualified = grades
+        .iter()
+        .filter(|(g, _)| *g == Grade::Unqualified)
+        .count() as u32;
+    let counts = Counts {
+        quota,
+        candidates,
+        excellent,
+        unqualified,
+    };
+    (grades, counts)
+}
+
+/// What [`grade_group`] counts in a group.
+#[derive(Debug, Clone, Copy)]
+struct Counts {
+    quota: u32,
+    candidates: u32,
+    excellent: u32,
+    unqualified: u32,
+}
+
+/// Art.10 / SPEC 3.3: ranks every entrant within its quota group and grades it.
+///
+/// Quota groups are (town, sequence), or (sequence) under `quota_scope = "county"`
+/// ([`quota_groups`]). Within a group the order is `total` desc, then each `rank_keys`
+/// subtotal desc, then `cadre_id` asc ([`compare`]); `rank` is the 1-based position. The
+/// grades follow [`grade_group`].
+///
+/// The policy must be valid (`Policy::validate`); entrant ids must be unique and each
+/// `rank_keys` slice as long as `policy.rank_keys`.
+pub fn grade(policy: &Policy, entrants: &[Entrant<'_>]) -> Grading {
+    debug_assert!(
+        entrants
+            .iter()
+            .all(|e| e.rank_keys.len() == policy.rank_keys.len())
+    );
+    let county = policy.quota_scope == QuotaScope::County;
+    let (group_of, firsts) = quota_groups(county, entrants);
+    let (recs, starts) = rank_order(entrants, &group_of, firsts.len());
+
     let mut placements = vec![
         Placement {
             group: 0,
@@ -307,65 +361,35 @@ pub fn grade(policy: &Policy, entrants: &[Entrant<'_>]) -> Grading {
         };
         entrants.len()
     ];
-    let mut groups = Vec::with_capacity(by_name.len());
-    let mut start = 0usize;
-    for (g, &old) in by_name.iter().enumerate() {
-        let end = bucket_start[g + 1];
-        let members = &recs[start..end];
-        let n = members.len() as u32;
-        let q = quota(n, policy.excellent_ratio);
-        let candidates = members.iter().take_while(|r| r.total >= emin).count() as u32;
-        let mut excellent = candidates.min(q);
-        if exclude && candidates > q {
-            let edge = members[q as usize].total;
-            excellent = members[..q as usize]
-                .iter()
-                .take_while(|r| r.total != edge)
-                .count() as u32;
-        }
-        let mut unqualified = 0;
-        for (pos, r) in members.iter().enumerate() {
-            let pos = pos as u32;
-            let (grade, reason) = if r.total < qmin {
-                unqualified += 1;
-                (Grade::Unqualified, Reason::BelowQualifiedMin)
-            } else if r.total < emin {
-                (Grade::Qualified, Reason::BelowExcellentMin)
-            } else if pos < excellent {
-                (Grade::Excellent, Reason::WithinQuota)
-            } else if pos < q {
-                (Grade::Qualified, Reason::ExcludedTie)
-            } else {
-                (Grade::Qualified, Reason::PastQuota)
-            };
-            let above = if pos == 0 {
-                Separation::Top
-            } else {
-                separation(&members[pos as usize - 1], r).1
+    let mut groups = Vec::with_capacity(firsts.len());
+    for (g, &first) in firsts.iter().enumerate() {
+        let members = &recs[starts[g]..starts[g + 1]];
+        let (grades, counts) = grade_group(policy, members);
+        for (pos, (r, (grade, reason))) in members.iter().zip(grades).enumerate() {
+            let above = match pos {
+                0 => Separation::Top,
+                _ => compare(entrants, &members[pos - 1], r).1,
             };
             placements[r.idx as usize] = Placement {
                 group: g as u32,
-                rank: pos + 1,
+                rank: pos as u32 + 1,
                 grade,
                 reason,
                 above,
             };
         }
-        let (_, seq, first) = group_keys[old as usize];
         let e = &entrants[first];
         groups.push(Group {
             town: (!county).then(|| e.town.clone()),
             sequence: e.sequence.clone(),
-            size: n,
-            quota: q,
-            candidates,
-            excellent,
-            excluded_ties: q.min(candidates) - excellent,
-            unqualified,
-            start: start as u32,
+            size: members.len() as u32,
+            quota: counts.quota,
+            candidates: counts.candidates,
+            excellent: counts.excellent,
+            excluded_ties: counts.quota.min(counts.candidates) - counts.excellent,
+            unqualified: counts.unqualified,
+            start: starts[g] as u32,
         });
-        debug_assert_eq!(seq, e.sequence.as_str());
-        start = end;
     }
     let order = recs.iter().map(|r| r.idx).collect();
     Grading {
