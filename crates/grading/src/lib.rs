@@ -173,10 +173,9 @@ pub fn quota(n: u32, ratio: Decimal) -> u32 {
     u32::try_from(q.mantissa()).unwrap_or(u32::MAX)
 }
 
-/// An entrant as the ranking sees it: its group, its total in hundredths and its index.
+/// An entrant as the ranking sees it: its total in hundredths and its index.
 #[derive(Debug, Clone, Copy)]
 struct Rec {
-    group: u32,
     total: i64,
     idx: u32,
 }
@@ -253,17 +252,9 @@ fn rank_order(
         starts[g + 1] += starts[g];
     }
     let mut fill = starts.clone();
-    let mut recs = vec![
-        Rec {
-            group: 0,
-            total: 0,
-            idx: 0
-        };
-        entrants.len()
-    ];
+    let mut recs = vec![Rec { total: 0, idx: 0 }; entrants.len()];
     for (i, (e, &g)) in entrants.iter().zip(group_of).enumerate() {
         recs[fill[g as usize]] = Rec {
-            group: g,
             total: e.total.hundredths(),
             idx: i as u32,
         };
