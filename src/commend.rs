@@ -186,6 +186,8 @@ pub async fn commend(
         quarters: used,
         preview: !open.is_empty(),
         ratio: policy.commendation_ratio,
+        excellent_min_score: policy.excellent_min_score,
+        qualified_min_score: policy.qualified_min_score,
         cadres,
         villages,
     })

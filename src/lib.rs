@@ -29,5 +29,10 @@ pub use fingerprint::{fingerprint, sha256_hex};
 pub use kaohe_store::redact_secrets;
 pub use open::{DEFAULT_STORE, open_store, store_file};
 
+/// The store schema versions of this build: of the redb file and of the PostgreSQL
+/// migrations (`kaohe --version`).
+pub use kaohe_store_postgres::SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION;
+pub use kaohe_store_redb::SCHEMA_VERSION as REDB_SCHEMA_VERSION;
+
 pub use kaohe_domain as domain;
 pub use kaohe_store as store;

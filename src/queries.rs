@@ -22,16 +22,18 @@ pub async fn report(
     Ok((header, store.settlement_lines(q).await?))
 }
 
-/// What the pages for people state beside the lines of settled `q`: the Art.10 ratio of the
-/// policy in force for `q` and the Art.11 split of its ledger (paid monthly, paid by the
+/// What the pages for people state beside the lines of settled `q`: the Art.10 ratio and
+/// thresholds of the policy in force for `q` and the Art.11 split of its ledger (paid monthly, paid by the
 /// settlement).
 pub async fn report_notes(
     store: &dyn Store,
     q: Quarter,
 ) -> Result<kaohe_io::ReportNotes, AppError> {
     let policies = crate::lifecycle::Policies::load(store).await?;
-    let ratio = policies.for_quarter(q).excellent_ratio;
-    Ok(kaohe_io::ReportNotes::new(ratio).with_ledger(&store.ledger(q).await?))
+    let policy = policies.for_quarter(q);
+    Ok(kaohe_io::ReportNotes::new(policy.excellent_ratio)
+        .with_thresholds(policy)
+        .with_ledger(&store.ledger(q).await?))
 }
 
 /// The audit log as `kaohe audit` shows it, oldest first: the records from day `since` on

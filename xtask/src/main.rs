@@ -1,5 +1,11 @@
 //! Project tasks, run as `cargo xtask <task>` (the alias lives in `.cargo/config.toml`).
 //!
+//! `cargo xtask dist` packs a release: it builds the `kaohe` binary (release profile), has it
+//! write its man pages and shell completions from its own clap definition
+//! (`kaohe __generate man|completions DIR`, clap_mangen and clap_complete), and packs
+//! `target/dist/kaohe-VERSION-TARGET.tar.gz` with the binary, `man/`, `completions/`, the
+//! README and `docs/` (with the system `tar`).
+//!
 //! `cargo xtask settle --quarter Q [--store URL] [--import DIR]` is the finance office's
 //! quarterly command. It runs exactly the code path of `kaohe settle`: it builds the `kaohe`
 //! binary (release profile) and runs it — first `kaohe import KIND` for the files DIR holds
@@ -11,6 +17,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 const USAGE: &str = "\
+cargo xtask dist
+
+  Build the release binary and pack it with its man pages, shell completions
+  (bash, zsh, fish, PowerShell), README.md and docs/ as
+  target/dist/kaohe-VERSION-TARGET.tar.gz.
+
 cargo xtask settle --quarter Q [--store URL] [--import DIR]
 
   Settle quarter Q (e.g. 2026Q3) with the kaohe binary, importing DIR's
@@ -28,6 +40,11 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("settle") => settle(&args[1..]),
+        Some("dist") if args.len() == 1 => dist(),
+        Some("dist") => {
+            eprintln!("error: `dist` takes no arguments\n\n{USAGE}");
+            ExitCode::from(2)
+        }
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -75,28 +92,10 @@ fn settle(args: &[String]) -> ExitCode {
         return ExitCode::from(2);
     };
 
-    let root = workspace_root();
-    let status = Command::new(env_or("CARGO", "cargo"))
-        .current_dir(&root)
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "--package",
-            "kaohe-cli",
-            "--bin",
-            "kaohe",
-        ])
-        .status();
-    match status {
-        Ok(s) if s.success() => {}
-        Ok(_) => return ExitCode::from(1),
-        Err(e) => {
-            eprintln!("error: could not run cargo: {e}");
-            return ExitCode::from(1);
-        }
-    }
-    let kaohe = root.join("target/release/kaohe");
+    let kaohe = match build_release() {
+        Ok(kaohe) => kaohe,
+        Err(code) => return code,
+    };
 
     let mut steps: Vec<Vec<String>> = Vec::new();
     if let Some(dir) = &import {
@@ -146,6 +145,132 @@ fn settle(args: &[String]) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Builds the `kaohe` binary with the release profile; its path, or the exit code of failure.
+fn build_release() -> Result<PathBuf, ExitCode> {
+    let status = Command::new(env_or("CARGO", "cargo"))
+        .current_dir(workspace_root())
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "--package",
+            "kaohe-cli",
+            "--bin",
+            "kaohe",
+        ])
+        .status();
+    match status {
+        Ok(s) if s.success() => Ok(target_dir()
+            .join("release")
+            .join(format!("kaohe{}", std::env::consts::EXE_SUFFIX))),
+        Ok(_) => Err(ExitCode::from(1)),
+        Err(e) => {
+            eprintln!("error: could not run cargo: {e}");
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+/// `cargo xtask dist`: see the crate docs.
+fn dist() -> ExitCode {
+    match pack() {
+        Ok(archive) => {
+            println!("{}", archive.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn pack() -> Result<PathBuf, String> {
+    let kaohe = build_release().map_err(|_| "the release build failed".to_owned())?;
+    let root = workspace_root();
+    let name = format!("kaohe-{}-{}", env!("CARGO_PKG_VERSION"), host_target()?);
+    let out = target_dir().join("dist");
+    let stage = out.join(&name);
+    if stage.exists() {
+        std::fs::remove_dir_all(&stage).map_err(|e| format!("{}: {e}", stage.display()))?;
+    }
+    std::fs::create_dir_all(&stage).map_err(|e| format!("{}: {e}", stage.display()))?;
+    let bin = stage.join(kaohe.file_name().unwrap_or_else(|| "kaohe".as_ref()));
+    copy(&kaohe, &bin)?;
+    for (what, dir) in [("man", "man"), ("completions", "completions")] {
+        run(Command::new(&kaohe)
+            .args(["__generate", what])
+            .arg(stage.join(dir)))?;
+    }
+    copy(&root.join("README.md"), &stage.join("README.md"))?;
+    copy_dir(&root.join("docs"), &stage.join("docs"))?;
+    let archive = out.join(format!("{name}.tar.gz"));
+    run(Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(&out)
+        .arg(&name))?;
+    Ok(archive)
+}
+
+/// Runs `cmd`, its output discarded; an error unless it succeeds.
+fn run(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    match cmd.output() {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!(
+            "{shown} failed ({}): {}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr).trim_end()
+        )),
+        Err(e) => Err(format!("could not run {shown}: {e}")),
+    }
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::copy(from, to)
+        .map(drop)
+        .map_err(|e| format!("copy {} to {}: {e}", from.display(), to.display()))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    let entries = std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("{}: {e}", from.display()))?;
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_dir(&path, &dest)?;
+        } else {
+            copy(&path, &dest)?;
+        }
+    }
+    Ok(())
+}
+
+/// The host's target triple (`rustc -vV`), which the release build is for.
+fn host_target() -> Result<String, String> {
+    let out = Command::new(env_or("RUSTC", "rustc"))
+        .arg("-vV")
+        .output()
+        .map_err(|e| format!("could not run rustc: {e}"))?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(str::to_owned)
+        .ok_or_else(|| "rustc -vV names no host".to_owned())
+}
+
+/// Where cargo builds: `CARGO_TARGET_DIR`, else the workspace's `target/`.
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => workspace_root().join(dir),
+        None => workspace_root().join("target"),
+    }
 }
 
 fn env_or(var: &str, default: &str) -> String {

@@ -4,6 +4,7 @@
 //! failure — as a short readable message, never a panic or a backtrace.
 
 mod cmd;
+mod generate;
 mod progress;
 mod render;
 mod year;
@@ -11,14 +12,25 @@ mod year;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+/// `kaohe --version`: the version and the store schema versions this build writes, e.g.
+/// `kaohe 0.1.0 (store schema: redb 2, postgres 3)`.
+static VERSION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} (store schema: redb {}, postgres {})",
+        env!("CARGO_PKG_VERSION"),
+        kaohe::REDB_SCHEMA_VERSION,
+        kaohe::POSTGRES_SCHEMA_VERSION
+    )
+});
 
 /// kaohe (考核): the quarterly appraisal of village cadres and the settlement of their
 /// subsidies, as the county regulation says.
 #[derive(Debug, Parser)]
-#[command(name = "kaohe", version, propagate_version = true)]
+#[command(name = "kaohe", version = VERSION.as_str(), propagate_version = true)]
 #[command(
     after_help = "Exit codes: 0 success; 2 invalid input or refused request; 1 any other failure."
 )]
@@ -288,8 +300,26 @@ pub enum WithdrawKind {
     Condolence,
 }
 
+/// Whether the user asked for no colour: `NO_COLOR` set and not empty (no-color.org).
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == generate::ARG) {
+        return generate::run(&args[2..]);
+    }
+    // The only colour kaohe writes is clap's help and usage errors on a terminal; NO_COLOR
+    // turns it off (the spinner is unstyled, reports are plain text).
+    let mut command = Cli::command();
+    if no_color() {
+        command = command.color(clap::ColorChoice::Never);
+    }
+    let parsed = command
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };

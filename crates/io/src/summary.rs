@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use kaohe_domain::{
-    CadreId, Decimal, Flag, Grade, LedgerEntry, Money, PaidSplit, Quarter, QuotaScope, Sequence,
-    SettlementLine, TownCode,
+    CadreId, Decimal, Flag, Grade, LedgerEntry, Money, PaidSplit, Points, Policy, Quarter,
+    QuotaScope, Sequence, SettlementLine, TownCode,
 };
 
 /// Counts and money of a set of lines (a town, or the whole county).
@@ -163,15 +163,31 @@ pub struct ReportNotes {
     /// Art.11's split per (quarter, cadre); empty when the ledger is not known (the split is
     /// then not shown).
     pub paid: BTreeMap<(Quarter, CadreId), PaidSplit>,
+    /// Art.10's thresholds, drawn as lines over the distribution of totals: the lowest total
+    /// that qualifies and the lowest that may be excellent (default: the regulation's 60 and
+    /// 90, [`Policy::default`]).
+    pub qualified_min_score: Points,
+    /// See [`ReportNotes::qualified_min_score`].
+    pub excellent_min_score: Points,
 }
 
 impl ReportNotes {
     /// Notes stating `excellent_ratio`, without the ledger.
     pub fn new(excellent_ratio: Decimal) -> ReportNotes {
+        let regulation = Policy::default();
         ReportNotes {
             excellent_ratio,
             paid: BTreeMap::new(),
+            qualified_min_score: regulation.qualified_min_score,
+            excellent_min_score: regulation.excellent_min_score,
         }
+    }
+
+    /// The notes with the Art.10 thresholds of the policy in force.
+    pub fn with_thresholds(mut self, policy: &Policy) -> ReportNotes {
+        self.qualified_min_score = policy.qualified_min_score;
+        self.excellent_min_score = policy.excellent_min_score;
+        self
     }
 
     /// The notes with the Art.11 split of `ledger` (the quarter's entries, every revision).

@@ -185,6 +185,12 @@ fn html_is_self_contained_with_chinese_headings() {
     assert!(h.starts_with("<!DOCTYPE html>"));
     assert!(!h.contains("http"), "no link of any kind");
     assert!(!h.contains("<script") && !h.contains("<link"));
+    for chart in ["chart-totals", "chart-money", "chart-quota"] {
+        assert!(
+            h.contains(&format!("<svg class=\"chart\" id=\"{chart}\"")),
+            "the report draws {chart}"
+        );
+    }
     for s in [
         "汇总",
         "优秀名额使用",

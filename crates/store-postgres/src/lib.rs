@@ -100,6 +100,10 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// The schema version this build migrates a database to: the version of its latest embedded
+/// migration (`kaohe --version` shows it).
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
 /// How long opening a store waits for the server to answer.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long an operation waits for a free pooled connection.

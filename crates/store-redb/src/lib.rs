@@ -77,6 +77,10 @@ use crate::payments::EntryRows;
 /// withdrawn event and miss the payments, so it must refuse such a file).
 const SCHEMA: u64 = 2;
 
+/// The schema version of the tables this build writes (`kaohe --version` shows it). A file of
+/// a lower schema is upgraded on open; a file of a higher one is refused.
+pub const SCHEMA_VERSION: u64 = SCHEMA;
+
 type Bytes = &'static [u8];
 
 /// `schema` → [`SCHEMA`].

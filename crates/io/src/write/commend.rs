@@ -67,6 +67,11 @@ pub struct CommendList {
     pub preview: bool,
     /// Art.13's share of a group that may be recommended, as the policy sets it.
     pub ratio: kaohe_domain::Decimal,
+    /// Art.13: the mean a cadre must reach (the policy's excellent_min_score), drawn as a line
+    /// over the distribution of means.
+    pub excellent_min_score: Points,
+    /// The policy's qualified_min_score (Art.10), drawn beside it.
+    pub qualified_min_score: Points,
     /// Every eligible cadre, by group (town, sequence) then rank.
     pub cadres: Vec<CommendRow>,
     /// With `--villages`: every village scored in every quarter used, by town then rank.
@@ -282,6 +287,103 @@ pub fn write_commend_table(mut w: impl Write, list: &CommendList) -> Result<(), 
     Ok(w.flush()?)
 }
 
+/// The charts between the two tables: the means per town with the thresholds
+/// (`chart-means`), and per group the candidates against the quota (`chart-commend-quota`).
+fn charts(h: &mut String, list: &CommendList) {
+    use super::svg::{Dot, QuotaBar, Rule, Strip, quota_chart, strip_chart};
+    fn town_label(t: &str) -> String {
+        if t.is_empty() {
+            "全县".to_owned()
+        } else {
+            format!("{t} 镇")
+        }
+    }
+    fn strip_of(strips: &mut Vec<Strip>, town: &str, dot: Dot) {
+        match strips.last_mut() {
+            Some(s) if s.key == town => s.dots.push(dot),
+            _ => strips.push(Strip {
+                key: town.to_owned(),
+                label: town_label(town),
+                dots: vec![dot],
+            }),
+        }
+    }
+    fn bar_of(bars: &mut Vec<QuotaBar>, key: String, label: String, of: (u32, u32, bool)) {
+        let (size, quota, candidate) = of;
+        match bars.last_mut() {
+            Some(b) if b.key == key => b.used += u32::from(candidate),
+            _ => bars.push(QuotaBar {
+                key,
+                label,
+                size,
+                quota,
+                used: u32::from(candidate),
+            }),
+        }
+    }
+    let class = |candidate: bool| if candidate { "g-excellent" } else { "" };
+    let mut strips: Vec<Strip> = Vec::new();
+    let mut bars: Vec<QuotaBar> = Vec::new();
+    let rules = match &list.villages {
+        Some(villages) => {
+            for v in villages {
+                let dot = Dot {
+                    key: v.village.clone(),
+                    label: String::new(),
+                    value: v.mean,
+                    class: class(v.candidate),
+                };
+                strip_of(&mut strips, &v.town, dot);
+                let of = (v.group_size, v.quota, v.candidate);
+                bar_of(&mut bars, v.town.clone(), town_label(&v.town), of);
+            }
+            // Village scores are not totals on the 100-point scale: no thresholds.
+            Vec::new()
+        }
+        None => {
+            for r in &list.cadres {
+                let dot = Dot {
+                    key: r.cadre_id.as_str().to_owned(),
+                    label: r.name.clone(),
+                    value: r.mean,
+                    class: class(r.candidate),
+                };
+                strip_of(&mut strips, &r.town, dot);
+                let key = format!("{}/{}", r.town, r.sequence);
+                let label = format!("{} {}", town_label(&r.town), r.sequence);
+                bar_of(&mut bars, key, label, (r.group_size, r.quota, r.candidate));
+            }
+            vec![
+                Rule {
+                    at: list.qualified_min_score,
+                    label: format!("合格 {}", list.qualified_min_score),
+                },
+                Rule {
+                    at: list.excellent_min_score,
+                    label: format!("优秀 {}", list.excellent_min_score),
+                },
+            ]
+        }
+    };
+    h.push_str(
+        "<h3>平均分分布（按镇）</h3>\n<p class=\"meta\">每点一个参评对象，绿为推荐；\
+         虚线为分数线。</p>\n",
+    );
+    h.push_str(&strip_chart(
+        "chart-means",
+        "各镇年度平均分分布（第十三条）",
+        &strips,
+        &rules,
+    ));
+    h.push_str("<h3>推荐名额使用（第十三条）</h3>\n");
+    h.push_str(&quota_chart(
+        "chart-commend-quota",
+        "各组推荐人数与名额（第十三条）",
+        &bars,
+        "推荐",
+    ));
+}
+
 /// Writes the list as one html page (no script, nothing outside the file): candidates first,
 /// then every eligible cadre (or village) by group and rank.
 pub fn write_commend_html(mut w: impl Write, list: &CommendList) -> Result<(), WriteError> {
@@ -304,7 +406,11 @@ pub fn write_commend_html(mut w: impl Write, list: &CommendList) -> Result<(), W
         "二、全部参评人员"
     };
     for (title, only) in [("一、推荐名单", true), (all, false)] {
-        let _ = write!(h, "<h2>{title}</h2>\n<table>\n<tr>");
+        if !only {
+            charts(&mut h, list);
+        }
+        let id = if only { "t-candidates" } else { "t-all" };
+        let _ = write!(h, "<h2>{title}</h2>\n<table id=\"{id}\">\n<tr>");
         for c in &heads {
             let _ = write!(h, "<th>{c}</th>");
         }

@@ -6,12 +6,13 @@ use std::io::Write;
 
 use kaohe_domain::{Grade, QuotaScope, SettlementLine};
 
+use super::svg;
 use crate::error::WriteError;
 use crate::summary::{ReportNotes, Summary, Totals, in_notice_order, in_report_order};
 use crate::zh;
 
 pub(crate) const CSS: &str = "\
-body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",\"PingFang SC\",sans-serif;\
+body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",\"PingFang SC\",\"WenQuanYi Micro Hei\",sans-serif;\
 margin:2em auto;max-width:80em;color:#222;line-height:1.5;padding:0 1em}\
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:2em;border-bottom:2px solid #933;padding-bottom:.2em}\
 h3{font-size:1.05em;margin:1.2em 0 .4em}p.meta{color:#555;margin-top:0}\
@@ -21,7 +22,19 @@ th{background:#f3ecec;font-weight:600}td.n{text-align:right;font-variant-numeric
 tr.sum td{font-weight:600;background:#faf7f7}\
 .g-excellent{color:#0a6b2d;font-weight:600}.g-unqualified{color:#b00020;font-weight:600}\
 .wide{overflow-x:auto}footer{margin-top:3em;color:#777;font-size:.85em}\
-@media print{body{margin:0;max-width:none}.wide{overflow:visible}h2{break-after:avoid}}";
+svg.chart{display:block;width:100%;max-width:960px;height:auto;margin:.4em 0 1.2em;font-size:12px}\
+.chart text{fill:#333}.chart text.v{font-weight:600;font-variant-numeric:tabular-nums}\
+.chart text.unit,.chart text.axis{fill:#666}.chart text.rule{fill:#933;font-weight:600}\
+.chart line.axis,.chart line.base{stroke:#888}.chart line.tick{stroke:#eee}\
+.chart line.rule{stroke:#933;stroke-dasharray:4 3}\
+.chart circle.dot{fill:#777}.chart circle.g-excellent{fill:#0a6b2d}.chart circle.g-unqualified{fill:#b00020}\
+.chart rect.track{fill:#eee}.chart rect.quota{fill:#d9b8b8}.chart rect.used{fill:#933}\
+.chart rect.base{fill:#7a94b8}.chart rect.perf{fill:#b8cbe0}.chart rect.adj-plus{fill:#0a6b2d}\
+.chart rect.adj-minus{fill:#b00020;fill-opacity:.55}\
+@page{size:A4;margin:14mm}\
+@media print{body{margin:0;max-width:none;font-size:10pt}.wide{overflow:visible}h2,h3{break-after:avoid}\
+svg.chart{max-width:100%;break-inside:avoid}table{break-inside:auto}tr{break-inside:avoid}\
+th,td{white-space:normal}}";
 
 /// Escapes text for HTML.
 pub(crate) fn esc(s: &str) -> String {
@@ -70,6 +83,96 @@ fn totals_cells(h: &mut String, t: &Totals, paid: bool) {
     }
 }
 
+/// The charts of section 1: the totals of each town's cadres as a strip with the Art.10
+/// thresholds (`chart-totals`), and each town's money stacked (`chart-money`).
+fn charts_of_towns(h: &mut String, lines: &[SettlementLine], s: &Summary, notes: &ReportNotes) {
+    let strips: Vec<svg::Strip> = s
+        .towns
+        .iter()
+        .map(|(town, _)| svg::Strip {
+            key: town.as_str().to_owned(),
+            label: format!("{} 镇", town.as_str()),
+            dots: lines
+                .iter()
+                .filter(|l| l.town == *town)
+                .map(|l| svg::Dot {
+                    key: l.cadre_id.as_str().to_owned(),
+                    label: l.name.clone(),
+                    value: l.total,
+                    class: match l.grade {
+                        Grade::Excellent => "g-excellent",
+                        Grade::Qualified => "g-qualified",
+                        Grade::Unqualified => "g-unqualified",
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    let rules = [
+        svg::Rule {
+            at: notes.qualified_min_score,
+            label: format!("合格 {}", notes.qualified_min_score),
+        },
+        svg::Rule {
+            at: notes.excellent_min_score,
+            label: format!("优秀 {}", notes.excellent_min_score),
+        },
+    ];
+    h.push_str(
+        "<h3>总分分布（按镇）</h3>\n<p class=\"meta\">每点一人，绿为优秀、红为不合格；\
+         虚线为第十条的合格与优秀分数线。</p>\n",
+    );
+    h.push_str(&svg::strip_chart(
+        "chart-totals",
+        "各镇总分分布（第十条分数线）",
+        &strips,
+        &rules,
+    ));
+    let bars: Vec<svg::MoneyBar> = s
+        .towns
+        .iter()
+        .map(|(town, t)| svg::MoneyBar {
+            key: town.as_str().to_owned(),
+            label: format!("{} 镇", town.as_str()),
+            base: t.base_paid,
+            performance: t.performance_standard,
+            adjustment: t.adjustment,
+            total: t.total_paid,
+        })
+        .collect();
+    h.push_str("<h3>补贴金额（按镇，第十一条）</h3>\n");
+    h.push_str(&svg::money_chart(
+        "chart-money",
+        "各镇补贴金额：基础补贴、绩效补贴标准与绩效调整（元）",
+        &bars,
+    ));
+}
+
+/// The chart of section 2: the quota use of every group (`chart-quota`).
+fn quota_chart(s: &Summary) -> String {
+    let several = s.quarters.len() > 1;
+    let bars: Vec<svg::QuotaBar> = s
+        .groups
+        .iter()
+        .map(|g| {
+            let town = g.town.as_ref().map_or("全县", |t| t.as_str());
+            let label = if several {
+                format!("{} {town} {}", g.quarter, g.sequence.as_str())
+            } else {
+                format!("{town} {}", g.sequence.as_str())
+            };
+            svg::QuotaBar {
+                key: format!("{}/{town}/{}", g.quarter, g.sequence.as_str()),
+                label,
+                size: g.group_size,
+                quota: g.quota,
+                used: g.excellent,
+            }
+        })
+        .collect();
+    svg::quota_chart("chart-quota", "各序列优秀名额使用（第十条）", &bars, "优秀")
+}
+
 /// Writes the report as one HTML page: totals per town and grade (with, when `notes` has the
 /// ledger, the Art.11 money already paid monthly and paid by the settlement, apart), the quota
 /// use of every group at the policy's ratio, the 公示 list (names and grades per town, for
@@ -100,7 +203,7 @@ pub fn write_report_html(
 
     // 1. Totals per town and grade.
     h.push_str(
-        "<h2>一、汇总（按镇、等次）</h2>\n<div class=\"wide\"><table>\n<tr><th>镇</th><th>人数</th>\
+        "<h2>一、汇总（按镇、等次）</h2>\n<div class=\"wide\"><table id=\"t-towns\">\n<tr><th>镇</th><th>人数</th>\
          <th>优秀</th><th>合格</th><th>不合格</th><th>免职审查</th><th>补贴标准</th><th>基础补贴</th>\
          <th>绩效补贴标准</th><th>绩效调整</th><th>实发绩效补贴</th><th>实发合计</th>",
     );
@@ -116,6 +219,7 @@ pub fn write_report_html(
     h.push_str("<tr class=\"sum\"><td>合计</td>");
     totals_cells(&mut h, &s.county, paid);
     h.push_str("</tr>\n</table></div>\n");
+    charts_of_towns(&mut h, lines, &s, notes);
     if paid {
         let _ = writeln!(
             h,
@@ -133,7 +237,7 @@ pub fn write_report_html(
     let _ = write!(
         h,
         "<h2>二、优秀名额使用</h2>\n<p>同一序列优秀比例不超过 {ratio}（第十条，本县政策设定）；名额{scope}、\
-         按序列计算，名额 = 人数 × {ratio}，向下取整。</p>\n<table>\n<tr><th>季度</th><th>镇</th><th>序列</th>\
+         按序列计算，名额 = 人数 × {ratio}，向下取整。</p>\n<table id=\"t-quota\">\n<tr><th>季度</th><th>镇</th><th>序列</th>\
          <th>人数</th><th>名额</th><th>优秀</th><th>未用名额</th></tr>\n",
         ratio = notes.excellent_percent(),
     );
@@ -156,6 +260,7 @@ pub fn write_report_html(
         );
     }
     h.push_str("</table>\n");
+    h.push_str(&quota_chart(&s));
 
     // 3. The list for public notice (公示): per town, by grade, village and name.
     h.push_str("<h2>三、公示名单</h2>\n");
@@ -163,9 +268,9 @@ pub fn write_report_html(
     for town in notice.chunk_by(|a, b| a.town == b.town) {
         let _ = write!(
             h,
-            "<h3>{} 镇（{} 人）</h3>\n<table>\n<tr><th>村</th><th>姓名</th><th>序列</th><th>等次</th></tr>\n",
-            esc(town[0].town.as_str()),
-            town.len()
+            "<h3>{t} 镇（{} 人）</h3>\n<table id=\"t-notice-{t}\">\n<tr><th>村</th><th>姓名</th><th>序列</th><th>等次</th></tr>\n",
+            town.len(),
+            t = esc(town[0].town.as_str()),
         );
         for l in town {
             let _ = writeln!(
@@ -181,7 +286,7 @@ pub fn write_report_html(
     }
 
     // 4. The full table.
-    h.push_str("<h2>四、明细</h2>\n<div class=\"wide\"><table>\n<tr>");
+    h.push_str("<h2>四、明细</h2>\n<div class=\"wide\"><table id=\"t-detail\">\n<tr>");
     for head in zh::REPORT_HEADINGS {
         let _ = write!(h, "<th>{head}</th>");
     }

@@ -6,6 +6,7 @@ mod commend;
 mod csv;
 mod html;
 mod json;
+pub(crate) mod svg;
 mod table;
 mod xlsx;
 
