@@ -12,9 +12,11 @@
 
 mod audit;
 mod bad_input;
+mod browser;
 mod checks;
 mod commend;
 mod compute;
+mod dist;
 mod explain;
 mod flow;
 mod hardening;
@@ -79,4 +81,27 @@ scenarios! {
 #[test]
 fn backends_give_identical_bytes() {
     identity::same_bytes_on_both_stores();
+}
+
+/// Issue 11, item 6: the html pages in headless Chromium (redb; the pages are the same on
+/// both stores, scenario 5).
+#[test]
+fn browser_pages_tables_and_charts() {
+    browser::pages_in_chromium();
+}
+
+/// Issue 11, item 4: the command-line conventions.
+#[test]
+fn cli_version_names_store_schemas() {
+    dist::version_names_the_store_schemas();
+}
+
+#[test]
+fn cli_no_color() {
+    dist::no_color_turns_colour_off();
+}
+
+#[test]
+fn cli_generates_man_pages_and_completions() {
+    dist::generator_writes_man_pages_and_completions();
 }
