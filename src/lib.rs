@@ -11,6 +11,20 @@
 //!
 //! The rules themselves live in the engine crates (`kaohe-scoring`, `kaohe-grading`,
 //! `kaohe-settlement`); this crate only gathers their inputs and keeps their outputs.
+//!
+//! # Example
+//!
+//! ```
+//! use kaohe::store::Store as _;
+//!
+//! let dir = tempfile::tempdir()?;
+//! let url = format!("redb:{}", dir.path().join("kaohe.redb").display());
+//! let rt = tokio::runtime::Builder::new_current_thread().build()?;
+//! let store = rt.block_on(kaohe::open_store(&url))?;
+//! // A new store has no settled quarter and no roster.
+//! assert!(rt.block_on(store.roster())?.is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod commend;
 mod error;

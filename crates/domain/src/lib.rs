@@ -8,6 +8,29 @@
 //! format crate beyond TOML text for the policy. Money is exact decimal ([`Money`], [`Points`]);
 //! the one rounding rule of the regulation as read here (half away from zero, to 0.01) lives in
 //! [`round_half_away`] and nowhere else.
+//!
+//! # Example
+//!
+//! ```
+//! use kaohe_domain::{Money, Points, Policy, Quarter, round_half_away, Decimal};
+//!
+//! // Parsed at the edge: two decimals at most, so 8.125 cannot be an amount.
+//! let m = Money::parse("2683.15")?;
+//! assert_eq!(m.to_string(), "2683.15");
+//! assert!(Money::parse("8.125").is_err());
+//!
+//! // The one rounding rule: half away from zero, to 0.01 (10 / 8 = 1.25; -1 / 8 = -0.125).
+//! assert_eq!(round_half_away(Decimal::from(10), 8), Decimal::new(125, 2));
+//! assert_eq!(round_half_away(Decimal::from(-1), 8), Decimal::new(-13, 2));
+//!
+//! let q = Quarter::parse("2026Q3")?;
+//! assert_eq!(q.to_string(), "2026Q3");
+//! // The regulation's thresholds (Art.10): 60 to qualify, 90 to be excellent.
+//! let policy = Policy::default();
+//! assert_eq!(policy.qualified_min_score, Points::parse("60")?);
+//! assert_eq!(policy.excellent_min_score, Points::parse("90")?);
+//! # Ok::<(), kaohe_domain::ParseError>(())
+//! ```
 
 mod archive;
 mod cadre;

@@ -23,6 +23,20 @@
 //!
 //! **Architecture invariant:** no IO; depends on `kaohe-domain` alone (plus a hasher). It does
 //! not know how totals were scored nor what grades pay.
+//!
+//! # Example
+//!
+//! The quota of a group (Art.10) never rounds up:
+//!
+//! ```
+//! use kaohe_domain::Decimal;
+//! use kaohe_grading::quota;
+//!
+//! let twenty_percent = Decimal::new(20, 2);
+//! assert_eq!(quota(27, twenty_percent), 5); // 5.4
+//! assert_eq!(quota(5, twenty_percent), 1);
+//! assert_eq!(quota(4, twenty_percent), 0); // 0.8: no excellent slot
+//! ```
 
 mod commend;
 #[cfg(test)]
@@ -326,9 +340,9 @@ struct Counts {
 /// Art.10 / SPEC 3.3: ranks every entrant within its quota group and grades it.
 ///
 /// Quota groups are (town, sequence), or (sequence) under `quota_scope = "county"`
-/// ([`quota_groups`]). Within a group the order is `total` desc, then each `rank_keys`
-/// subtotal desc, then `cadre_id` asc ([`compare`]); `rank` is the 1-based position. The
-/// grades follow [`grade_group`].
+/// (`quota_groups`). Within a group the order is `total` desc, then each `rank_keys`
+/// subtotal desc, then `cadre_id` asc (`compare`); `rank` is the 1-based position. The
+/// grades follow `grade_group`.
 ///
 /// The policy must be valid (`Policy::validate`); entrant ids must be unique and each
 /// `rank_keys` slice as long as `policy.rank_keys`.

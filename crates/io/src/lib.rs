@@ -27,6 +27,23 @@
 //!   becomes a float, by parsing its text, with no arithmetic after (see `write::xlsx`).
 //! - **Aggregates are pure.** [`summary`] computes totals per town and grade and the quota use
 //!   per group from the lines alone; the html and xlsx reports and the command line share it.
+//!
+//! # Example
+//!
+//! A roster read from bytes; a bad row is refused with its file, line and column:
+//!
+//! ```
+//! let ok = "cadre_id,name,town,village,sequence,position,monthly_subsidy,start_date,end_date\n\
+//!           T01V01-01,郝金山,T01,T01V01,正职,党组织书记,2683.15,2021-02-09,\n";
+//! let roster = kaohe_io::read_roster_bytes("roster.csv", ok.as_bytes()).expect("a valid roster");
+//! assert_eq!(roster.len(), 1);
+//! assert_eq!(roster[0].monthly_subsidy.to_string(), "2683.15");
+//!
+//! let bad = ok.replace("2683.15", "2683.155");
+//! let err = kaohe_io::read_roster_bytes("roster.csv", bad.as_bytes()).unwrap_err();
+//! let msg = err.to_string();
+//! assert!(msg.contains("roster.csv:2") && msg.contains("monthly_subsidy"), "{msg}");
+//! ```
 
 mod columns;
 mod error;

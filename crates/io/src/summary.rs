@@ -39,7 +39,7 @@ pub struct Totals {
     /// Σ total paid.
     pub total_paid: Money,
     /// Of the Art.11 money, what the monthly payroll paid and what the settlement pays (zero
-    /// unless the summary was given the ledger: [`Summary::with_paid`]).
+    /// unless the summary was given the ledger: [`Summary::with_notes`]).
     pub paid: PaidSplit,
 }
 

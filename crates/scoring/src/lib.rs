@@ -30,6 +30,51 @@
 //!
 //! **Architecture invariant:** this crate does no IO and knows nothing of files, stores or
 //! grades; it depends on `kaohe-domain` alone (plus a hasher).
+//!
+//! # Example
+//!
+//! One cadre whose village scored 4 of the 4 points of `party.organization`; every other item
+//! missing and counted as 0 (`missing_as_zero`, Art.7), no event:
+//!
+//! ```
+//! use kaohe_domain::{Cadre, CadreId, Date, Money, Points, Policy, Quarter, Score, Sequence,
+//!                    Subject, TownCode, VillageCode, ItemId};
+//! use kaohe_scoring::{ScoringInput, score_quarter};
+//!
+//! let village = VillageCode::parse("T01V01")?;
+//! let cadre = Cadre {
+//!     id: CadreId::parse("T01V01-01")?,
+//!     name: "郝金山".into(),
+//!     town: TownCode::parse("T01")?,
+//!     village: village.clone(),
+//!     sequence: Sequence::parse("正职")?,
+//!     position: "党组织书记".into(),
+//!     monthly_subsidy: Money::parse("2683.15")?,
+//!     start_date: Date::parse("2021-02-09")?,
+//!     end_date: None,
+//! };
+//! let q = Quarter::parse("2026Q3")?;
+//! let scores = [Score {
+//!     quarter: q,
+//!     subject: Subject::from(&village),
+//!     item: ItemId::parse("party.organization")?,
+//!     points: Points::parse("4")?,
+//! }];
+//! let policy = Policy::default();
+//! let roster = [cadre];
+//! let cards = score_quarter(&ScoringInput {
+//!     quarter: q,
+//!     policy: &policy,
+//!     roster: &roster,
+//!     scores: &scores,
+//!     events: &[],
+//!     missing_as_zero: true,
+//! })
+//! .expect("scored");
+//! assert_eq!(cards.len(), 1);
+//! assert_eq!(cards.total(0), Points::parse("4")?);
+//! # Ok::<(), kaohe_domain::ParseError>(())
+//! ```
 
 mod error;
 #[cfg(test)]

@@ -26,6 +26,35 @@
 //!
 //! **Architecture invariant:** the engine crates (`kaohe-scoring`, `kaohe-grading`, this one)
 //! do no IO and name no runtime, database or file format crate.
+//!
+//! # Example
+//!
+//! Art.11 for one cadre with a monthly standard of 3000.00, in office all of 2026Q3: the
+//! standard is 9000.00, of which 20% is the base (600.00 a month); the rest, 7200.00, is the
+//! performance standard, raised by 40% (2880.00) for an excellent cadre and cut by as much for an
+//! unqualified one.
+//!
+//! ```
+//! use kaohe_domain::{Grade, Money, Policy, Quarter};
+//! use kaohe_settlement::subsidy;
+//!
+//! let policy = Policy::default();
+//! let q = Quarter::parse("2026Q3")?;
+//! let monthly = Money::parse("3000")?;
+//! let full = [31, 31, 30]; // days in office in July, August and September
+//!
+//! let w = subsidy(&policy, q, monthly, full, Grade::Excellent);
+//! assert_eq!(w.standard.to_string(), "9000.00");
+//! assert_eq!(w.base_paid.to_string(), "1800.00");
+//! assert_eq!(w.performance_standard.to_string(), "7200.00");
+//! assert_eq!(w.adjustment.to_string(), "2880.00");
+//! assert_eq!(w.total_paid.to_string(), "11880.00");
+//!
+//! let w = subsidy(&policy, q, monthly, full, Grade::Unqualified);
+//! assert_eq!(w.adjustment.to_string(), "-2880.00");
+//! assert_eq!(w.total_paid.to_string(), "6120.00");
+//! # Ok::<(), kaohe_domain::ParseError>(())
+//! ```
 
 mod explain;
 mod flags;

@@ -58,6 +58,20 @@
 //! database is needed at build time.) The tables live in the connection's `search_path`
 //! schema (normally `public`), or in a named schema with [`PgStore::connect_with_schema`].
 //! PostgreSQL 11 or later is required (`hashtextextended`, `EXECUTE FUNCTION`); 15 is tested.
+//!
+//! # Example
+//!
+//! Opening needs a server; when none answers, the error says where it looked, without the
+//! password of the URL:
+//!
+//! ```
+//! let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+//! let url = "postgres://kaohe:s3cret@127.0.0.1:1/kaohe"; // nothing listens on port 1
+//! let err = rt.block_on(kaohe_store_postgres::PgStore::connect(url)).unwrap_err();
+//! let shown = err.to_string();
+//! assert!(!shown.contains("s3cret"), "{shown}");
+//! # Ok::<(), std::io::Error>(())
+//! ```
 
 mod copy;
 mod error;

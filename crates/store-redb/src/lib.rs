@@ -44,6 +44,20 @@
 //! not corrupt its neighbours; nobody else writes to the file. Keep it on a local disk, not a
 //! network share. The file is created with mode `0600` (owner only), since
 //! it holds names and pay.
+//!
+//! # Example
+//!
+//! ```
+//! use kaohe_store::Store as _;
+//!
+//! let dir = tempfile::tempdir()?;
+//! let store = kaohe_store_redb::RedbStore::open(dir.path().join("kaohe.redb"))?;
+//! let rt = tokio::runtime::Builder::new_current_thread().build()?;
+//! // A new file holds no roster and no policy yet.
+//! assert!(rt.block_on(store.roster())?.is_empty());
+//! assert!(rt.block_on(store.policies())?.is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod codec;
 mod damage;

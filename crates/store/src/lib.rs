@@ -45,6 +45,16 @@
 //!   show them with their mark. Withdrawing what is already withdrawn changes nothing.
 //! - **Reads are ordered.** Every list comes back in the order its method documents, so that
 //!   two backends give byte-identical reports.
+//!
+//! # Example
+//!
+//! Whatever a backend reports, a password in a store URL never reaches a message:
+//!
+//! ```
+//! let shown = kaohe_store::redact_secrets("cannot reach postgres://kaohe:s3cret@db/kaohe");
+//! assert!(!shown.contains("s3cret"), "{shown}");
+//! assert!(shown.contains("postgres://kaohe:"), "{shown}");
+//! ```
 
 use std::fmt;
 

@@ -55,7 +55,7 @@ pub fn differences(fields: &[(&str, String, String)]) -> Vec<String> {
         .collect()
 }
 
-/// What differs between two awards of one id (see [`differences`]).
+/// What differs between two awards of one id, field by field.
 pub fn award_differences(old: &Award, new: &Award) -> Vec<String> {
     differences(&[
         ("date", old.date.to_string(), new.date.to_string()),
@@ -66,7 +66,7 @@ pub fn award_differences(old: &Award, new: &Award) -> Vec<String> {
     ])
 }
 
-/// What differs between two condolence payments of one id (see [`differences`]).
+/// What differs between two condolence payments of one id, field by field.
 pub fn condolence_differences(old: &Condolence, new: &Condolence) -> Vec<String> {
     differences(&[
         ("date", old.date.to_string(), new.date.to_string()),

@@ -52,7 +52,7 @@ impl<W: Write> Out<W> {
 /// `Display`.
 ///
 /// A large report is formatted on two threads: the lines in report order are cut into runs of
-/// [`RUN`] lines, a helper formats every other run into a buffer of its own, and the caller's
+/// 10 000 lines, a helper formats every other run into a buffer of its own, and the caller's
 /// thread formats the others and writes every run in order — the same bytes as on one thread.
 pub fn write_report_csv(mut w: impl Write, lines: &[SettlementLine]) -> Result<(), WriteError> {
     const FLUSH_AT: usize = 1 << 20;
