@@ -1,8 +1,8 @@
 //! The html pages in a real browser (issue 11, item 6): headless Chromium loads the report and
 //! the commendation list of the sample county from their files, offline, and its DOM must hold
 //! every table and every chart, with the charts' data labels equal to the csv's figures
-//! (summed here from the csv, in whole fen). A screenshot of each page is kept under
-//! `target/browser/` for a person to look at.
+//! (summed here from the csv, in whole fen). A screenshot of each page, and the report printed
+//! to PDF (A4, checked page by page), are kept under `target/browser/` for a person to look at.
 //!
 //! Chromium is Debian's `chromium` package (`KAOHE_CHROMIUM` names another binary). When it is
 //! missing the test says so and passes, unless `KAOHE_REQUIRE_BROWSER=1` (set by `.ci/run`),
@@ -124,6 +124,43 @@ fn load(env: &Env, bin: &Path, page: &Path, shot: &str) -> String {
     );
     let _ = writeln!(std::io::stderr(), "screenshot: {}", png.display());
     dom
+}
+
+/// Prints `page` to PDF as Chromium would on paper (`@page` rules honoured); the size of each
+/// page, in points, from the PDF's `/MediaBox`es, in file order.
+fn print_pages(env: &Env, bin: &Path, page: &Path, pdf: &str) -> Vec<(u32, u32)> {
+    let profile = env.dir().join("chromium-profile");
+    let out = screenshot_dir().join(pdf);
+    let _ = std::fs::remove_file(&out);
+    run_chromium(
+        bin,
+        &profile,
+        &[
+            format!("--print-to-pdf={}", out.display()),
+            "--no-pdf-header-footer".to_owned(),
+        ],
+        page,
+    );
+    let bytes = std::fs::read(&out).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    assert!(bytes.starts_with(b"%PDF-"), "a PDF");
+    let text = String::from_utf8_lossy(&bytes);
+    let _ = writeln!(std::io::stderr(), "printed: {}", out.display());
+    text.match_indices("/MediaBox [")
+        .map(|(i, m)| {
+            let inner = &text[i + m.len()..];
+            let inner = &inner[..inner.find(']').expect("a closed MediaBox")];
+            let n: Vec<u32> = inner
+                .split_whitespace()
+                .map(|v| {
+                    // Whole points are enough to tell A4 (595 × 842) apart.
+                    let whole = v.split('.').next().unwrap_or(v);
+                    whole.parse().expect("a number")
+                })
+                .collect();
+            assert_eq!(n.len(), 4, "{inner}");
+            (n[2] - n[0], n[3] - n[1])
+        })
+        .collect()
 }
 
 /// The element with `id` in `dom`, from its tag to the end of the chart or table.
@@ -307,6 +344,22 @@ pub fn pages_in_chromium() {
         assert_eq!(&label(chart, key, "quota"), quota, "{key}");
         assert_eq!(&label(chart, key, "size"), size, "{key}");
     }
+
+    // On paper: A4 throughout, upright, with the 21 columns of the full table on landscape
+    // pages (the page's `@page` rules).
+    let pages = print_pages(&env, &bin, &page, "report-2026Q3.pdf");
+    assert!(pages.len() >= 2, "{pages:?}");
+    let upright = (594, 841);
+    let landscape = (841, 594);
+    assert_eq!(pages[0], upright, "the first page is A4 upright: {pages:?}");
+    assert!(
+        pages.iter().all(|p| *p == upright || *p == landscape),
+        "every page is A4: {pages:?}"
+    );
+    assert!(
+        pages.contains(&landscape),
+        "the full table prints landscape: {pages:?}"
+    );
 
     // The commendation list of 2026 (a preview: two quarters settled).
     let page = env.dir().join("commend-2026.html");

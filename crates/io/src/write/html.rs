@@ -31,10 +31,11 @@ svg.chart{display:block;width:100%;max-width:960px;height:auto;margin:.4em 0 1.2
 .chart rect.track{fill:#eee}.chart rect.quota{fill:#d9b8b8}.chart rect.used{fill:#933}\
 .chart rect.base{fill:#7a94b8}.chart rect.perf{fill:#b8cbe0}.chart rect.adj-plus{fill:#0a6b2d}\
 .chart rect.adj-minus{fill:#b00020;fill-opacity:.55}\
-@page{size:A4;margin:14mm}\
+@page{size:A4;margin:14mm}@page landscape{size:A4 landscape;margin:10mm}\
 @media print{body{margin:0;max-width:none;font-size:10pt}.wide{overflow:visible}h2,h3{break-after:avoid}\
 svg.chart{max-width:100%;break-inside:avoid}table{break-inside:auto}tr{break-inside:avoid}\
-th,td{white-space:normal}}";
+th{white-space:normal}.landscape{page:landscape}.landscape table{font-size:7pt}\
+.landscape th,.landscape td{padding:.15em .3em}}";
 
 /// Escapes text for HTML.
 pub(crate) fn esc(s: &str) -> String {
@@ -286,7 +287,10 @@ pub fn write_report_html(
     }
 
     // 4. The full table.
-    h.push_str("<h2>四、明细</h2>\n<div class=\"wide\"><table id=\"t-detail\">\n<tr>");
+    // Printed on landscape pages of its own: 21 columns do not fit A4 upright.
+    h.push_str(
+        "<section class=\"landscape\">\n<h2>四、明细</h2>\n<div class=\"wide\"><table id=\"t-detail\">\n<tr>",
+    );
     for head in zh::REPORT_HEADINGS {
         let _ = write!(h, "<th>{head}</th>");
     }
@@ -323,7 +327,7 @@ pub fn write_report_html(
         );
     }
     h.push_str(
-        "</table></div>\n<footer>金额单位：元。由 kaohe 生成。</footer>\n</body>\n</html>\n",
+        "</table></div>\n</section>\n<footer>金额单位：元。由 kaohe 生成。</footer>\n</body>\n</html>\n",
     );
     w.write_all(h.as_bytes())?;
     Ok(w.flush()?)
