@@ -365,10 +365,12 @@ fn charts(h: &mut String, list: &CommendList) {
             ]
         }
     };
-    h.push_str(
-        "<h3>平均分分布（按镇）</h3>\n<p class=\"meta\">每点一个参评对象，绿为推荐；\
-         虚线为分数线。</p>\n",
-    );
+    h.push_str(if rules.is_empty() {
+        "<h3>平均分分布（按镇）</h3>\n<p class=\"meta\">每点一个参评村，绿为推荐。</p>\n"
+    } else {
+        "<h3>平均分分布（按镇）</h3>\n<p class=\"meta\">每点一人，绿为推荐；\
+         虚线为合格与优秀分数线（第十条、第十三条）。</p>\n"
+    });
     h.push_str(&strip_chart(
         "chart-means",
         "各镇年度平均分分布（第十三条）",
