@@ -457,7 +457,7 @@ fn check_rubric(p: &PolicyParts) -> Result<(), Broken> {
         return broken(Place::Sections, "Art.7: the scorecard has no sections");
     }
     let total: Points = p.sections.iter().map(|s| s.max).sum();
-    if total != Points::from_hundredths(100_00) {
+    if total != Points::from_hundredths(10_000) {
         return broken(
             Place::Sections,
             format!("Art.7: the section maxima add up to {total}, not 100 (百分制)"),
@@ -721,6 +721,10 @@ impl Policy {
         if self.commendation_ratio != PolicyParts::default().commendation_ratio {
             let _ = writeln!(w, "commendation_ratio = {}", self.commendation_ratio);
         }
+        // An empty event table is written as such (no `[[events]]` would mean the default).
+        if self.events.is_empty() {
+            let _ = writeln!(w, "events = []");
+        }
         for s in &self.sections {
             let _ = writeln!(w, "\n[[sections]]");
             let _ = writeln!(w, "id = {}", toml_str(s.id.as_str()));
@@ -945,7 +949,7 @@ fn form_error(text: &str, e: &toml::de::Error) -> PolicyError {
     let (line, column) = line_col(text, span.start);
     let path = DeTable::parse(text)
         .ok()
-        .and_then(|doc| key_at(doc.get_ref(), &span, ""))
+        .and_then(|doc| key_at(doc.get_ref(), &span, "", 0))
         .unwrap_or_default();
     let msg = e.message();
     if let Some(rest) = msg.strip_prefix("unknown field `") {
@@ -985,22 +989,38 @@ fn contains(outer: &std::ops::Range<usize>, inner: &std::ops::Range<usize>) -> b
 }
 
 /// The dotted key (array indices left out, as `sections.items.max`) whose key or value lies at
-/// `span`, the innermost one.
-fn key_at(t: &DeTable<'_>, span: &std::ops::Range<usize>, prefix: &str) -> Option<String> {
+/// `span`, the innermost one. A policy nests four deep (`events.points.county` in an array of
+/// tables); deeper values are not searched, so no text can make this recurse far.
+fn key_at(
+    t: &DeTable<'_>,
+    span: &std::ops::Range<usize>,
+    prefix: &str,
+    depth: usize,
+) -> Option<String> {
     t.iter().find_map(|(k, v)| {
         let name = join(prefix, k.get_ref());
         if k.span() == *span {
             return Some(name);
         }
-        key_in(v, span, &name).or_else(|| contains(&v.span(), span).then_some(name))
+        key_in(v, span, &name, depth + 1).or_else(|| contains(&v.span(), span).then_some(name))
     })
 }
 
-fn key_in(v: &Spanned<DeValue<'_>>, span: &std::ops::Range<usize>, name: &str) -> Option<String> {
+fn key_in(
+    v: &Spanned<DeValue<'_>>,
+    span: &std::ops::Range<usize>,
+    name: &str,
+    depth: usize,
+) -> Option<String> {
+    const DEEPEST: usize = 8;
+    if depth > DEEPEST {
+        return None;
+    }
     match v.get_ref() {
-        DeValue::Table(t) => key_at(t, span, name),
+        DeValue::Table(t) => key_at(t, span, name, depth),
         DeValue::Array(a) => a.iter().find_map(|e| {
-            key_in(e, span, name).or_else(|| contains(&e.span(), span).then(|| name.to_string()))
+            key_in(e, span, name, depth + 1)
+                .or_else(|| contains(&e.span(), span).then(|| name.to_string()))
         }),
         _ => None,
     }
@@ -1418,5 +1438,319 @@ mod tests {
         );
         assert_eq!(p.events[0].points_at(Some(Level::Provincial)), None);
         assert_eq!(Policy::from_toml(&p.to_toml()).unwrap(), p);
+    }
+
+    /// The canonical text of the default policy is the text it had before the policy was
+    /// parsed into `RawPolicy` (kept in `policy_default.toml`): settled quarters keep their
+    /// fingerprints.
+    #[test]
+    fn default_text_is_byte_identical() {
+        assert_eq!(
+            Policy::default().to_toml(),
+            include_str!("policy_default.toml")
+        );
+        assert_eq!(
+            Policy::from_toml(include_str!("policy_default.toml")).unwrap(),
+            Policy::default()
+        );
+        assert_eq!(Policy::from_toml("").unwrap(), Policy::default());
+    }
+
+    /// Every rule of SPEC 5.1 refuses parts that break it, naming its article; the
+    /// unchanged default is accepted.
+    #[test]
+    fn every_broken_rule_is_refused() {
+        type Change = fn(&mut PolicyParts);
+        let cases: &[(&str, Change)] = &[
+            ("Art.7: the scorecard has no sections", |p| {
+                p.sections.clear();
+                p.rank_keys.clear();
+            }),
+            ("Art.7: the section maxima add up to 90.00, not 100", |p| {
+                p.sections.pop();
+                p.rank_keys.clear();
+            }),
+            ("Art.7: section `party` is given twice", |p| {
+                p.sections[1].id = p.sections[0].id.clone();
+            }),
+            ("Art.7: section `collective` has no items", |p| {
+                p.sections[2].items.clear();
+            }),
+            (
+                "items of section `party` add up to 29.00, not its maximum 30.00",
+                |p| {
+                    p.sections[0].items[0].max = Points::parse("3").unwrap();
+                },
+            ),
+            ("Art.7: item `party.organization` is given twice", |p| {
+                p.sections[0].items[1].id = p.sections[0].items[0].id.clone();
+            }),
+            (
+                "Art.7: item `party.leadership` has maximum 0.00, not above 0",
+                |p| {
+                    p.sections[0].items[0].max = Points::parse("9").unwrap();
+                    p.sections[0].items[1].max = Points::ZERO;
+                },
+            ),
+            ("Art.7: item `party.leadership` has maximum -1.00", |p| {
+                p.sections[0].items[0].max = Points::parse("10").unwrap();
+                p.sections[0].items[1].max = Points::parse("-1").unwrap();
+            }),
+            (
+                "Art.10: rank_keys (ties broken by sections) names `nope`",
+                |p| {
+                    p.rank_keys = vec![SectionId::parse("nope").unwrap()];
+                },
+            ),
+            ("Art.10: rank_keys names `duty` twice", |p| {
+                p.rank_keys.push(SectionId::parse("duty").unwrap());
+            }),
+            ("Art.10: excellent_ratio is 0.21", |p| {
+                p.excellent_ratio = d("0.21")
+            }),
+            ("Art.10: excellent_ratio is -0.01", |p| {
+                p.excellent_ratio = d("-0.01")
+            }),
+            ("Art.13: commendation_ratio is 0.3", |p| {
+                p.commendation_ratio = d("0.3")
+            }),
+            ("Art.13: commendation_ratio is -1", |p| {
+                p.commendation_ratio = d("-1")
+            }),
+            ("Art.11: base_share is 1.01", |p| p.base_share = d("1.01")),
+            ("Art.11: base_share is -0.1", |p| p.base_share = d("-0.1")),
+            ("Art.11: excellent_bonus_rate is 0.29", |p| {
+                p.excellent_bonus_rate = d("0.29")
+            }),
+            ("Art.11: excellent_bonus_rate is 0.51", |p| {
+                p.excellent_bonus_rate = d("0.51")
+            }),
+            ("Art.11: unqualified_deduction_rate is 0.2", |p| {
+                p.unqualified_deduction_rate = d("0.2")
+            }),
+            ("Art.11: unqualified_deduction_rate is 0.6", |p| {
+                p.unqualified_deduction_rate = d("0.6")
+            }),
+            (
+                "Art.10: excellent_min_score 59.00 is below qualified_min_score 60.00",
+                |p| p.excellent_min_score = Points::parse("59").unwrap(),
+            ),
+            (
+                "Art.11: consecutive_unqualified_for_dismissal must be at least 1",
+                |p| p.consecutive_unqualified_for_dismissal = 0,
+            ),
+            ("Art.8: event kind `commendation` is given twice", |p| {
+                p.events[0].kind = p.events[2].kind.clone();
+            }),
+            ("Art.8: event kind `work_promoted` has no points", |p| {
+                p.events[1].points = EventPoints::Levels(BTreeMap::new());
+            }),
+        ];
+        for (want, change) in cases {
+            let e = Policy::default().edit(change).unwrap_err();
+            assert!(matches!(e, PolicyError::Rule { at: None, .. }), "{e:?}");
+            let text = e.to_string();
+            assert!(
+                text.starts_with("policy rejected: ") && text.contains(want),
+                "{want}: {text}"
+            );
+        }
+        // The edges of each range are inside it.
+        let edges = Policy::default().edit(|p| {
+            p.excellent_ratio = Decimal::ZERO;
+            p.commendation_ratio = d("0.20");
+            p.base_share = Decimal::ONE;
+            p.excellent_bonus_rate = d("0.30");
+            p.unqualified_deduction_rate = d("0.50");
+            p.excellent_min_score = p.qualified_min_score;
+            p.consecutive_unqualified_for_dismissal = 1;
+            p.rank_keys.clear();
+        });
+        assert!(edges.is_ok(), "{edges:?}");
+        assert_eq!(
+            Policy::default().into_parts(),
+            PolicyParts::default(),
+            "the default policy is the regulation's parts, unchanged"
+        );
+    }
+
+    /// Refusals of `policy.toml` name the line and column, and the dotted key.
+    #[test]
+    fn refusals_are_located() {
+        let e = Policy::from_toml("\n\nfoo = 1").unwrap_err();
+        assert!(
+            matches!(&e, PolicyError::UnknownKey { line: 3, column: 1, key, expected }
+                if key == "foo" && expected.contains("`excellent_ratio`")),
+            "{e:?}"
+        );
+        let e = err("[[events]]\nkind = \"x\"\nscope = \"cadre\"\npoints = 3\ncolour = \"red\"\n");
+        assert!(
+            e.starts_with("policy.toml line 5, column 1: unknown key `events.colour`"),
+            "{e}"
+        );
+        let e = err("excellent_ratio = 0.1\nquota_scope = 3\n");
+        assert!(
+            e.starts_with("policy.toml line 2, column 15: `quota_scope`") && e.contains("string"),
+            "{e}"
+        );
+        let e = err("quota_scope = \"province\"");
+        assert!(
+            e.contains("line 1, column 15") && e.contains("\"town\" or \"county\""),
+            "{e}"
+        );
+        let e = err("excellent_ratio = true");
+        assert!(
+            e.contains("line 1, column 19")
+                && e.contains("`excellent_ratio`")
+                && e.contains("decimal"),
+            "{e}"
+        );
+        let e = err(
+            "[[sections]]\nid = \"a\"\nmax = 100\nscope = \"village\"\n[[sections.items]]\nid = \"a.x\"\n",
+        );
+        assert!(
+            e.contains("line 5") && e.contains("`sections.items.max` is missing"),
+            "{e}"
+        );
+        let e =
+            err("[[events]]\nkind = \"x\"\nscope = \"cadre\"\npoints = { county = 2, city = 1 }\n");
+        assert!(
+            e.contains("line 4, column 24") && e.contains("unknown key `events.points.city`"),
+            "{e}"
+        );
+        let e = err("[[events]]\nkind = \"x\"\nscope = \"cadre\"\npoints = [1]\n");
+        assert!(e.contains("line 4") && e.contains("`events.points`"), "{e}");
+        let e = err("rank_keys = [\"public\", 3]");
+        assert!(
+            e.contains("line 1, column 24") && e.contains("`rank_keys`"),
+            "{e}"
+        );
+        let e = err("consecutive_unqualified_for_dismissal = 1.5");
+        assert!(
+            e.contains("line 1, column 41") && e.contains("whole number"),
+            "{e}"
+        );
+        // A broken rule names the value at fault.
+        let e = err("# a policy\nexcellent_bonus_rate = 0.6\n");
+        assert!(
+            e.starts_with("policy rejected: Art.11: excellent_bonus_rate is 0.6")
+                && e.ends_with("(policy.toml line 2, column 24)"),
+            "{e}"
+        );
+        let text = "rank_keys = []\n[[sections]]\nid = \"a\"\nmax = 40\nscope = \"village\"\n[[sections.items]]\nid = \"a.x\"\nmax = 40\n\
+            [[sections]]\nid = \"b\"\nmax = 60\nscope = \"village\"\n[[sections.items]]\nid = \"b.x\"\nmax = 50\n";
+        let e = err(text);
+        assert!(
+            e.contains("items of section `b` add up to 50") && e.contains("line 9, column 1"),
+            "{e}"
+        );
+        let e = err("rank_keys = [\"duty\", \"nope\"]");
+        assert!(
+            e.contains("`nope`") && e.ends_with("line 1, column 22)"),
+            "{e}"
+        );
+        // Deep nesting under an unknown key is refused without searching it all.
+        let deep = format!("x = {}1{}", "[".repeat(5000), "]".repeat(5000));
+        assert!(err(&deep).contains("unknown key `x`") || err(&deep).contains("TOML"));
+    }
+
+    /// A small generator of valid policies, to check the canonical text reads back equal.
+    struct Gen(u64);
+
+    impl Gen {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n
+        }
+        fn policy(&mut self) -> Policy {
+            let mut parts = PolicyParts::default();
+            let hundredths = |h: u64| Points::from_hundredths(h as i64);
+            // A rubric of 1–5 sections adding up to 100, each of 1–4 items.
+            let n = 1 + self.below(5) as usize;
+            let mut left = 10_000_u64;
+            parts.sections = (0..n)
+                .map(|i| {
+                    let max = if i + 1 == n {
+                        left
+                    } else {
+                        let m = 1 + self.below(left - (n - i - 1) as u64 * 100) / 100 * 100;
+                        left -= m;
+                        m
+                    };
+                    let k = 1 + self.below(4.min(max)) as usize;
+                    let mut rest = max;
+                    let items = (0..k)
+                        .map(|j| {
+                            let m = if j + 1 == k {
+                                rest
+                            } else {
+                                1 + self.below(rest - (k - j - 1) as u64)
+                            };
+                            rest -= m;
+                            Item {
+                                id: ItemId::parse(&format!("s{i}.i{j}")).unwrap(),
+                                max: hundredths(m),
+                            }
+                        })
+                        .collect();
+                    Section {
+                        id: SectionId::parse(&format!("s{i}")).unwrap(),
+                        name: ["村务 \"公开\"", "a\\b", "干部履职", "x"][self.below(4) as usize]
+                            .into(),
+                        max: hundredths(max),
+                        scope: if self.below(2) == 0 {
+                            Scope::Village
+                        } else {
+                            Scope::Cadre
+                        },
+                        items,
+                    }
+                })
+                .collect();
+            parts.rank_keys = (0..self.below(n as u64 + 1))
+                .map(|i| parts.sections[i as usize].id.clone())
+                .collect();
+            parts.excellent_ratio = Decimal::new(self.below(21) as i64, 2);
+            parts.commendation_ratio = Decimal::new(self.below(201) as i64, 3);
+            parts.base_share = Decimal::new(self.below(101) as i64, 2);
+            parts.excellent_bonus_rate = Decimal::new(30 + self.below(21) as i64, 2);
+            parts.unqualified_deduction_rate = Decimal::new(300 + self.below(201) as i64, 3);
+            parts.qualified_min_score = hundredths(self.below(6_000));
+            parts.excellent_min_score = parts.qualified_min_score + hundredths(self.below(4_000));
+            parts.consecutive_unqualified_for_dismissal = 1 + self.below(4) as u32;
+            parts.quota_scope = if self.below(2) == 0 {
+                QuotaScope::Town
+            } else {
+                QuotaScope::County
+            };
+            parts.tie_break = if self.below(2) == 0 {
+                TieBreak::Keys
+            } else {
+                TieBreak::Exclude
+            };
+            parts.events.truncate(self.below(6) as usize);
+            for e in &mut parts.events {
+                if self.below(3) == 0 {
+                    e.points = EventPoints::Flat(hundredths(self.below(2_000)) - hundredths(1_000));
+                }
+            }
+            Policy::try_from(parts).expect("the generator keeps every rule")
+        }
+    }
+
+    /// Policy → to_toml → from_toml gives the same policy, and the same text again.
+    #[test]
+    fn random_policies_round_trip() {
+        let mut g = Gen(7);
+        for _ in 0..500 {
+            let p = g.policy();
+            let text = p.to_toml();
+            let back = Policy::from_toml(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+            assert_eq!(back, p, "{text}");
+            assert_eq!(back.to_toml(), text);
+        }
     }
 }
