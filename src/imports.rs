@@ -162,9 +162,6 @@ pub async fn set_policy(
     policy: &Policy,
     audit: &AuditRecord,
 ) -> Result<Vec<Quarter>, AppError> {
-    policy
-        .validate()
-        .map_err(|e| AppError::Invalid(e.to_string()))?;
     store.set_policy(from, policy, audit).await?;
     let touched: BTreeSet<Quarter> = store
         .settled_quarters()

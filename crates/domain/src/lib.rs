@@ -58,7 +58,8 @@ pub use ids::{
 pub use money::{Money, Points, round_half_away};
 pub use payment::{Award, AwardId, AwardKind, Cause, Condolence, CondolenceId, Stored, Withdrawal};
 pub use policy::{
-    EventPoints, EventRule, Item, Policy, PolicyError, QuotaScope, Scope, Section, TieBreak,
+    EventPoints, EventRule, Item, Policy, PolicyError, PolicyParts, QuotaScope, RawPolicy, Scope,
+    Section, TieBreak,
 };
 pub use quarter::{Month, Quarter};
 pub use settlement::{Appraisal, EntryKind, LedgerEntry, PaidSplit, SettlementLine};

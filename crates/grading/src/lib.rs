@@ -344,7 +344,7 @@ struct Counts {
 /// subtotal desc, then `cadre_id` asc (`compare`); `rank` is the 1-based position. The
 /// grades follow `grade_group`.
 ///
-/// The policy must be valid (`Policy::validate`); entrant ids must be unique and each
+/// The policy is valid by construction ([`Policy`]); entrant ids must be unique and each
 /// `rank_keys` slice as long as `policy.rank_keys`.
 pub fn grade(policy: &Policy, entrants: &[Entrant<'_>]) -> Grading {
     debug_assert!(

@@ -165,10 +165,9 @@ fn keys_break_ties_by_public_then_duty_then_id() {
 #[test]
 fn exclude_leaves_tied_slots_empty() {
     let rows = ten_with_tie();
-    let policy = Policy {
-        tie_break: TieBreak::Exclude,
-        ..Policy::default()
-    };
+    let policy = Policy::default()
+        .edit(|p| p.tie_break = TieBreak::Exclude)
+        .unwrap();
     let got = check(&policy, &rows);
     // The first left out is D (rank 3, 93); C (rank 2, 93) is left out too. Ranks unchanged.
     assert_eq!(ids_of(&got, Grade::Excellent), ["A"]);
@@ -187,8 +186,7 @@ fn exclude_leaves_tied_slots_empty() {
     let mut rows = ten_with_tie();
     rows[2].total = p("94");
     let a = check(&policy, &rows);
-    let mut keys = policy.clone();
-    keys.tie_break = TieBreak::Keys;
+    let keys = policy.edit(|p| p.tie_break = TieBreak::Keys).unwrap();
     assert_eq!(a, check(&keys, &rows));
     assert_eq!(ids_of(&a, Grade::Excellent), ["A", "C"]);
 
@@ -253,8 +251,7 @@ fn groups_by_town_and_sequence_or_county() {
     let got = check(&policy, &rows);
     assert_eq!(ids_of(&got, Grade::Excellent), ["T1-0", "T2-0"]);
 
-    let mut county = policy.clone();
-    county.quota_scope = QuotaScope::County;
+    let county = policy.edit(|p| p.quota_scope = QuotaScope::County).unwrap();
     let g = grade(&county, &es);
     let names: Vec<(Option<&str>, &str, u32, u32)> = g
         .groups()
@@ -282,10 +279,12 @@ fn rank_keys_follow_the_policy() {
         row("A", "T", "S", "70", "5", "9"),
         row("B", "T", "S", "70", "6", "1"),
     ];
-    let mut policy = Policy::default();
+    let policy = Policy::default();
     let got = check(&policy, &rows);
     assert_eq!(got[0].0, "B");
-    policy.rank_keys = vec![SectionId::parse("duty").unwrap()];
+    let policy = policy
+        .edit(|p| p.rank_keys = vec![SectionId::parse("duty").unwrap()])
+        .unwrap();
     let rows: Vec<Row> = rows
         .into_iter()
         .map(|mut r| {
@@ -294,7 +293,7 @@ fn rank_keys_follow_the_policy() {
         })
         .collect();
     assert_eq!(check(&policy, &rows)[0].0, "A");
-    policy.rank_keys.clear();
+    let policy = policy.edit(|p| p.rank_keys.clear()).unwrap();
     let rows: Vec<Row> = rows
         .into_iter()
         .map(|mut r| {

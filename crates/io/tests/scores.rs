@@ -160,8 +160,14 @@ fn quarter_must_parse_and_have_a_policy() {
 #[test]
 fn policy_history_picks_the_latest_effective_quarter() {
     let r = roster();
-    let mut small = Policy::default();
-    small.sections[0].items[0].max = kaohe_domain::Points::parse("2").unwrap();
+    // party.organization out of 2 (party.leadership takes the other 2, so the section keeps
+    // its 30, Art.7).
+    let small = Policy::default()
+        .edit(|p| {
+            p.sections[0].items[0].max = kaohe_domain::Points::parse("2").unwrap();
+            p.sections[0].items[1].max = kaohe_domain::Points::parse("7").unwrap();
+        })
+        .unwrap();
     let history = vec![
         (kaohe_domain::Quarter::parse("2026Q3").unwrap(), small),
         (

@@ -1,8 +1,8 @@
 use std::fmt;
 
 use kaohe_domain::{
-    CadreId, EventId, EventKind, ItemId, Level, Points, PolicyError, Quarter, Scope, Subject,
-    TownCode, VillageCode,
+    CadreId, EventId, EventKind, ItemId, Level, Points, Quarter, Scope, Subject, TownCode,
+    VillageCode,
 };
 use thiserror::Error;
 
@@ -220,9 +220,6 @@ impl std::error::Error for Problems {}
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum ScoringError {
-    /// The policy breaks a rule (SPEC 5.1); nothing was scored.
-    #[error(transparent)]
-    Policy(#[from] PolicyError),
     /// The roster, scores or events have problems; every one is listed.
     #[error(transparent)]
     Input(#[from] Problems),

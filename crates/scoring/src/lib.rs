@@ -410,8 +410,8 @@ impl<'a> Scorecards<'a> {
 ///
 /// # Errors
 ///
-/// [`ScoringError::Policy`] if the policy is invalid; otherwise [`ScoringError::Input`] with
-/// every problem of the roster, scores and events of the quarter.
+/// [`ScoringError::Input`] with every problem of the roster, scores and events of the
+/// quarter. The policy is a [`Policy`], valid by construction: it is not checked again.
 pub fn score_quarter<'a>(input: &ScoringInput<'a>) -> Result<Scorecards<'a>, ScoringError> {
     let ScoringInput {
         quarter,
@@ -421,7 +421,6 @@ pub fn score_quarter<'a>(input: &ScoringInput<'a>) -> Result<Scorecards<'a>, Sco
         events,
         missing_as_zero,
     } = *input;
-    policy.validate()?;
     let mut problems = Vec::new();
 
     // The rubric, interned: columns of the village and the cadre matrices.

@@ -67,8 +67,8 @@ use std::collections::HashMap;
 
 use foldhash::fast::FixedState;
 use kaohe_domain::{
-    Appraisal, Cadre, CadreId, Event, Grade, LedgerEntry, Points, Policy, PolicyError, Quarter,
-    QuotaScope, Score, SettlementLine,
+    Appraisal, Cadre, CadreId, Event, Grade, LedgerEntry, Points, Policy, Quarter, QuotaScope,
+    Score, SettlementLine,
 };
 use kaohe_grading::{Entrant, grade};
 use kaohe_scoring::{ScoringInput, score_quarter};
@@ -88,7 +88,7 @@ pub use money::{MoneyWorking, MonthWorking, adjustment, cadre_subsidy, month_bas
 pub struct QuarterInput<'a> {
     /// The quarter to compute.
     pub quarter: Quarter,
-    /// The policy in force for the quarter; validated first.
+    /// The policy in force for the quarter (valid by construction, not checked again).
     pub policy: &'a Policy,
     /// Every cadre; those in office on at least one day of the quarter get a line.
     pub roster: &'a [Cadre],
@@ -107,9 +107,6 @@ pub struct QuarterInput<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum EngineError {
-    /// The policy breaks a rule of SPEC 5.1; nothing was computed.
-    #[error(transparent)]
-    Policy(#[from] PolicyError),
     /// The roster, scores or events have problems (Art.7–8); every one is listed.
     #[error(transparent)]
     Input(#[from] Problems),
@@ -129,7 +126,6 @@ pub enum EngineError {
 impl From<ScoringError> for EngineError {
     fn from(e: ScoringError) -> Self {
         match e {
-            ScoringError::Policy(p) => EngineError::Policy(p),
             ScoringError::Input(p) => EngineError::Input(p),
             other => EngineError::Scoring(other),
         }
@@ -176,13 +172,13 @@ impl<'a> QuarterOutcome<'a> {
 
 /// Art.7–11: computes a whole quarter — scores, grades, subsidies, flags and ledger.
 ///
-/// Validates the policy, scores every assessed cadre (Art.7–9, every input problem reported
+/// Scores every assessed cadre (Art.7–9, every input problem reported
 /// at once), grades them in their quota groups (Art.10), settles each subsidy and sets the
 /// flags (Art.11), and writes revision 1 of the ledger. Pure and deterministic.
 ///
 /// # Errors
 ///
-/// [`EngineError::Policy`] for an invalid policy, [`EngineError::Input`] listing every
+/// [`EngineError::Input`] listing every
 /// problem of the roster, scores and events, [`EngineError::ConflictingAppraisals`] for a
 /// history that contradicts itself.
 pub fn compute_quarter<'a>(input: &QuarterInput<'a>) -> Result<QuarterOutcome<'a>, EngineError> {
@@ -212,7 +208,6 @@ fn compute<'a>(
 ) -> Result<QuarterOutcome<'a>, EngineError> {
     let policy = input.policy;
     let quarter = input.quarter;
-    policy.validate()?;
     let scores = score_quarter(&ScoringInput {
         quarter,
         policy,

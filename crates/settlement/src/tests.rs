@@ -91,8 +91,9 @@ fn spec_6_full_quarter_excellent() {
     let u = cadre_subsidy(&policy, q3(), &c, Grade::Unqualified);
     assert_eq!(u.adjustment, m("-1349.83"));
     assert_eq!(u.total_paid, m("843.66") + m("3374.58") - m("1349.83"));
-    let mut lenient = policy.clone();
-    lenient.unqualified_deduction_rate = Decimal::new(3, 1);
+    let lenient = policy
+        .edit(|p| p.unqualified_deduction_rate = Decimal::new(3, 1))
+        .unwrap();
     // 3374.58 × 0.3 = 1012.374 → 1012.37.
     assert_eq!(
         cadre_subsidy(&lenient, q3(), &c, Grade::Unqualified).adjustment,
@@ -111,8 +112,9 @@ fn art11_half_fen_rounds_away_from_zero() {
     // 0.60 × 0.40 = 0.24.
     assert_eq!(w.adjustment, m("0.24"));
     // A tie: P × rate = x.xx5 exactly. M = 0.01 × … choose P = 0.05, rate 0.30 → 0.015 → 0.02.
-    let mut pol = policy.clone();
-    pol.excellent_bonus_rate = Decimal::new(30, 2);
+    let pol = policy
+        .edit(|p| p.excellent_bonus_rate = Decimal::new(30, 2))
+        .unwrap();
     assert_eq!(adjustment(&pol, m("0.05"), Grade::Excellent), m("0.02"));
     assert_eq!(adjustment(&pol, m("0.05"), Grade::Unqualified), m("-0.02"));
     assert_eq!(adjustment(&pol, m("0.05"), Grade::Qualified), Money::ZERO);
@@ -128,11 +130,13 @@ fn art11_half_fen_rounds_away_from_zero() {
 fn art11_wide_decimals_take_the_exact_slow_path() {
     // A base share written with 28 decimals does not fit the integer fast path; the result
     // must be the same as with 0.2.
-    let wide = Policy {
-        base_share: Decimal::from_str_exact("0.2000000000000000000000000000").unwrap(),
-        excellent_bonus_rate: Decimal::from_str_exact("0.4000000000000000000000000000").unwrap(),
-        ..Policy::default()
-    };
+    let wide = Policy::default()
+        .edit(|p| {
+            p.base_share = Decimal::from_str_exact("0.2000000000000000000000000000").unwrap();
+            p.excellent_bonus_rate =
+                Decimal::from_str_exact("0.4000000000000000000000000000").unwrap();
+        })
+        .unwrap();
     for (m_, days) in [("1500.07", [22, 31, 20]), ("99999999.99", [31, 31, 30])] {
         for grade in Grade::ALL {
             let a = subsidy(&Policy::default(), q3(), m(m_), days, grade);
@@ -171,8 +175,9 @@ fn art11_dismissal_chain_skips_quarters_not_assessed() {
     // First appraisal ever: no chain.
     assert!(!dismissal_review(&policy, q, &id, Grade::Unqualified, &[]).unwrap());
 
-    let mut three = policy.clone();
-    three.consecutive_unqualified_for_dismissal = 3;
+    let three = policy
+        .edit(|p| p.consecutive_unqualified_for_dismissal = 3)
+        .unwrap();
     assert!(!dismissal_review(&three, q, &id, Grade::Unqualified, &gap).unwrap());
     let two_before = [
         appraisal("C", "2025Q3", Grade::Unqualified),
@@ -180,8 +185,9 @@ fn art11_dismissal_chain_skips_quarters_not_assessed() {
     ];
     assert!(dismissal_review(&three, q, &id, Grade::Unqualified, &two_before).unwrap());
 
-    let mut one = policy.clone();
-    one.consecutive_unqualified_for_dismissal = 1;
+    let one = policy
+        .edit(|p| p.consecutive_unqualified_for_dismissal = 1)
+        .unwrap();
     assert!(dismissal_review(&one, q, &id, Grade::Unqualified, &[]).unwrap());
 
     let conflict = [
@@ -493,8 +499,10 @@ fn quarter_lines_sorted_and_graded() {
     }
 
     // County scope: one 正职 group of 10 (quota 2), lines still by town first.
-    let mut county = world.policy.clone();
-    county.quota_scope = QuotaScope::County;
+    let county = world
+        .policy
+        .edit(|p| p.quota_scope = QuotaScope::County)
+        .unwrap();
     let input = QuarterInput {
         policy: &county,
         ..world.input()
@@ -577,12 +585,17 @@ fn quarter_dismissal_review_and_explain() {
         })
         .collect();
     // Turn the commendations into a deduction kind for C0 by a custom event table.
-    world.policy.events[2].points = kaohe_domain::EventPoints::Levels(
-        kaohe_domain::Level::ALL
-            .into_iter()
-            .map(|l| (l, p("-10")))
-            .collect(),
-    );
+    world.policy = world
+        .policy
+        .edit(|pol| {
+            pol.events[2].points = kaohe_domain::EventPoints::Levels(
+                kaohe_domain::Level::ALL
+                    .into_iter()
+                    .map(|l| (l, p("-10")))
+                    .collect(),
+            );
+        })
+        .unwrap();
     world.history = vec![
         appraisal("C0", "2026Q1", Grade::Unqualified),
         appraisal("C1", "2026Q2", Grade::Unqualified),
@@ -650,16 +663,13 @@ fn quarter_errors_name_rule_and_input() {
     let out = compute_quarter(&zero).unwrap();
     assert!(out.lines.iter().all(|l| l.base_score == l.total));
 
-    let mut bad = world.policy.clone();
-    bad.base_share = Decimal::from(2);
-    let input = QuarterInput {
-        policy: &bad,
-        ..zero
-    };
-    assert!(matches!(
-        compute_quarter(&input),
-        Err(EngineError::Policy(_))
-    ));
+    // An invalid policy cannot reach the engine: it is refused where it is made (Art.11).
+    assert!(
+        world
+            .policy
+            .edit(|p| p.base_share = Decimal::from(2))
+            .is_err()
+    );
 
     world.history = vec![
         appraisal("C0", "2026Q2", Grade::Unqualified),

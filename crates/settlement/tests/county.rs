@@ -4,8 +4,8 @@
 
 use kaohe_domain::{
     Appraisal, Cadre, CadreId, Date, Decimal, Event, EventId, EventKind, EventPoints, Grade, Level,
-    Money, Points, Policy, Quarter, QuotaScope, Scope, Score, SectionId, Sequence, Subject,
-    TieBreak, TownCode, VillageCode,
+    Money, Points, Policy, PolicyParts, Quarter, QuotaScope, Scope, Score, SectionId, Sequence,
+    Subject, TieBreak, TownCode, VillageCode,
 };
 use kaohe_settlement::QuarterInput;
 
@@ -111,7 +111,7 @@ pub fn policy(k: &Knobs) -> Policy {
         _ => &["duty", "party"],
     };
     let excellent = Points::from_hundredths(i64::from(k.excellent_min) * 100);
-    Policy {
+    Policy::try_from(PolicyParts {
         excellent_ratio: pct(k.ratio_percent),
         quota_scope: if k.county {
             QuotaScope::County
@@ -130,8 +130,9 @@ pub fn policy(k: &Knobs) -> Policy {
         excellent_bonus_rate: pct(k.bonus_rate),
         unqualified_deduction_rate: pct(k.deduction_rate),
         consecutive_unqualified_for_dismissal: k.k,
-        ..Policy::default()
-    }
+        ..PolicyParts::default()
+    })
+    .expect("the knobs keep every rule of the policy")
 }
 
 /// Points for an item: a multiple of 0.25 up to its maximum.

@@ -279,8 +279,13 @@ fn revised(c: &County, seed: u64) -> County {
             s.points = kaohe_domain::Points::ZERO;
         }
     }
-    n.policy.excellent_bonus_rate = Decimal::new(30 + rng.below(21) as i64, 2);
-    n.policy.excellent_ratio = Decimal::new(rng.below(21) as i64, 2);
+    n.policy = n
+        .policy
+        .edit(|p| {
+            p.excellent_bonus_rate = Decimal::new(30 + rng.below(21) as i64, 2);
+            p.excellent_ratio = Decimal::new(rng.below(21) as i64, 2);
+        })
+        .unwrap();
     n
 }
 
@@ -307,9 +312,9 @@ proptest! {
     #[test]
     fn exclude_never_gives_more_excellent_than_keys(k in knobs()) {
         let mut with_keys = county(&k);
-        with_keys.policy.tie_break = TieBreak::Keys;
+        with_keys.policy = with_keys.policy.edit(|p| p.tie_break = TieBreak::Keys).unwrap();
         let mut with_exclude = with_keys.clone();
-        with_exclude.policy.tie_break = TieBreak::Exclude;
+        with_exclude.policy = with_keys.policy.edit(|p| p.tie_break = TieBreak::Exclude).unwrap();
         let keys = compute_quarter(&with_keys.input()).unwrap();
         let exclude = compute_quarter(&with_exclude.input()).unwrap();
         check(&with_exclude, &exclude)?;

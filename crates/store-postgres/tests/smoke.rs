@@ -95,14 +95,16 @@ async fn policies_replace_by_quarter_and_come_back_in_order() {
     run(|ctx: Ctx| async move {
         let s = &ctx.store;
         assert!(s.policies().await.unwrap().is_empty());
-        let mut p = Policy::default();
+        let p = Policy::default();
         s.set_policy(q("2026Q3"), &p, &audit("policy set", 1))
             .await
             .unwrap();
         s.set_policy(q("2025Q1"), &p, &audit("policy set", 1))
             .await
             .unwrap();
-        p.excellent_bonus_rate = "0.35".parse().unwrap();
+        let p = p
+            .edit(|p| p.excellent_bonus_rate = "0.35".parse().unwrap())
+            .unwrap();
         s.set_policy(q("2026Q3"), &p, &audit("policy set", 1))
             .await
             .unwrap();

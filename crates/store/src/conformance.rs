@@ -177,14 +177,16 @@ pub async fn policies_round_trip(store: Arc<dyn Store>) {
     );
 
     let default = Policy::default();
-    let mut tuned = Policy {
-        excellent_bonus_rate: Decimal::new(35, 2),
-        unqualified_deduction_rate: Decimal::new(5, 1),
-        ..Policy::default()
-    };
-    tuned.sections[0].name = "村级党组织\"标准化\"建设 \\ 试行".into();
-    let mut other = tuned.clone();
-    other.consecutive_unqualified_for_dismissal = 3;
+    let tuned = Policy::default()
+        .edit(|p| {
+            p.excellent_bonus_rate = Decimal::new(35, 2);
+            p.unqualified_deduction_rate = Decimal::new(5, 1);
+            p.sections[0].name = "村级党组织\"标准化\"建设 \\ 试行".into();
+        })
+        .expect("a valid policy");
+    let other = tuned
+        .edit(|p| p.consecutive_unqualified_for_dismissal = 3)
+        .expect("a valid policy");
 
     let (q3, q1, q4) = (q("2026Q3"), q("2026Q1"), q("2025Q4"));
     ck.ok("set Q3", store.set_policy(q3, &default, &audit(1)).await);
