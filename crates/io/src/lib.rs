@@ -42,9 +42,9 @@ pub use columns::{
 };
 pub use error::{FileErrors, KEPT_PROBLEMS, PRINTED_PROBLEMS, Problem, ReadError, WriteError};
 pub use read::{
-    AWARDS_COLUMNS, CONDOLENCES_COLUMNS, CondolencesRead, Context, MAX_PAYMENT, UTF8_HINT,
+    AWARDS_COLUMNS, CONDOLENCES_COLUMNS, CondolencesRead, Context, Input, MAX_PAYMENT, UTF8_HINT,
     appraisals, award_differences, award_lines, condolence_differences, condolence_lines,
-    event_differences, event_lines, read_awards, read_awards_bytes, read_condolences,
+    event_differences, event_lines, is_xlsx, read_awards, read_awards_bytes, read_condolences,
     read_condolences_bytes, read_events, read_events_bytes, read_report, read_report_bytes,
     read_roster, read_roster_bytes, read_scores, read_scores_bytes, roster_lines,
 };
@@ -56,8 +56,8 @@ pub use write::{
     write_commend_table,
 };
 pub use write::{
-    report_xlsx_bytes, write_ledger_csv, write_ledger_json, write_ledger_table, write_ledger_xlsx,
-    write_report_csv, write_report_html, write_report_json, write_report_table, write_report_xlsx,
-    write_summary_table,
+    Template, report_xlsx_bytes, template_xlsx_bytes, write_ledger_csv, write_ledger_json,
+    write_ledger_table, write_ledger_xlsx, write_report_csv, write_report_html, write_report_json,
+    write_report_table, write_report_xlsx, write_summary_table,
 };
 pub use zh::{LEDGER_HEADINGS as LEDGER_HEADINGS_ZH, REPORT_HEADINGS as REPORT_HEADINGS_ZH};
