@@ -78,6 +78,11 @@ impl Template {
         }
     }
 
+    /// The Chinese notes of row 2, one per column.
+    pub fn notes(self) -> Vec<&'static str> {
+        self.columns().iter().map(|c| note(self, c)).collect()
+    }
+
     /// The sheet's name.
     pub fn sheet_name(self) -> &'static str {
         match self {
