@@ -22,6 +22,12 @@
 //!   handed out is a clone of one shared `Arc<str>`; duplicates are caught with one bit per
 //!   (subject, item). The checks are the same on every path, and a test holds the streamed
 //!   reader to the whole-file one.
+//! - **Excel workbooks in, through the CSV readers.** An `.xlsx` sheet is turned into CSV text
+//!   in memory ([`Input`]), cell by cell without float arithmetic (a number cell as the
+//!   shortest decimal of its double, so `0.30000000000000004` is refused and `1406.08` taken
+//!   exactly; formula and error cells refused), and read by the same readers; each problem is
+//!   then located as `FILE:SHEET!CELL`. `kaohe template` writes the workbooks to fill in
+//!   ([`template_xlsx_bytes`]).
 //! - **Exact numbers out.** Money and scores are written from the domain's exact decimals with
 //!   two decimals (csv, json strings). The xlsx number cell is the single place an amount
 //!   becomes a float, by parsing its text, with no arithmetic after (see `write::xlsx`).
