@@ -555,3 +555,24 @@ fn a_filled_template_imports() {
     let e = roster_of(&input).unwrap_err();
     assert!(places(&e).contains(&"花名册!G2".to_owned()), "{e}");
 }
+
+/// A stray value in the sheet's last cell is refused by its cell, and costs no memory for the
+/// empty cells up to it (a dense sheet of that size would be billions of cells); a text cell
+/// holding nothing is an empty cell.
+#[test]
+fn a_stray_value_far_away() {
+    let rows = format!(
+        "{}{}<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t></t></is></c></row>\
+         <row r=\"1048576\">{}</row>",
+        header_row(),
+        roster_row(2, "C001", &num("G2", "1406.08"), &date("H2", "43831")),
+        inline("XFD1048576", "x"),
+    );
+    let e = roster_of(&workbook(hand_built("花名册", &rows, "", &shared(), false))).unwrap_err();
+    assert_eq!(places(&e), ["花名册!XFD1048576"], "{e}");
+    assert!(
+        e.to_string()
+            .contains("lies outside the header's columns (the header ends at column I)"),
+        "{e}"
+    );
+}

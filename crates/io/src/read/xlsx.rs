@@ -20,12 +20,13 @@
 //!   (`#DIV/0!`) or a number that is not finite.
 //!
 //! The header row is the first non-empty row; empty rows are skipped (as blank lines of a CSV
-//! file are). The row right under the header is skipped when its first cell is the note that
+//! file are). Cells are read as a stream and only those holding something are kept, so memory
+//! follows the file's content, not the sheet's extent. The row right under the header is skipped when its first cell is the note that
 //! `kaohe template` writes there (see `write::template`): a filled template imports as it is.
 //! A merged header cell holds its text in its first cell only (calamine gives the others
 //! empty), so the columns it spans are refused as empty header fields.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Cursor;
 use std::path::Path;
 
@@ -290,25 +291,29 @@ fn convert(file: &str, bytes: &[u8], want: Option<&str>) -> Result<SheetText, Re
             .ok_or_else(|| bad("has no sheet".to_owned()))?,
     };
     let is_1904 = wb.has_1904_epoch();
-    let range = wb
-        .worksheet_range(&sheet)
-        .map_err(|e| bad(format!("sheet `{sheet}` cannot be read: {e}")))?;
-    let formulas = wb.worksheet_formula(&sheet).map_err(|e| {
-        bad(format!(
-            "the formulas of sheet `{sheet}` cannot be read: {e}"
-        ))
-    })?;
-    let mut formula_at: std::collections::HashMap<(u32, u32), String> =
-        std::collections::HashMap::new();
-    if let Some((fr, fc)) = formulas.start() {
-        for (r, c, f) in formulas.used_cells() {
-            if !f.is_empty() {
-                let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
-                    continue;
-                };
-                formula_at.insert((fr + r, fc + c), f.clone());
+    let cannot = |e: calamine::XlsxError| bad(format!("sheet `{sheet}` cannot be read: {e}"));
+    // The cells are read as a stream and kept by row, only those that hold something (a value
+    // or a formula): a dense range would take memory for every empty cell up to the farthest
+    // one, billions for a stray value in XFD1048576.
+    let mut rows: BTreeMap<u32, Vec<(u32, Data, Option<String>)>> = BTreeMap::new();
+    {
+        let mut cells = wb.worksheet_cells_reader(&sheet).map_err(cannot)?;
+        while let Some(cell) = cells.next_cell_with_formula().map_err(cannot)? {
+            let formula = cell.formula.filter(|f| !f.is_empty());
+            let value: Data = cell.value.into();
+            let blank = match &value {
+                Data::String(s) => s.is_empty(),
+                v => v.is_empty(),
+            };
+            if blank && formula.is_none() {
+                continue;
             }
+            let (r, c) = cell.pos;
+            rows.entry(r).or_default().push((c, value, formula));
         }
+    }
+    for cells in rows.values_mut() {
+        cells.sort_by_key(|(c, ..)| *c);
     }
     let mut out = SheetText {
         sheet: sheet.clone(),
@@ -318,41 +323,32 @@ fn convert(file: &str, bytes: &[u8], want: Option<&str>) -> Result<SheetText, Re
         problems: Vec::new(),
         total: 0,
     };
-    let (Some((r0, mut c0)), Some((r1, mut c1))) = (range.start(), range.end()) else {
+    let Some((&header_row, header_cells)) = rows.iter().next() else {
         // An empty sheet: the reader refuses the empty text, naming the header it needs.
         out.records.push((1, 0));
         return Ok(out);
     };
-    // A formula whose cached value is empty is still a cell of the sheet.
-    for &(_, c) in formula_at.keys() {
-        c0 = c0.min(c);
-        c1 = c1.max(c);
-    }
-    let value = |r: u32, c: u32| range.get_value((r, c)).unwrap_or(&Data::Empty);
-    let row_empty =
-        |r: u32| (c0..=c1).all(|c| value(r, c).is_empty() && !formula_at.contains_key(&(r, c)));
-    let Some(header_row) = (r0..=r1).find(|&r| !row_empty(r)) else {
-        out.records.push((1, 0));
-        return Ok(out);
-    };
-    let last_r = (header_row..=r1)
-        .rev()
-        .find(|&r| !row_empty(r))
-        .unwrap_or(header_row);
-    let header_end = (c0..=c1)
-        .rev()
-        .find(|&c| !value(header_row, c).is_empty() || formula_at.contains_key(&(header_row, c)))
-        .unwrap_or(c0);
+    let c0 = rows
+        .values()
+        .filter_map(|cells| cells.first().map(|(c, ..)| *c))
+        .min()
+        .unwrap_or(0);
+    let header_end = header_cells.last().map_or(c0, |(c, ..)| *c);
+    let width = (header_end - c0 + 1) as usize;
+    // A header wider than any file is refused by the reader from the header alone: the rows
+    // under it are not turned into text.
+    let too_wide = width > super::MAX_COLUMNS;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     let mut line = 1u64;
-    let mut fields: Vec<String> = Vec::with_capacity((header_end - c0 + 1) as usize);
-    for r in header_row..=last_r {
-        if row_empty(r) {
-            continue;
+    let mut fields: Vec<String> = Vec::new();
+    for (&r, cells) in &rows {
+        if too_wide && r != header_row {
+            break;
         }
         fields.clear();
+        fields.resize(width, String::new());
         let column_of = |c: u32, header: &[(String, u32)]| {
             header
                 .iter()
@@ -360,7 +356,8 @@ fn convert(file: &str, bytes: &[u8], want: Option<&str>) -> Result<SheetText, Re
                 .map(|(h, _)| ParseError::shown(h))
                 .filter(|h| !h.is_empty())
         };
-        for c in c0..=c1 {
+        for (c, value, formula) in cells {
+            let c = *c;
             let refuse = |out: &mut SheetText, message: String| {
                 out.total += 1;
                 if out.problems.len() < KEPT_PROBLEMS {
@@ -373,7 +370,7 @@ fn convert(file: &str, bytes: &[u8], want: Option<&str>) -> Result<SheetText, Re
                     });
                 }
             };
-            let text = if let Some(f) = formula_at.get(&(r, c)) {
+            let text = if let Some(f) = formula {
                 refuse(
                     &mut out,
                     format!(
@@ -382,13 +379,13 @@ fn convert(file: &str, bytes: &[u8], want: Option<&str>) -> Result<SheetText, Re
                         ParseError::shown(f)
                     ),
                 );
-                String::new()
+                continue;
             } else {
-                match text_of(value(r, c), is_1904) {
+                match text_of(value, is_1904) {
                     Ok(t) => t,
                     Err(why) => {
                         refuse(&mut out, why);
-                        String::new()
+                        continue;
                     }
                 }
             };
@@ -406,7 +403,9 @@ fn convert(file: &str, bytes: &[u8], want: Option<&str>) -> Result<SheetText, Re
                 }
                 continue;
             }
-            fields.push(text);
+            if let Some(slot) = fields.get_mut((c - c0) as usize) {
+                *slot = text;
+            }
         }
         if r == header_row {
             out.header = fields
@@ -414,7 +413,11 @@ fn convert(file: &str, bytes: &[u8], want: Option<&str>) -> Result<SheetText, Re
                 .zip(c0..)
                 .map(|(h, c)| (h.clone(), c))
                 .collect();
-        } else if out.records.len() == 1 && crate::write::is_template_note(&out.header, &fields) {
+        } else if fields.iter().all(String::is_empty)
+            || (out.records.len() == 1 && crate::write::is_template_note(&out.header, &fields))
+        {
+            // Nothing left to check (every cell of the row was refused above, or lies right
+            // of the header), or the template's notes.
             continue;
         }
         out.records.push((line, r));
