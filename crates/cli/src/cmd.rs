@@ -216,8 +216,9 @@ fn say(text: &str) -> Result<()> {
     emit(text.as_bytes(), None)
 }
 
-/// `kaohe template KIND --out FILE.xlsx`: an empty workbook for clerks to fill in (SPEC 5.1),
-/// written 0600 like every file kaohe writes. Event kinds are the default policy's (Art.8).
+/// `kaohe template KIND --out FILE.xlsx`: an empty workbook for clerks to fill in
+/// (docs/guide.md, Excel 工作簿), written 0600 like every file kaohe writes. Event kinds are the
+/// default policy's (Art.8).
 fn template(kind: TemplateKind, out: &Path) -> Result<()> {
     use kaohe_io::Template;
     let t = match kind {
