@@ -576,3 +576,43 @@ fn a_stray_value_far_away() {
         "{e}"
     );
 }
+
+/// A formula filled down (a shared formula: the cells below the first hold no text of their
+/// own) is refused in every cell.
+#[test]
+fn shared_formulas_are_refused_in_every_cell() {
+    let rows = format!(
+        "{}{}{}{}",
+        header_row(),
+        roster_row(
+            2,
+            "C001",
+            "<c r=\"G2\"><f t=\"shared\" ref=\"G2:G4\" si=\"0\">1406.08*1</f><v>1406.08</v></c>",
+            &date("H2", "43831")
+        ),
+        roster_row(
+            3,
+            "C002",
+            "<c r=\"G3\"><f t=\"shared\" si=\"0\"/><v>1406.08</v></c>",
+            &date("H3", "43831")
+        ),
+        roster_row(
+            4,
+            "C003",
+            "<c r=\"G4\"><f t=\"shared\" si=\"0\"/><v>1406.08</v></c>",
+            &date("H4", "43831")
+        ),
+    );
+    let e = roster_of(&workbook(hand_built("花名册", &rows, "", &shared(), false))).unwrap_err();
+    assert_eq!(places(&e), ["花名册!G2", "花名册!G3", "花名册!G4"], "{e}");
+    assert!(
+        e.to_string()
+            .contains("花名册!G2: column `monthly_subsidy`: is a formula (`=1406.08*1`)"),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .contains("花名册!G3: column `monthly_subsidy`: is a formula"),
+        "{e}"
+    );
+}

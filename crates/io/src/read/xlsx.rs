@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{Data, DataType, Reader, Xlsx};
+use calamine::{Data, DataType, Reader, Xlsx, XlsxFormulaMetadata};
 use kaohe_domain::ParseError;
 
 use crate::error::{FileErrors, KEPT_PROBLEMS, Problem, ReadError};
@@ -298,8 +298,19 @@ fn convert(file: &str, bytes: &[u8], want: Option<&str>) -> Result<SheetText, Re
     let mut rows: BTreeMap<u32, Vec<(u32, Data, Option<String>)>> = BTreeMap::new();
     {
         let mut cells = wb.worksheet_cells_reader(&sheet).map_err(cannot)?;
-        while let Some(cell) = cells.next_cell_with_formula().map_err(cannot)? {
-            let formula = cell.formula.filter(|f| !f.is_empty());
+        while let Some(cell) = cells.next_cell_with_formula_metadata().map_err(cannot)? {
+            // A cell of a shared formula (Excel's fill-down) has no text of its own: it is
+            // kept as a formula without text.
+            let formula = match cell.formula {
+                Some(XlsxFormulaMetadata::Normal { formula }) if formula.is_empty() => None,
+                Some(
+                    XlsxFormulaMetadata::Normal { formula }
+                    | XlsxFormulaMetadata::Shared { formula, .. },
+                ) => Some(formula),
+                // A derived cell of a shared formula, or any other kind: a formula all the same.
+                Some(_) => Some(String::new()),
+                None => None,
+            };
             let value: Data = cell.value.into();
             let blank = match &value {
                 Data::String(s) => s.is_empty(),
@@ -371,12 +382,16 @@ fn convert(file: &str, bytes: &[u8], want: Option<&str>) -> Result<SheetText, Re
                 }
             };
             let text = if let Some(f) = formula {
+                let what = if f.is_empty() {
+                    "a formula (shared with the cells above it)".to_owned()
+                } else {
+                    format!("a formula (`={}`)", ParseError::shown(f))
+                };
                 refuse(
                     &mut out,
                     format!(
-                        "is a formula (`={}`); its computed value may be stale: enter the \
-                         value itself (copy the column and paste it as values)",
-                        ParseError::shown(f)
+                        "is {what}; its computed value may be stale: enter the value itself \
+                         (copy the column and paste it as values)"
                     ),
                 );
                 continue;
