@@ -23,7 +23,7 @@ const CANARY_EVENT: &str = "EVX-CANARY,2026-07-15,T01V01,inspection_praise,count
 
 /// Where a problem must be reported.
 #[derive(Debug, Clone, Copy)]
-enum At {
+pub(super) enum At {
     /// `FILE:LINE:` and, when given, `column `NAME``.
     Line(u32, Option<&'static str>),
     /// Found by a check against the store: the file is named, but no line yet (see
@@ -31,12 +31,12 @@ enum At {
     File,
 }
 
-struct Case {
-    name: &'static str,
-    kind: &'static str,
-    body: Vec<u8>,
-    at: At,
-    says: &'static [&'static str],
+pub(super) struct Case {
+    pub(super) name: &'static str,
+    pub(super) kind: &'static str,
+    pub(super) body: Vec<u8>,
+    pub(super) at: At,
+    pub(super) says: &'static [&'static str],
 }
 
 fn file(lines: &[&str]) -> Vec<u8> {
@@ -45,7 +45,7 @@ fn file(lines: &[&str]) -> Vec<u8> {
     s.into_bytes()
 }
 
-fn cases() -> Vec<Case> {
+pub(super) fn cases() -> Vec<Case> {
     let ev002 = std::fs::read_to_string(sample("events.csv"))
         .expect("sample events")
         .lines()
@@ -294,7 +294,7 @@ fn cases() -> Vec<Case> {
 
 /// `settle` of both sample quarters is still a no-op: their inputs did not change.
 #[track_caller]
-fn nothing_changed(env: &Env, after: &str) {
+pub(super) fn nothing_changed(env: &Env, after: &str) {
     for q in ["2026Q2", "2026Q3"] {
         let r = env.kaohe(&["settle", "--quarter", q]);
         assert!(

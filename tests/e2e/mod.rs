@@ -27,6 +27,7 @@ mod outputs;
 mod policy;
 mod revision;
 mod table;
+mod xlsx;
 mod year;
 
 /// `name => scenario` pairs become `redb::name` and `postgres::name` tests.
@@ -75,6 +76,9 @@ scenarios! {
     hardening_control_characters_refused => hardening::control_characters_refused,
     hardening_amounts_bounded => hardening::amounts_bounded,
     hardening_changed_event_date_located => hardening::changed_event_date_located,
+    xlsx_sample_county_same_reports => xlsx::sample_county_from_workbooks,
+    xlsx_bad_input_twins_located => xlsx::bad_input_twins_located,
+    xlsx_templates_written_and_filled => xlsx::templates_written_and_filled,
 }
 
 /// Scenario 5: needs both stores at once.

@@ -14,7 +14,9 @@ use kaohe_store::{AuditRecord, Store, StoreError};
 use crate::progress::Spinner;
 use crate::render;
 use crate::year;
-use crate::{Cli, Command, ComputeFormat, ImportKind, LedgerFormat, PolicyAction, ReportFormat};
+use crate::{
+    Cli, Command, ComputeFormat, ImportKind, LedgerFormat, PolicyAction, ReportFormat, TemplateKind,
+};
 
 /// A failure with its exit code (docs/reference.md, Exit codes) and the message for standard error.
 #[derive(Debug)]
@@ -59,7 +61,10 @@ pub async fn run(cli: Cli) -> Result<()> {
     // Recorded before anything is written: `write_out` never replaces the store's file.
     let _ = STORE_FILE.set(kaohe::store_file(&cli.store).map(Path::to_path_buf));
     match cli.command {
-        Command::Import { kind, file } => import(&cli.store, kind, &file).await,
+        Command::Import { kind, file, sheet } => {
+            import(&cli.store, kind, &file, sheet.as_deref()).await
+        }
+        Command::Template { kind, out } => template(kind, &out),
         Command::Policy { action } => policy(&cli.store, action).await,
         Command::Settle {
             quarter,
@@ -211,9 +216,39 @@ fn say(text: &str) -> Result<()> {
     emit(text.as_bytes(), None)
 }
 
-async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
-    let bytes = read_file(path)?;
-    let name = path.display().to_string();
+/// `kaohe template KIND --out FILE.xlsx`: an empty workbook for clerks to fill in
+/// (docs/guide.md, Excel 工作簿), written 0600 like every file kaohe writes. Event kinds are the
+/// default policy's (Art.8).
+fn template(kind: TemplateKind, out: &Path) -> Result<()> {
+    use kaohe_io::Template;
+    let t = match kind {
+        TemplateKind::Roster => Template::Roster,
+        TemplateKind::Scores => Template::Scores,
+        TemplateKind::Events => Template::Events,
+        TemplateKind::Awards => Template::Awards,
+        TemplateKind::Condolences => Template::Condolences,
+        TemplateKind::Inspections => Template::Inspections,
+        TemplateKind::Health => Template::Health,
+    };
+    let bytes = kaohe_io::template_xlsx_bytes(t, &Policy::default())
+        .map_err(|e| Failure::other(format!("cannot write the template: {e}")))?;
+    write_out(out, "the template", |w| Ok(w.write_all(&bytes)?))?;
+    note(&format!(
+        "wrote {}: sheet {}, columns {}",
+        out.display(),
+        t.sheet_name(),
+        t.columns().join(",")
+    ));
+    Ok(())
+}
+
+async fn import(url: &str, kind: ImportKind, path: &Path, sheet: Option<&str>) -> Result<()> {
+    // A CSV file, or a sheet of an `.xlsx` workbook turned into CSV text: the same checks,
+    // each problem located in the workbook (`FILE:SHEET!CELL`, SPEC 5.1).
+    let input = kaohe_io::Input::open(path, sheet).map_err(read_failure)?;
+    let name = input.name().to_owned();
+    let raw = input.raw();
+    let bytes = input.text();
     // A refusal by a check against the store (SPEC 5.1: a village under another town, an
     // event id stored with other content) names the file, line and column like the readers'
     // problems do.
@@ -221,26 +256,28 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
         match e {
             AppError::Conflicts(conflicts) => {
                 let lines = match kind {
-                    ImportKind::Roster => kaohe_io::roster_lines(&bytes),
-                    ImportKind::Awards => kaohe_io::award_lines(&bytes),
-                    ImportKind::Condolences => kaohe_io::condolence_lines(&bytes),
-                    _ => kaohe_io::event_lines(&bytes),
+                    ImportKind::Roster => kaohe_io::roster_lines(bytes),
+                    ImportKind::Awards => kaohe_io::award_lines(bytes),
+                    ImportKind::Condolences => kaohe_io::condolence_lines(bytes),
+                    _ => kaohe_io::event_lines(bytes),
                 };
                 let problems: Vec<kaohe_io::Problem> = conflicts
                     .into_iter()
-                    .map(|c| kaohe_io::Problem {
-                        line: lines.get(&c.key).copied().unwrap_or(0),
-                        column: Some(c.column.to_owned()),
-                        message: c.message,
+                    .map(|c| {
+                        kaohe_io::Problem::at(
+                            lines.get(&c.key).copied().unwrap_or(0),
+                            Some(c.column),
+                            c.message,
+                        )
                     })
                     .collect();
                 let total = problems.len();
-                let errors = kaohe_io::FileErrors {
+                let errors = input.locate(kaohe_io::FileErrors {
                     file: name.clone(),
                     problems,
                     total,
                     hint: None,
-                };
+                });
                 Failure::invalid(errors.to_string())
             }
             other => {
@@ -257,13 +294,15 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
     let spinner = Spinner::new(&format!("reading {name}"));
     match kind {
         ImportKind::Roster => {
-            let cadres = kaohe_io::read_roster_bytes(&name, &bytes).map_err(read_failure)?;
+            let cadres = input
+                .located(kaohe_io::read_roster_bytes(&name, bytes))
+                .map_err(read_failure)?;
             spinner.set(&format!("importing {} cadres", cadres.len()));
             let summary = format!("roster: {} cadres from {name}", cadres.len());
             let (r, imported) = kaohe::imports::import_roster(
                 &*store,
                 &cadres,
-                &audit(cadres.len() as u64, summary, Some((&name, &bytes))),
+                &audit(cadres.len() as u64, summary, Some((&name, raw))),
             )
             .await
             .map_err(in_file)?;
@@ -281,13 +320,15 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
             let policies = Policies::load(&*store).await?;
             let roster = store.roster().await?;
             let ctx = kaohe_io::Context::new(&roster, |q| Some(policies.for_quarter(q)));
-            let scores = kaohe_io::read_scores_bytes(&name, &bytes, &ctx).map_err(read_failure)?;
+            let scores = input
+                .located(kaohe_io::read_scores_bytes(&name, bytes, &ctx))
+                .map_err(read_failure)?;
             spinner.set(&format!("importing {} scores", scores.len()));
             let summary = format!("scores: {} rows from {name}", scores.len());
             let imported = kaohe::imports::import_scores(
                 &*store,
                 &scores,
-                &audit(scores.len() as u64, summary, Some((&name, &bytes))),
+                &audit(scores.len() as u64, summary, Some((&name, raw))),
             )
             .await
             .map_err(in_file)?;
@@ -299,13 +340,15 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
             let policies = Policies::load(&*store).await?;
             let roster = store.roster().await?;
             let ctx = kaohe_io::Context::new(&roster, |q| Some(policies.for_quarter(q)));
-            let events = kaohe_io::read_events_bytes(&name, &bytes, &ctx).map_err(read_failure)?;
+            let events = input
+                .located(kaohe_io::read_events_bytes(&name, bytes, &ctx))
+                .map_err(read_failure)?;
             spinner.set(&format!("importing {} events", events.len()));
             let summary = format!("events: {} rows from {name}", events.len());
             let imported = kaohe::imports::import_events(
                 &*store,
                 &events,
-                &audit(events.len() as u64, summary, Some((&name, &bytes))),
+                &audit(events.len() as u64, summary, Some((&name, raw))),
             )
             .await
             .map_err(in_file)?;
@@ -319,13 +362,15 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
         ImportKind::Awards => {
             let roster = store.roster().await?;
             let ctx = kaohe_io::Context::new(&roster, |_| None);
-            let awards = kaohe_io::read_awards_bytes(&name, &bytes, &ctx).map_err(read_failure)?;
+            let awards = input
+                .located(kaohe_io::read_awards_bytes(&name, bytes, &ctx))
+                .map_err(read_failure)?;
             spinner.set(&format!("importing {} awards", awards.len()));
             let summary = format!("awards: {} rows from {name}", awards.len());
             let done = kaohe::payments::import_awards(
                 &*store,
                 &awards,
-                &audit(awards.len() as u64, summary, Some((&name, &bytes))),
+                &audit(awards.len() as u64, summary, Some((&name, raw))),
             )
             .await
             .map_err(in_file)?;
@@ -339,18 +384,15 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
         ImportKind::Condolences => {
             let roster = store.roster().await?;
             let ctx = kaohe_io::Context::new(&roster, |_| None);
-            let read =
-                kaohe_io::read_condolences_bytes(&name, &bytes, &ctx).map_err(read_failure)?;
+            let read = input
+                .located(kaohe_io::read_condolences_bytes(&name, bytes, &ctx))
+                .map_err(read_failure)?;
             spinner.set(&format!("importing {} condolences", read.condolences.len()));
             let summary = format!("condolences: {} rows from {name}", read.condolences.len());
             let done = kaohe::payments::import_condolences(
                 &*store,
                 &read.condolences,
-                &audit(
-                    read.condolences.len() as u64,
-                    summary,
-                    Some((&name, &bytes)),
-                ),
+                &audit(read.condolences.len() as u64, summary, Some((&name, raw))),
             )
             .await
             .map_err(in_file)?;
@@ -360,9 +402,13 @@ async fn import(url: &str, kind: ImportKind, path: &Path) -> Result<()> {
                  stored unchanged\n",
                 done.added, done.paid, done.unchanged
             ))?;
-            for w in &read.warnings {
+            for w in &input.locate_problems(read.warnings) {
                 let col = w.column.as_deref().unwrap_or("");
-                eprintln!("warning: {name}:{}: column `{col}`: {}", w.line, w.message);
+                eprintln!(
+                    "warning: {name}:{}: column `{col}`: {}",
+                    w.place(),
+                    w.message
+                );
             }
         }
     }

@@ -51,8 +51,22 @@ pub enum Command {
         /// What the file holds.
         #[arg(value_enum)]
         kind: ImportKind,
-        /// The CSV file (UTF-8, header row first).
+        /// The CSV file (UTF-8, header row first), or an Excel workbook (`.xlsx`: the first
+        /// row of the sheet is the header; docs/guide.md, Excel 工作簿).
         file: PathBuf,
+        /// The sheet of an `.xlsx` workbook to read (default: the first).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+    },
+    /// Write an empty Excel workbook to fill in for `import KIND`: the header row, a Chinese
+    /// note per column and cell validation (docs/guide.md, Excel 工作簿).
+    Template {
+        /// Which file the workbook is for.
+        #[arg(value_enum)]
+        kind: TemplateKind,
+        /// The workbook to write (`.xlsx`).
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
     },
     /// Show, check or set the appraisal policy (Art.7–11; docs/rules.md).
     Policy {
@@ -241,6 +255,25 @@ pub enum ImportKind {
     Awards,
     /// condolences.csv (Art.16): condolence_id,date,cadre_id,cause,recipient,amount,note
     Condolences,
+}
+
+/// The files `kaohe template` writes a workbook for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TemplateKind {
+    /// roster.csv
+    Roster,
+    /// scores.csv (Art.7)
+    Scores,
+    /// events.csv (Art.8)
+    Events,
+    /// awards.csv (Art.12, Art.13)
+    Awards,
+    /// condolences.csv (Art.16)
+    Condolences,
+    /// inspections.csv (Art.14)
+    Inspections,
+    /// health.csv (Art.15)
+    Health,
 }
 
 #[derive(Debug, Subcommand)]

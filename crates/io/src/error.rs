@@ -1,5 +1,6 @@
 //! Errors of the readers and writers. The `Display` text of [`ReadError`] goes to users as it
-//! is: one line per problem, `file:line: column `x`: what is wrong`.
+//! is: one line per problem, `file:line: column `x`: what is wrong`, or for an Excel workbook
+//! `file:SHEET!CELL: column `x`: what is wrong` (see [`Problem::cell`]).
 
 use std::fmt;
 use std::io;
@@ -29,13 +30,22 @@ pub enum ReadError {
     /// The file was read and has problems, each located by line and column.
     #[error(transparent)]
     Invalid(#[from] FileErrors),
+    /// An `.xlsx` file that is not a workbook that can be read, or has no sheet of the name
+    /// asked for (`--sheet`).
+    #[error("{file}: {message}")]
+    Workbook {
+        /// The file's name as the user gave it.
+        file: String,
+        /// What is wrong, in words a clerk can act on.
+        message: String,
+    },
 }
 
 impl ReadError {
     /// The located problems (empty for [`ReadError::Io`]).
     pub fn problems(&self) -> &[Problem] {
         match self {
-            ReadError::Io { .. } => &[],
+            ReadError::Io { .. } | ReadError::Workbook { .. } => &[],
             ReadError::Invalid(f) => &f.problems,
         }
     }
@@ -51,6 +61,31 @@ pub struct Problem {
     pub column: Option<String>,
     /// What is wrong, in words a clerk can act on.
     pub message: String,
+    /// In an Excel workbook, where the problem is as `SHEET!CELL` (`花名册!G7`), or
+    /// `SHEET!ROW:ROW` for a whole row (`花名册!7:7`); messages show it in place of the line
+    /// (`line` is then the sheet's row number). `None` for a CSV file.
+    pub cell: Option<String>,
+}
+
+impl Problem {
+    /// A problem of a CSV file at `line`, in `column` when given.
+    pub fn at(line: u64, column: Option<&str>, message: impl Into<String>) -> Problem {
+        Problem {
+            line,
+            column: column.map(str::to_owned),
+            message: message.into(),
+            cell: None,
+        }
+    }
+
+    /// Where the problem is, as messages show it after the file's name: the line, or the
+    /// workbook's `SHEET!CELL`.
+    pub fn place(&self) -> String {
+        match &self.cell {
+            Some(c) => c.clone(),
+            None => self.line.to_string(),
+        }
+    }
 }
 
 /// Every problem found in one file (SPEC 5.1: all are reported, and the file imports nothing).
@@ -79,7 +114,10 @@ impl fmt::Display for FileErrors {
             if n == 1 { "" } else { "s" }
         )?;
         for p in self.problems.iter().take(PRINTED_PROBLEMS) {
-            write!(f, "\n{}:{}: ", self.file, p.line)?;
+            match &p.cell {
+                Some(cell) => write!(f, "\n{}:{cell}: ", self.file)?,
+                None => write!(f, "\n{}:{}: ", self.file, p.line)?,
+            }
             if let Some(c) = &p.column {
                 write!(f, "column `{c}`: ")?;
             }

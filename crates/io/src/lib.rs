@@ -22,6 +22,12 @@
 //!   handed out is a clone of one shared `Arc<str>`; duplicates are caught with one bit per
 //!   (subject, item). The checks are the same on every path, and a test holds the streamed
 //!   reader to the whole-file one.
+//! - **Excel workbooks in, through the CSV readers.** An `.xlsx` sheet is turned into CSV text
+//!   in memory ([`Input`]), cell by cell without float arithmetic (a number cell as the
+//!   shortest decimal of its double, so `0.30000000000000004` is refused and `1406.08` taken
+//!   exactly; formula and error cells refused), and read by the same readers; each problem is
+//!   then located as `FILE:SHEET!CELL`. `kaohe template` writes the workbooks to fill in
+//!   ([`template_xlsx_bytes`]).
 //! - **Exact numbers out.** Money and scores are written from the domain's exact decimals with
 //!   two decimals (csv, json strings). The xlsx number cell is the single place an amount
 //!   becomes a float, by parsing its text, with no arithmetic after (see `write::xlsx`).
@@ -59,9 +65,9 @@ pub use columns::{
 };
 pub use error::{FileErrors, KEPT_PROBLEMS, PRINTED_PROBLEMS, Problem, ReadError, WriteError};
 pub use read::{
-    AWARDS_COLUMNS, CONDOLENCES_COLUMNS, CondolencesRead, Context, MAX_PAYMENT, UTF8_HINT,
+    AWARDS_COLUMNS, CONDOLENCES_COLUMNS, CondolencesRead, Context, Input, MAX_PAYMENT, UTF8_HINT,
     appraisals, award_differences, award_lines, condolence_differences, condolence_lines,
-    event_differences, event_lines, read_awards, read_awards_bytes, read_condolences,
+    event_differences, event_lines, is_xlsx, read_awards, read_awards_bytes, read_condolences,
     read_condolences_bytes, read_events, read_events_bytes, read_report, read_report_bytes,
     read_roster, read_roster_bytes, read_scores, read_scores_bytes, roster_lines,
 };
@@ -73,8 +79,8 @@ pub use write::{
     write_commend_table,
 };
 pub use write::{
-    report_xlsx_bytes, write_ledger_csv, write_ledger_json, write_ledger_table, write_ledger_xlsx,
-    write_report_csv, write_report_html, write_report_json, write_report_table, write_report_xlsx,
-    write_summary_table,
+    Template, report_xlsx_bytes, template_xlsx_bytes, write_ledger_csv, write_ledger_json,
+    write_ledger_table, write_ledger_xlsx, write_report_csv, write_report_html, write_report_json,
+    write_report_table, write_report_xlsx, write_summary_table,
 };
 pub use zh::{LEDGER_HEADINGS as LEDGER_HEADINGS_ZH, REPORT_HEADINGS as REPORT_HEADINGS_ZH};

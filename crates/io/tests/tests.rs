@@ -8,3 +8,4 @@ mod roster;
 mod scores;
 mod speed;
 mod writers;
+mod xlsx;

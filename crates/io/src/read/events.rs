@@ -7,7 +7,7 @@ use kaohe_domain::{
     Quarter, Scope, Subject, free_text,
 };
 
-use super::{Collector, Context, load, open, refusal};
+use super::{Collector, Context, input, open, refusal};
 use crate::error::ReadError;
 use crate::fxhash::FxHashMap;
 
@@ -16,8 +16,8 @@ pub const EVENTS_COLUMNS: [&str; 6] = ["event_id", "date", "subject", "kind", "l
 
 /// Reads `events.csv`, checked against `ctx`. See [`read_events_bytes`].
 pub fn read_events(path: &Path, ctx: &Context<'_>) -> Result<Vec<Event>, ReadError> {
-    let (file, bytes) = load(path)?;
-    read_events_bytes(&file, &bytes, ctx)
+    let i = input(path)?;
+    i.located(read_events_bytes(i.name(), i.text(), ctx))
 }
 
 fn levels_of(kind: &str, p: &EventPoints) -> String {

@@ -25,6 +25,7 @@ mod report;
 mod roster;
 mod scores;
 pub(crate) mod tokenizer;
+mod xlsx;
 
 use std::path::Path;
 
@@ -39,6 +40,8 @@ pub use payments::{
 pub use report::{appraisals, read_report, read_report_bytes};
 pub use roster::{ROSTER_COLUMNS, read_roster, read_roster_bytes};
 pub use scores::{SCORES_COLUMNS, read_scores, read_scores_bytes};
+pub(crate) use xlsx::column_letters;
+pub use xlsx::{Input, is_xlsx};
 
 use kaohe_domain::{MAX_CODE_CHARS, ParseError, check_text};
 
@@ -95,6 +98,12 @@ pub const UTF8_HINT: &str = "the file is not UTF-8 text. Spreadsheets in China o
     as GBK (\"ANSI\"): in Excel choose 另存为 → \"CSV UTF-8 (逗号分隔)\", in WPS choose the \
     UTF-8 encoding when saving, then import the file again";
 
+/// Reads a whole file, naming it as the user gave it: a CSV file, or the first sheet of an
+/// `.xlsx` workbook ([`Input`]).
+pub(crate) fn input(path: &Path) -> Result<Input, ReadError> {
+    Input::open(path, None)
+}
+
 /// Reads a whole file, naming it as the user gave it.
 pub(crate) fn load(path: &Path) -> Result<(String, Vec<u8>), ReadError> {
     let file = path.display().to_string();
@@ -116,11 +125,7 @@ impl Collector {
     pub fn push(&mut self, line: u64, column: Option<&str>, message: impl Into<String>) {
         self.total += 1;
         if self.problems.len() < KEPT_PROBLEMS {
-            self.problems.push(Problem {
-                line,
-                column: column.map(str::to_owned),
-                message: message.into(),
-            });
+            self.problems.push(Problem::at(line, column, message));
         }
     }
 

@@ -9,7 +9,7 @@ use kaohe_domain::{
     MAX_NOTE_CHARS, Money, Subject, free_text,
 };
 
-use super::{Collector, Context, load, open, refusal};
+use super::{Collector, Context, input, open, refusal};
 use crate::error::{Problem, ReadError};
 
 /// The columns of `awards.csv`.
@@ -84,8 +84,8 @@ pub fn condolence_differences(old: &Condolence, new: &Condolence) -> Vec<String>
 
 /// Reads `awards.csv`, checked against `ctx`'s roster. See [`read_awards_bytes`].
 pub fn read_awards(path: &Path, ctx: &Context<'_>) -> Result<Vec<Award>, ReadError> {
-    let (file, bytes) = load(path)?;
-    read_awards_bytes(&file, &bytes, ctx)
+    let i = input(path)?;
+    i.located(read_awards_bytes(i.name(), i.text(), ctx))
 }
 
 /// Reads awards from bytes; `file` names them in messages. Awards come back in file order, one
@@ -231,8 +231,10 @@ pub struct CondolencesRead {
 
 /// Reads `condolences.csv`, checked against `ctx`'s roster. See [`read_condolences_bytes`].
 pub fn read_condolences(path: &Path, ctx: &Context<'_>) -> Result<CondolencesRead, ReadError> {
-    let (file, bytes) = load(path)?;
-    read_condolences_bytes(&file, &bytes, ctx)
+    let i = input(path)?;
+    let mut read = i.located(read_condolences_bytes(i.name(), i.text(), ctx))?;
+    read.warnings = i.locate_problems(std::mem::take(&mut read.warnings));
+    Ok(read)
 }
 
 /// Reads condolence payments from bytes; `file` names them in messages.
@@ -301,15 +303,15 @@ pub fn read_condolences_bytes(
                                 ),
                             );
                         } else if c.end.is_none_or(|e| e > d) {
-                            warnings.push(Problem {
+                            warnings.push(Problem::at(
                                 line,
-                                column: Some("cadre_id".into()),
-                                message: format!(
+                                Some("cadre_id"),
+                                format!(
                                     "the roster shows `{cadre}` in office after {d} ({}): the \
                                      roster should record the end of office on {d}",
                                     c.office()
                                 ),
-                            });
+                            ));
                         }
                     }
                     CadreId::parse(cadre).ok()

@@ -8,7 +8,7 @@ use kaohe_domain::{
     free_text,
 };
 
-use super::{Collector, Table, estimate_records, load, open};
+use super::{Collector, Table, estimate_records, input, open};
 use crate::error::ReadError;
 use crate::fxhash::{FxHashMap, FxHashSet};
 
@@ -27,8 +27,8 @@ pub const ROSTER_COLUMNS: [&str; 9] = [
 
 /// Reads `roster.csv`: every cadre, in file order. See [`read_roster_bytes`].
 pub fn read_roster(path: &Path) -> Result<Vec<Cadre>, ReadError> {
-    let (file, bytes) = load(path)?;
-    read_roster_bytes(&file, &bytes)
+    let i = input(path)?;
+    i.located(read_roster_bytes(i.name(), i.text()))
 }
 
 /// Reads a roster from bytes; `file` names it in messages.

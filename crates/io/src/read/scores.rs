@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 
 use kaohe_domain::{Date, ItemId, ParseError, Points, Policy, Quarter, Scope, Score};
 
-use super::{Collector, Context, Table, estimate_records, load, open, refusal, txt};
+use super::{Collector, Context, Table, estimate_records, input, open, refusal, txt};
 use crate::error::ReadError;
 use crate::fxhash::{FxHashMap, FxHashSet, same};
 
@@ -39,15 +39,17 @@ const BLOCK: usize = 4 << 20;
 /// A large file without quotes is read streamed, on every core; any other file whole.
 pub fn read_scores(path: &Path, ctx: &Context<'_>) -> Result<Vec<Score>, ReadError> {
     #[cfg(unix)]
-    if let Ok(f) = std::fs::File::open(path) {
+    if !super::is_xlsx(path)
+        && let Ok(f) = std::fs::File::open(path)
+    {
         let name = path.display().to_string();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
         if let Some(done) = streamed::read(&f, &name, ctx, BLOCK, PARALLEL_MIN_BYTES, threads) {
             return done;
         }
     }
-    let (file, bytes) = load(path)?;
-    read_scores_bytes(&file, &bytes, ctx)
+    let i = input(path)?;
+    i.located(read_scores_bytes(i.name(), i.text(), ctx))
 }
 
 /// Reads scores from bytes; `file` names it in messages. The scores come back in file order.

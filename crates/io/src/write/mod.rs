@@ -8,12 +8,15 @@ mod html;
 mod json;
 pub(crate) mod svg;
 mod table;
+mod template;
 mod xlsx;
 
 pub use self::csv::{write_ledger_csv, write_report_csv};
 pub use html::write_report_html;
 pub use json::{write_ledger_json, write_report_json};
 pub use table::{write_ledger_table, write_report_table, write_summary_table};
+pub(crate) use template::is_template_note;
+pub use template::{Template, template_xlsx_bytes};
 pub use xlsx::{report_xlsx_bytes, write_ledger_xlsx, write_report_xlsx};
 
 pub use self::csv::write_audit_csv;
