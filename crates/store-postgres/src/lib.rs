@@ -72,8 +72,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use kaohe_domain::{
     Appraisal, Award, Cadre, CadreId, Condolence, Date, EntryKind, Event, EventId, EventKind,
-    Flags, Grade, ItemId, LedgerEntry, Level, Money, Month, ParseError, Points, Policy, Quarter,
-    Score, Sequence, SettlementLine, Stored, Subject, TownCode, VillageCode, Withdrawal,
+    Flags, Grade, HealthRecord, Inspection, ItemId, LedgerEntry, Level, Money, Month, ParseError,
+    Points, Policy, Quarter, RosterVersion, Score, Sequence, SettlementLine, Stored, Subject,
+    TownCode, VillageCode, Withdrawal,
 };
 use kaohe_store::{
     AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
@@ -1128,6 +1129,38 @@ impl Store for PgStore {
         audit: &AuditRecord,
     ) -> Result<bool> {
         self.do_withdraw(target, mark, entries, audit).await
+    }
+
+    async fn import_inspections(
+        &self,
+        _records: &[Inspection],
+        _audit: &AuditRecord,
+    ) -> Result<RecordImport> {
+        Err(StoreError::Backend("not yet implemented".into()))
+    }
+
+    async fn inspections(&self) -> Result<Vec<Inspection>> {
+        Err(StoreError::Backend("not yet implemented".into()))
+    }
+
+    async fn import_health(
+        &self,
+        _records: &[HealthRecord],
+        _audit: &AuditRecord,
+    ) -> Result<RosterImport> {
+        Err(StoreError::Backend("not yet implemented".into()))
+    }
+
+    async fn health_records(&self) -> Result<Vec<HealthRecord>> {
+        Err(StoreError::Backend("not yet implemented".into()))
+    }
+
+    async fn roster_history(&self, _cadre: &CadreId) -> Result<Vec<RosterVersion>> {
+        Err(StoreError::Backend("not yet implemented".into()))
+    }
+
+    async fn record_audit(&self, _audit: &AuditRecord) -> Result<()> {
+        Err(StoreError::Backend("not yet implemented".into()))
     }
 }
 

@@ -57,8 +57,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use kaohe_domain::{
-    Appraisal, Award, Cadre, CadreId, Condolence, Event, EventId, LedgerEntry, Level, Policy,
-    Quarter, Score, SettlementLine, Stored, Withdrawal,
+    Appraisal, Award, Cadre, CadreId, Condolence, Event, EventId, HealthRecord, Inspection,
+    LedgerEntry, Level, Policy, Quarter, RosterVersion, Score, SettlementLine, Stored, Withdrawal,
 };
 use kaohe_store::{
     AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
@@ -948,5 +948,37 @@ impl Store for RedbStore {
             Ok((true, true))
         })
         .await
+    }
+
+    async fn import_inspections(
+        &self,
+        _records: &[Inspection],
+        _audit: &AuditRecord,
+    ) -> Result<RecordImport> {
+        Err(StoreError::Backend("not yet implemented".into()))
+    }
+
+    async fn inspections(&self) -> Result<Vec<Inspection>> {
+        Err(StoreError::Backend("not yet implemented".into()))
+    }
+
+    async fn import_health(
+        &self,
+        _records: &[HealthRecord],
+        _audit: &AuditRecord,
+    ) -> Result<RosterImport> {
+        Err(StoreError::Backend("not yet implemented".into()))
+    }
+
+    async fn health_records(&self) -> Result<Vec<HealthRecord>> {
+        Err(StoreError::Backend("not yet implemented".into()))
+    }
+
+    async fn roster_history(&self, _cadre: &CadreId) -> Result<Vec<RosterVersion>> {
+        Err(StoreError::Backend("not yet implemented".into()))
+    }
+
+    async fn record_audit(&self, _audit: &AuditRecord) -> Result<()> {
+        Err(StoreError::Backend("not yet implemented".into()))
     }
 }
