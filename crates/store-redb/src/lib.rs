@@ -45,6 +45,7 @@
 //! network share. The file is created with mode `0600` (owner only), since
 //! it holds names and pay.
 
+mod archive;
 mod codec;
 mod damage;
 mod payments;
@@ -74,8 +75,11 @@ use crate::payments::EntryRows;
 
 /// Schema of the tables below; a file with a higher one was written by a newer kaohe.
 /// Schema 2 added awards, condolences and withdrawal marks (an older kaohe would count a
-/// withdrawn event and miss the payments, so it must refuse such a file).
-const SCHEMA: u64 = 2;
+/// withdrawn event and miss the payments, so it must refuse such a file). Schema 3 added
+/// supervision records (Art.14), health records and roster versions (Art.15): an older kaohe
+/// would replace roster rows without keeping their versions. A file of an older schema is
+/// brought up to this one when opened: the tables it lacks are created empty.
+const SCHEMA: u64 = 3;
 
 type Bytes = &'static [u8];
 
@@ -111,6 +115,13 @@ const AWARD_WITHDRAWALS: TableDefinition<Bytes, Bytes> = TableDefinition::new("a
 /// condolence id → withdrawal mark.
 const CONDOLENCE_WITHDRAWALS: TableDefinition<Bytes, Bytes> =
     TableDefinition::new("condolence_withdrawals");
+/// inspection id → supervision record (Art.14); never replaced.
+const INSPECTIONS: TableDefinition<Bytes, Bytes> = TableDefinition::new("inspections");
+/// (cadre id, 0, date) → health record (Art.15); replaced by key.
+const HEALTH: TableDefinition<Bytes, Bytes> = TableDefinition::new("health");
+/// (cadre id, 0, sequence) → an earlier roster row with when and by which file it was replaced
+/// (Art.15 work archive); append-only.
+const ROSTER_HISTORY: TableDefinition<Bytes, Bytes> = TableDefinition::new("roster_history");
 /// sequence → audit record.
 const AUDIT: TableDefinition<u64, Bytes> = TableDefinition::new("audit");
 
@@ -289,6 +300,9 @@ fn init(db: &Database) -> Result<(), Fail> {
             EVENT_WITHDRAWALS,
             AWARD_WITHDRAWALS,
             CONDOLENCE_WITHDRAWALS,
+            INSPECTIONS,
+            HEALTH,
+            ROSTER_HISTORY,
         ] {
             txn.open_table(t)?;
         }
@@ -520,18 +534,33 @@ impl Store for RedbStore {
             rows.push(c.id.as_str().as_bytes().to_vec(), |b| encode_cadre(b, c));
         }
         rows.sort();
+        let (at_unix, file) = (audit.at_unix, audit.source_path.clone().unwrap_or_default());
         let audit = encoded_audit(audit);
         self.write(move |txn| {
             let mut t = txn.open_table(CADRES)?;
             let mut r = RosterImport::default();
-            for (k, v) in rows.iter() {
-                if t.insert(k, v)?.is_some() {
-                    r.updated += 1;
-                } else {
-                    r.added += 1;
+            // The rows a changed cadre had before this import, kept as versions (Art.15).
+            let mut replaced = Vec::new();
+            let rows: Vec<(&[u8], &[u8])> = rows.iter().collect();
+            for run in rows.chunk_by(|a, b| a.0 == b.0) {
+                // A cadre given twice: the last row wins, counted as if applied in turn.
+                let (k, v) = run[run.len() - 1];
+                let repeats = run.len() as u64 - 1;
+                match t.insert(k, v)? {
+                    Some(old) => {
+                        r.updated += repeats + 1;
+                        if old.value() != v {
+                            replaced.push(decode_cadre(k, old.value())?);
+                        }
+                    }
+                    None => {
+                        r.added += 1;
+                        r.updated += repeats;
+                    }
                 }
             }
             drop(t);
+            archive::keep_versions(txn, &replaced, at_unix, &file)?;
             append_audit(txn, &audit)?;
             Ok(r)
         })
@@ -952,33 +981,50 @@ impl Store for RedbStore {
 
     async fn import_inspections(
         &self,
-        _records: &[Inspection],
-        _audit: &AuditRecord,
+        records: &[Inspection],
+        audit: &AuditRecord,
     ) -> Result<RecordImport> {
-        Err(StoreError::Backend("not yet implemented".into()))
+        let records = records.to_vec();
+        let audit = encoded_audit(audit);
+        self.write(move |txn| {
+            let r = archive::import_inspections(txn, &records)?;
+            append_audit(txn, &audit)?;
+            Ok(r)
+        })
+        .await
     }
 
     async fn inspections(&self) -> Result<Vec<Inspection>> {
-        Err(StoreError::Backend("not yet implemented".into()))
+        self.read(archive::inspections).await
     }
 
     async fn import_health(
         &self,
-        _records: &[HealthRecord],
-        _audit: &AuditRecord,
+        records: &[HealthRecord],
+        audit: &AuditRecord,
     ) -> Result<RosterImport> {
-        Err(StoreError::Backend("not yet implemented".into()))
+        let records = records.to_vec();
+        let audit = encoded_audit(audit);
+        self.write(move |txn| {
+            let r = archive::import_health(txn, &records)?;
+            append_audit(txn, &audit)?;
+            Ok(r)
+        })
+        .await
     }
 
     async fn health_records(&self) -> Result<Vec<HealthRecord>> {
-        Err(StoreError::Backend("not yet implemented".into()))
+        self.read(archive::health_records).await
     }
 
-    async fn roster_history(&self, _cadre: &CadreId) -> Result<Vec<RosterVersion>> {
-        Err(StoreError::Backend("not yet implemented".into()))
+    async fn roster_history(&self, cadre: &CadreId) -> Result<Vec<RosterVersion>> {
+        let cadre = cadre.clone();
+        self.read(move |txn| archive::roster_history(txn, &cadre))
+            .await
     }
 
-    async fn record_audit(&self, _audit: &AuditRecord) -> Result<()> {
-        Err(StoreError::Backend("not yet implemented".into()))
+    async fn record_audit(&self, audit: &AuditRecord) -> Result<()> {
+        let audit = encoded_audit(audit);
+        self.write(move |txn| append_audit(txn, &audit)).await
     }
 }
