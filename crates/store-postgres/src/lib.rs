@@ -40,8 +40,8 @@
 //! write-ahead log before `Ok` is returned, so it survives a crash of this process, of the
 //! server process or of the machine (given the server's `fsync` is on). Every table is logged:
 //! none is `UNLOGGED`, the ledger least of all (an unlogged table is emptied after a server
-//! crash). Settlements, their lines, the ledger, awards, condolences, withdrawal marks and the
-//! audit log are append-only in the database itself: triggers refuse `UPDATE`, `DELETE` and
+//! crash). Settlements, their lines, the ledger, awards, condolences, withdrawal marks,
+//! supervision records, roster versions and the audit log are append-only in the database itself: triggers refuse `UPDATE`, `DELETE` and
 //! `TRUNCATE` on them, and `(quarter, entry)` is the ledger's primary key, so a doubled entry
 //! is refused. A withdrawal is a row of its own beside the record it marks.
 //!
@@ -59,6 +59,7 @@
 //! schema (normally `public`), or in a named schema with [`PgStore::connect_with_schema`].
 //! PostgreSQL 11 or later is required (`hashtextextended`, `EXECUTE FUNCTION`); 15 is tested.
 
+mod archive;
 mod copy;
 mod error;
 mod payments;
@@ -98,6 +99,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "audit_source_path",
         include_str!("../migrations/0003_audit_source_path.sql"),
+    ),
+    (
+        4,
+        "archives",
+        include_str!("../migrations/0004_archives.sql"),
     ),
 ];
 
@@ -511,6 +517,8 @@ impl Store for PgStore {
             },
         )
         .await?;
+        // The rows this import changes are kept first, as versions (Art.15 work archive).
+        archive::keep_versions(&mut tx, audit, what).await?;
         let new: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM roster_in r
              WHERE NOT EXISTS (SELECT 1 FROM cadres c WHERE c.cadre_id = r.cadre_id)",
@@ -1133,34 +1141,34 @@ impl Store for PgStore {
 
     async fn import_inspections(
         &self,
-        _records: &[Inspection],
-        _audit: &AuditRecord,
+        records: &[Inspection],
+        audit: &AuditRecord,
     ) -> Result<RecordImport> {
-        Err(StoreError::Backend("not yet implemented".into()))
+        self.do_import_inspections(records, audit).await
     }
 
     async fn inspections(&self) -> Result<Vec<Inspection>> {
-        Err(StoreError::Backend("not yet implemented".into()))
+        self.do_inspections().await
     }
 
     async fn import_health(
         &self,
-        _records: &[HealthRecord],
-        _audit: &AuditRecord,
+        records: &[HealthRecord],
+        audit: &AuditRecord,
     ) -> Result<RosterImport> {
-        Err(StoreError::Backend("not yet implemented".into()))
+        self.do_import_health(records, audit).await
     }
 
     async fn health_records(&self) -> Result<Vec<HealthRecord>> {
-        Err(StoreError::Backend("not yet implemented".into()))
+        self.do_health_records().await
     }
 
-    async fn roster_history(&self, _cadre: &CadreId) -> Result<Vec<RosterVersion>> {
-        Err(StoreError::Backend("not yet implemented".into()))
+    async fn roster_history(&self, cadre: &CadreId) -> Result<Vec<RosterVersion>> {
+        self.do_roster_history(cadre).await
     }
 
-    async fn record_audit(&self, _audit: &AuditRecord) -> Result<()> {
-        Err(StoreError::Backend("not yet implemented".into()))
+    async fn record_audit(&self, audit: &AuditRecord) -> Result<()> {
+        self.do_record_audit(audit).await
     }
 }
 
