@@ -42,11 +42,13 @@ pub use columns::{
 };
 pub use error::{FileErrors, KEPT_PROBLEMS, PRINTED_PROBLEMS, Problem, ReadError, WriteError};
 pub use read::{
-    AWARDS_COLUMNS, CONDOLENCES_COLUMNS, CondolencesRead, Context, MAX_PAYMENT, UTF8_HINT,
-    appraisals, award_differences, award_lines, condolence_differences, condolence_lines,
-    event_differences, event_lines, read_awards, read_awards_bytes, read_condolences,
-    read_condolences_bytes, read_events, read_events_bytes, read_report, read_report_bytes,
-    read_roster, read_roster_bytes, read_scores, read_scores_bytes, roster_lines,
+    AWARDS_COLUMNS, CONDOLENCES_COLUMNS, CondolencesRead, Context, HEALTH_COLUMNS,
+    INSPECTIONS_COLUMNS, MAX_PAYMENT, UTF8_HINT, appraisals, award_differences, award_lines,
+    condolence_differences, condolence_lines, event_differences, event_lines, health_lines,
+    inspection_differences, inspection_lines, read_awards, read_awards_bytes, read_condolences,
+    read_condolences_bytes, read_events, read_events_bytes, read_health, read_health_bytes,
+    read_inspections, read_inspections_bytes, read_report, read_report_bytes, read_roster,
+    read_roster_bytes, read_scores, read_scores_bytes, roster_lines,
 };
 pub use summary::ReportNotes;
 pub use width::{char_width, display_width};
