@@ -1104,6 +1104,76 @@ mod tests {
     }
 
     #[test]
+    fn archives_round_trip() {
+        let i = Inspection {
+            id: InspectionId::parse("I-2026-08").unwrap(),
+            date: Date::new(2026, 8, 3).unwrap(),
+            subject: Subject::parse("村一").unwrap(),
+            area: Area::Industry,
+            finding: Finding::Poor,
+            note: "账目\n不清".into(),
+        };
+        let v = value(|b| encode_inspection(b, &i));
+        assert_eq!(decode_inspection(b"I-2026-08", &v).unwrap(), i);
+        let mut bad = v.clone();
+        // The area code follows the format byte, the date and the subject.
+        let at = 1 + 4 + 1 + "村一".len();
+        bad[at] = 9;
+        assert!(matches!(
+            decode_inspection(b"I-2026-08", &bad),
+            Err(StoreError::Corrupt(m)) if m.contains("area")
+        ));
+
+        let h = HealthRecord {
+            cadre_id: CadreId::parse("C1").unwrap(),
+            date: Date::new(2025, 12, 31).unwrap(),
+            institution: "县医院".into(),
+            conclusion: "良好".into(),
+            note: String::new(),
+        };
+        let k = health_key(&h.cadre_id, h.date);
+        assert_eq!(
+            decode_health(&k, &value(|b| encode_health(b, &h))).unwrap(),
+            h
+        );
+        // One cadre's records sort together, before a longer id's: ("C1", 2025) < ("C1-2", 2000).
+        let longer = health_key(
+            &CadreId::parse("C1-2").unwrap(),
+            Date::new(2000, 1, 1).unwrap(),
+        );
+        assert!(k < longer);
+        assert!(k.starts_with(&cadre_prefix(&h.cadre_id)));
+
+        let c = Cadre {
+            id: CadreId::parse("C1").unwrap(),
+            name: "张三".into(),
+            town: TownCode::parse("T1").unwrap(),
+            village: VillageCode::parse("V1").unwrap(),
+            sequence: Sequence::parse("正职").unwrap(),
+            position: "书记".into(),
+            monthly_subsidy: Money::from_hundredths(150_007),
+            start_date: Date::new(2020, 1, 1).unwrap(),
+            end_date: Some(Date::new(2026, 9, 30).unwrap()),
+        };
+        let k = history_key(&c.id, 7);
+        assert_eq!(decode_history_seq(&k).unwrap(), 7);
+        assert!(history_key(&c.id, 255) < history_key(&c.id, 256));
+        let v = value(|b| encode_version(b, &c, -12, "县里/花名册.csv"));
+        assert_eq!(
+            decode_version(&k, &v).unwrap(),
+            RosterVersion {
+                cadre: c,
+                replaced_at_unix: -12,
+                replaced_by_file: "县里/花名册.csv".into(),
+            }
+        );
+        assert!(matches!(
+            decode_version(&k, &v[..v.len() - 1]),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
+
+    #[test]
     fn articles() {
         assert_eq!(article_code("Art.11"), Some(11));
         assert_eq!(article_of(11).unwrap(), "Art.11");
