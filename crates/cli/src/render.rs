@@ -1,9 +1,8 @@
-//! Text for people: the settle summary, `explain` and `archive`.
+//! Text for people: the settle summary and `explain`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use kaohe::queries::Archive;
 use kaohe_domain::{Flag, Grade, Money, Policy, QuotaScope, SettlementLine};
 
 /// Art.11: the base already paid monthly and what the settlement pays, shown apart so that
@@ -94,79 +93,6 @@ pub fn settle_summary(lines: &[SettlementLine], policy: &Policy) -> String {
             out,
             "  dismissal review (免职审查): {} {} ({} {})",
             l.cadre_id, l.name, l.town, l.village
-        );
-    }
-    out
-}
-
-/// The work archive of a cadre (Art.15).
-pub fn archive(a: &Archive) -> String {
-    let c = &a.cadre;
-    let mut out = String::new();
-    let _ = writeln!(out, "工作档案 work archive (Art.15): {} {}", c.id, c.name);
-    let _ = writeln!(
-        out,
-        "  镇 town {} · 村 village {} · 序列 {} · {}",
-        c.town, c.village, c.sequence, c.position
-    );
-    let end = c
-        .end_date
-        .map_or("(in office)".to_owned(), |d| d.to_string());
-    let _ = writeln!(
-        out,
-        "  in office {} – {end}; monthly subsidy {}",
-        c.start_date, c.monthly_subsidy
-    );
-    let _ = writeln!(out, "\nappraisals (Art.10–11):");
-    if a.appraisals.is_empty() {
-        let _ = writeln!(out, "  none settled yet");
-    }
-    for l in &a.appraisals {
-        let _ = writeln!(
-            out,
-            "  {}  total {:>7}  rank {}/{}  {} ({})  paid {}{}",
-            l.quarter,
-            l.total,
-            l.rank,
-            l.group_size,
-            l.grade.zh(),
-            l.grade,
-            l.total_paid,
-            if l.flags.is_empty() {
-                String::new()
-            } else {
-                format!("  [{}]", l.flags)
-            }
-        );
-    }
-    let _ = writeln!(out, "\nevents (Art.8):");
-    if a.events.is_empty() {
-        let _ = writeln!(out, "  none");
-    }
-    for e in &a.events {
-        let level = e.level.map_or("", |l| l.zh());
-        let _ = writeln!(
-            out,
-            "  {} {} {} {} {} {}",
-            e.date, e.id, e.kind, level, e.subject, e.note
-        );
-    }
-    let _ = writeln!(out, "\npayments (ledger):");
-    if a.payments.is_empty() {
-        let _ = writeln!(out, "  none");
-    }
-    for p in &a.payments {
-        let month = p.month.map(|m| m.to_string()).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  {} r{} #{:<5} {:<22} {:<7} {:>10}  {}",
-            p.quarter,
-            p.revision,
-            p.entry,
-            p.kind.as_str(),
-            month,
-            p.amount,
-            p.article
         );
     }
     out

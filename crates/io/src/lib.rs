@@ -53,6 +53,11 @@ pub use read::{
 pub use summary::ReportNotes;
 pub use width::{char_width, display_width};
 pub use write::{
+    ArchiveAppraisal, ArchiveEvent, ArchiveView, FieldChange, RosterChange, SectionSubtotal,
+    archive_json, cadre_changes, write_archive_html, write_archive_json, write_archive_table,
+    write_health_due_table,
+};
+pub use write::{
     AuditRow, COMMEND_COLUMNS, COMMEND_VILLAGE_COLUMNS, CommendList, CommendRow, VillageRow,
     write_audit_csv, write_audit_json, write_audit_table, write_commend_csv, write_commend_html,
     write_commend_table,
