@@ -7,10 +7,13 @@
 //!   its rows and its [`AuditRecord`], and commits; any error rolls everything back.
 //! - **Bulk, never a query per row.** Imports and settlements stream their rows with
 //!   `COPY … FROM STDIN` (text format, chunks of 4 MiB). Replace-by-key imports (roster,
-//!   scores) COPY into a temporary staging table (`ON COMMIT DROP`) and then merge with one
-//!   `INSERT … SELECT … ON CONFLICT … DO UPDATE`; the first scores of a quarter (nothing to
-//!   replace, checked under a lock) are COPied straight into their table, four times faster.
+//!   scores, health records) COPY into a temporary staging table (`ON COMMIT DROP`) and then
+//!   merge with one `INSERT … SELECT … ON CONFLICT … DO UPDATE`; the first scores of a quarter
+//!   (nothing to replace, checked under a lock) are COPied straight into their table, four
+//!   times faster.
 //!   A key given twice in one import counts once, the last one winning, as if applied in turn.
+//!   The roster import first copies the stored row of every cadre it changes into
+//!   `roster_history` (Art.15 work archive), in the same transaction.
 //!   The big reads (a quarter's scores and ledger) stream `COPY (SELECT …) TO STDOUT` and parse
 //!   the text format here, several times faster than decoding millions of rows through sqlx.
 //! - **Compare-and-set settlements.** [`Store::commit_settlement`] takes a transaction-scoped
@@ -29,8 +32,8 @@
 //!   `numeric(20,0)`; times are Unix seconds (`bigint`), exactly as the API gives them.
 //! - **No sqlx in the API.** Errors are mapped into [`StoreError`]: connection failures are
 //!   `Unavailable`; a taken settlement revision or ledger entry number is `Conflict`; an entry
-//!   number given twice in one write, an out-of-range amount or an event, award or condolence
-//!   id imported with other content is `Rejected`; stored
+//!   number given twice in one write, an out-of-range amount or an event, award, condolence or
+//!   supervision record id imported with other content is `Rejected`; stored
 //!   values that do not parse back are `Corrupt`; anything else is `Backend`.
 //!
 //! # Durability
@@ -41,9 +44,10 @@
 //! server process or of the machine (given the server's `fsync` is on). Every table is logged:
 //! none is `UNLOGGED`, the ledger least of all (an unlogged table is emptied after a server
 //! crash). Settlements, their lines, the ledger, awards, condolences, withdrawal marks,
-//! supervision records, roster versions and the audit log are append-only in the database itself: triggers refuse `UPDATE`, `DELETE` and
-//! `TRUNCATE` on them, and `(quarter, entry)` is the ledger's primary key, so a doubled entry
-//! is refused. A withdrawal is a row of its own beside the record it marks.
+//! supervision records, roster versions and the audit log are append-only in the database
+//! itself: triggers refuse `UPDATE`, `DELETE` and `TRUNCATE` on them, and `(quarter, entry)` is
+//! the ledger's primary key, so a doubled entry is refused. A withdrawal is a row of its own
+//! beside the record it marks.
 //!
 //! # Schema and migrations
 //!

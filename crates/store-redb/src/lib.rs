@@ -10,14 +10,17 @@
 //! - **Compare-and-set without races.** redb admits one write transaction at a time, so the
 //!   settlement's revision check ("latest stored revision is `r − 1`") is done inside the write
 //!   transaction that then writes revision `r`: no other writer can slip in between. The
-//!   event-id check reads the stored events inside the import's own write transaction.
+//!   event-id check reads the stored events inside the import's own write transaction, and
+//!   the roster import keeps the rows it replaces with other content (Art.15 work archive) in
+//!   its own.
 //! - **Never on the executor.** redb is synchronous. Every transaction runs on
 //!   `tokio::task::spawn_blocking` over a shared `Arc<Database>`; the async methods only encode
 //!   their input (pure CPU) and wait.
 //! - **Tables for range scans.** Keys are bytes built so that "one quarter" is one contiguous
 //!   range and byte order is the order the contract documents: scores by (quarter, subject,
 //!   item), events by (date, event id), ledger entries by (quarter, entry), lines by (quarter,
-//!   revision, sequence), headers by (quarter, revision), appraisals by (quarter, cadre). A
+//!   revision, sequence), headers by (quarter, revision), appraisals by (quarter, cadre), health
+//!   records by (cadre, date), roster versions by (cadre, sequence). A
 //!   batch's keys are sorted before they are inserted (redb takes sorted keys about 2.5× as fast
 //!   as shuffled ones). Values are a compact hand-written binary encoding with a format version
 //!   byte, not JSON. The tables are the `TableDefinition` constants below, each with its key

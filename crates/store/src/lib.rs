@@ -274,8 +274,9 @@ pub trait Store: Send + Sync + fmt::Debug {
         audit: &AuditRecord,
     ) -> Result<bool>;
 
-    /// Adds supervision records (Art.14) by `inspection_id`, never replaced: the same content again
-    /// is a no-op, other content is Rejected naming what differs, and nothing of that import is written.
+    /// Adds supervision records (Art.14) by `inspection_id`, never replaced: the same content
+    /// again is a no-op, other content is [`StoreError::Rejected`] naming what differs, and
+    /// nothing of that import is written.
     async fn import_inspections(
         &self,
         records: &[Inspection],

@@ -383,6 +383,22 @@ pub async fn roster_history_keeps_changed_rows(store: Arc<dyn Store>) {
         ck.ok("roster_history C1", store.roster_history(&c1.id).await),
         vec![version(&c1, &a2), version(&c1_b, &a3)],
     );
+    // C2 twice in one import, the last row the stored one: the last wins, and the stored row
+    // is unchanged, so it is no version.
+    let mut c2_typo = c2.clone();
+    c2_typo.name = "李四（错）".into();
+    let r = ck.ok(
+        "C2 twice, the last row unchanged",
+        store.import_roster(&[c2_typo, c2.clone()], &audit(6)).await,
+    );
+    ck.eq(
+        "counts of a cadre twice",
+        r,
+        RosterImport {
+            added: 0,
+            updated: 2,
+        },
+    );
     ck.eq(
         "C2, never changed, has no version",
         ck.ok("roster_history C2", store.roster_history(&c2.id).await),
