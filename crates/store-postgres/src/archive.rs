@@ -19,11 +19,11 @@ use crate::{
 };
 
 /// What one is called in messages.
-const INSPECTION: &str = "supervision record";
+const SUPERVISION: &str = "supervision record";
 /// Most refusals listed in one message.
 const MAX_LISTED: usize = 20;
 
-const INSPECTION_COLUMNS: &str = "SELECT inspection_id, to_char(date, 'YYYY-MM-DD') AS date, \
+const SUPERVISION_COLUMNS: &str = "SELECT inspection_id, to_char(date, 'YYYY-MM-DD') AS date, \
      subject, area, finding, note FROM inspections";
 
 fn inspection_of(row: &PgRow) -> Result<Inspection, sqlx::Error> {
@@ -85,7 +85,7 @@ impl PgStore {
                 }
                 Some(earlier) if *earlier == rec => r.unchanged += 1,
                 Some(earlier) => problems.push(format!(
-                    "{INSPECTION} `{}` appears twice in this import with other content: {}",
+                    "{SUPERVISION} `{}` appears twice in this import with other content: {}",
                     rec.id,
                     inspection_differences(earlier, rec).join(", ")
                 )),
@@ -97,7 +97,7 @@ impl PgStore {
         lock(&mut tx, "inspections", what).await?;
         let ids: Vec<&str> = order.iter().map(|rec| rec.id.as_str()).collect();
         let stored: HashMap<String, Inspection> = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{INSPECTION_COLUMNS} WHERE inspection_id = ANY($1)"
+            "{SUPERVISION_COLUMNS} WHERE inspection_id = ANY($1)"
         )))
         .bind(&ids)
         .try_map(|row: PgRow| inspection_of(&row).map(|i| (i.id.as_str().to_owned(), i)))
@@ -112,7 +112,7 @@ impl PgStore {
                 None => new.push(rec),
                 Some(s) if s == rec => r.unchanged += 1,
                 Some(s) => problems.push(format!(
-                    "{INSPECTION} `{}` is already stored with other content: {}",
+                    "{SUPERVISION} `{}` is already stored with other content: {}",
                     rec.id,
                     inspection_differences(s, rec).join(", ")
                 )),
@@ -120,7 +120,7 @@ impl PgStore {
         }
         if !problems.is_empty() {
             // Dropping `tx` rolls back: nothing of this import is written.
-            return Err(other_content(INSPECTION, problems, MAX_LISTED));
+            return Err(other_content(SUPERVISION, problems, MAX_LISTED));
         }
         r.added = new.len() as u64;
         copy::copy_in(
@@ -146,7 +146,7 @@ impl PgStore {
 
     pub(crate) async fn do_inspections(&self) -> Result<Vec<Inspection>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{INSPECTION_COLUMNS} ORDER BY date, inspection_id"
+            "{SUPERVISION_COLUMNS} ORDER BY date, inspection_id"
         )))
         .try_map(|row: PgRow| inspection_of(&row))
         .fetch_all(&self.pool)

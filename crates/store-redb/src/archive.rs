@@ -21,7 +21,7 @@ use crate::codec::*;
 use crate::{Fail, HEALTH, INSPECTIONS, MAX_LISTED, ROSTER_HISTORY, Rows, prefix_range};
 
 /// What one is called in messages.
-const INSPECTION: &str = "supervision record";
+const SUPERVISION: &str = "supervision record";
 
 /// Adds the supervision records (Art.14) not stored yet, in the caller's transaction; ids
 /// stored (or given before in this import) with the same content are counted unchanged, and
@@ -42,7 +42,7 @@ pub(crate) fn import_inspections(
                 r.unchanged += 1;
             } else {
                 problems.push(format!(
-                    "{INSPECTION} `{id}` appears twice in this import with other content: {}",
+                    "{SUPERVISION} `{id}` appears twice in this import with other content: {}",
                     inspection_differences(first, rec).join(", ")
                 ));
             }
@@ -60,7 +60,7 @@ pub(crate) fn import_inspections(
                     r.unchanged += 1;
                 } else {
                     problems.push(format!(
-                        "{INSPECTION} `{id}` is already stored with other content: {}",
+                        "{SUPERVISION} `{id}` is already stored with other content: {}",
                         inspection_differences(&stored, rec).join(", ")
                     ));
                 }
@@ -68,7 +68,7 @@ pub(crate) fn import_inspections(
         }
     }
     if !problems.is_empty() {
-        return Err(other_content(INSPECTION, problems, MAX_LISTED).into());
+        return Err(other_content(SUPERVISION, problems, MAX_LISTED).into());
     }
     fresh.sort();
     for (k, v) in fresh.iter() {
