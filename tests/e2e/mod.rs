@@ -10,6 +10,7 @@
 //! hand-worked examples of SPEC 6, the sample county's README, and [`oracle`], a reading of
 //! SPEC 3 written for these tests.
 
+mod archive;
 mod audit;
 mod bad_input;
 mod checks;
@@ -73,6 +74,11 @@ scenarios! {
     hardening_control_characters_refused => hardening::control_characters_refused,
     hardening_amounts_bounded => hardening::amounts_bounded,
     hardening_changed_event_date_located => hardening::changed_event_date_located,
+    archive_roster_history => archive::roster_history,
+    archive_section_subtotals => archive::section_subtotals,
+    archive_supervision_in_explain_and_archive => archive::supervision,
+    archive_health_due => archive::health_due,
+    archive_health_gate_and_audit => archive::health_gate,
 }
 
 /// Scenario 5: needs both stores at once.
