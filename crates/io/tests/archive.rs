@@ -210,3 +210,188 @@ fn health_problems_are_located_and_never_quote_the_health_data() {
         "health data quoted in a message: {text}"
     );
 }
+
+mod writers {
+    use kaohe_domain::{
+        Award, AwardId, AwardKind, Cadre, Date, Grade, HealthRecord, Money, Points, Stored,
+        Subject, Withdrawal,
+    };
+    use kaohe_io::{
+        ArchiveAppraisal, ArchiveView, FieldChange, RosterChange, SectionSubtotal, cadre_changes,
+        write_archive_html, write_archive_json, write_archive_table, write_health_due_table,
+    };
+
+    use crate::common::{line, roster};
+
+    fn cadre() -> Cadre {
+        let mut c = roster().remove(0);
+        c.name = "张<三>&\"".into();
+        c
+    }
+
+    fn view(health: Option<Vec<HealthRecord>>) -> ArchiveView {
+        let c = cadre();
+        let d = |s: &str| Date::parse(s).unwrap();
+        ArchiveView {
+            cadre: c.clone(),
+            history: vec![RosterChange {
+                at_unix: 1_780_000_000,
+                file: "roster-2.csv".into(),
+                changes: vec![FieldChange {
+                    field: "end_date",
+                    before: String::new(),
+                    after: "2026-12-31".into(),
+                }],
+            }],
+            appraisals: vec![ArchiveAppraisal {
+                line: line(
+                    "C001",
+                    "张三",
+                    "T1",
+                    "V1",
+                    "正职",
+                    "91.25",
+                    1,
+                    5,
+                    1,
+                    Grade::Excellent,
+                ),
+                sections: Some(vec![SectionSubtotal {
+                    id: "party".into(),
+                    name: "村级党组织标准化建设".into(),
+                    max: Points::parse("30").unwrap(),
+                    points: Points::parse("27.5").unwrap(),
+                }]),
+            }],
+            events: Vec::new(),
+            inspections: Vec::new(),
+            awards: vec![Stored {
+                record: Award {
+                    id: AwardId::parse("AW1").unwrap(),
+                    date: d("2026-09-28"),
+                    payee: Subject::from(&c.id),
+                    kind: AwardKind::Commendation,
+                    amount: Money::parse("2000").unwrap(),
+                    reason: "<script>alert(1)</script>".into(),
+                },
+                withdrawn: Some(Withdrawal {
+                    reason: "误录".into(),
+                    at_unix: 1_780_000_000,
+                }),
+            }],
+            condolences: Vec::new(),
+            payments: Vec::new(),
+            year_totals: vec![(2026, Money::parse("4000").unwrap())],
+            health,
+        }
+    }
+
+    fn text(f: impl FnOnce(&mut Vec<u8>)) -> String {
+        let mut out = Vec::new();
+        f(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn changes_are_named_by_column_in_roster_order() {
+        let old = cadre();
+        let mut new = old.clone();
+        new.position = "文书".into();
+        new.monthly_subsidy = Money::parse("1600").unwrap();
+        new.end_date = Some(Date::parse("2026-12-31").unwrap());
+        let ch = cadre_changes(&old, &new);
+        let got: Vec<(&str, &str, &str)> = ch
+            .iter()
+            .map(|c| (c.field, c.before.as_str(), c.after.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("position", "党组织书记", "文书"),
+                ("monthly_subsidy", "1500.07", "1600.00"),
+                ("end_date", "", "2026-12-31"),
+            ]
+        );
+        assert!(cadre_changes(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn table_in_chinese_with_subtotals_and_year_totals() {
+        let t = text(|w| write_archive_table(w, &view(None)).unwrap());
+        for h in [
+            "基本信息",
+            "信息变更记录",
+            "考核记录",
+            "加减分事项",
+            "督查记录",
+            "奖励",
+            "抚恤",
+            "发放记录",
+        ] {
+            assert!(t.contains(h), "{h}:\n{t}");
+        }
+        assert!(t.contains("村级党组织标准化建设 27.50/30.00"), "{t}");
+        assert!(t.contains("离任日期 （空） → 2026-12-31"), "{t}");
+        assert!(t.contains("2026-05-28T20:26:40Z"), "{t}");
+        assert!(t.contains("已撤回（误录"), "{t}");
+        assert!(t.contains("2026 年度合计") && t.contains("4000.00"), "{t}");
+        assert!(!t.contains("健康档案"), "no health part unless given:\n{t}");
+    }
+
+    #[test]
+    fn html_is_escaped_and_self_contained() {
+        let h = text(|w| write_archive_html(w, &view(None)).unwrap());
+        assert!(h.contains("张&lt;三&gt;&amp;&quot;"), "{h}");
+        assert!(h.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(!h.contains("<script"), "{h}");
+        assert!(!h.contains("http://") && !h.contains("https://"));
+        assert!(h.contains("<tr class=\"sum\"><td>2026 年度合计</td>"));
+    }
+
+    #[test]
+    fn json_keys_are_english_and_health_only_when_given() {
+        let j: serde_json::Value =
+            serde_json::from_str(&text(|w| write_archive_json(w, &view(None)).unwrap())).unwrap();
+        let keys: Vec<&str> = j.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut want = [
+            "appraisals",
+            "awards",
+            "cadre",
+            "condolences",
+            "events",
+            "history",
+            "inspections",
+            "payments",
+            "year_totals",
+        ];
+        want.sort();
+        assert_eq!(keys, want);
+        assert_eq!(j["appraisals"][0]["sections"][0]["points"], "27.50");
+        assert_eq!(j["awards"][0]["withdrawn"]["reason"], "误录");
+        assert_eq!(j["year_totals"][0]["amount"], "4000.00");
+        let record = HealthRecord {
+            cadre_id: cadre().id,
+            date: Date::parse("2026-04-18").unwrap(),
+            institution: "县人民医院".into(),
+            conclusion: "未见异常".into(),
+            note: String::new(),
+        };
+        let with: serde_json::Value = serde_json::from_str(&text(|w| {
+            write_archive_json(w, &view(Some(vec![record]))).unwrap()
+        }))
+        .unwrap();
+        assert_eq!(with["health"][0]["institution"], "县人民医院");
+        let t = text(|w| write_archive_table(w, &view(Some(Vec::new()))).unwrap());
+        assert!(t.contains("健康档案") && t.contains("无体检记录"), "{t}");
+    }
+
+    #[test]
+    fn health_due_lists_each_cadre() {
+        let r = roster();
+        let t = text(|w| write_health_due_table(w, 2026, &r[..2]).unwrap());
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines.len(), 5, "{t}");
+        assert!(lines[0].contains("2026 年度") && lines[0].contains("2 人"));
+        assert!(lines[3].starts_with("C001") && lines[4].starts_with("C002"));
+    }
+}
