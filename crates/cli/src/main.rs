@@ -144,7 +144,8 @@ pub enum Command {
         #[arg(long)]
         reason: String,
     },
-    /// Walk one cadre through Art.7 → 8 → 9 → 10 → 11 with every number.
+    /// Walk one cadre through Art.7 → 8 → 9 → 10 → 11 with every number, in Chinese, with the
+    /// quarter's supervision records (Art.14) as evidence.
     Explain {
         /// The quarter, e.g. 2026Q3.
         #[arg(long)]
