@@ -7,7 +7,9 @@
 //!   store (a village under two towns across files, imports into a settled quarter).
 //! - [`lifecycle`]: the settlement life cycle of SPEC 3.5 — quarters in order, one atomic
 //!   write, no-op re-settles, refusal or revision when inputs changed, races.
-//! - [`queries`]: what reports, ledgers, explanations and archives read.
+//! - [`queries`]: what reports, ledgers and explanations read.
+//! - [`archive`]: the work and health archives of Art.15 and the supervision records of
+//!   Art.14 (imports, `kaohe archive`, `kaohe health due`).
 //!
 //! The rules themselves live in the engine crates (`kaohe-scoring`, `kaohe-grading`,
 //! `kaohe-settlement`); this crate only gathers their inputs and keeps their outputs.
@@ -26,6 +28,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod archive;
 pub mod commend;
 mod error;
 mod fingerprint;

@@ -1,6 +1,7 @@
-//! What reports, ledgers and archives read (SPEC 3.5, 3.6, 5.3, 5.4).
+//! What reports, ledgers, the audit log and explanations read (SPEC 3.5, 3.6, 5.3, 5.4); the
+//! archives are in [`crate::archive`].
 
-use kaohe_domain::{Cadre, CadreId, Event, LedgerEntry, Quarter, SettlementLine};
+use kaohe_domain::{LedgerEntry, Quarter, SettlementLine};
 use kaohe_store::{SettlementHeader, Store};
 
 use crate::AppError;
@@ -89,60 +90,6 @@ pub async fn month_ledger(
     let mut entries = store.ledger(month.quarter()).await?;
     entries.retain(|e| e.month == Some(month));
     Ok(entries)
-}
-
-/// A cadre's work archive (Art.15, SPEC 3.6): office dates, every appraisal, the events that
-/// name the cadre or the cadre's village while in office, and every payment.
-#[derive(Debug, Clone)]
-pub struct Archive {
-    /// The cadre as the roster has them now.
-    pub cadre: Cadre,
-    /// Every settled quarter in which the cadre was assessed, oldest first.
-    pub appraisals: Vec<SettlementLine>,
-    /// Events counting for the cadre (their own, or their village's while in office).
-    pub events: Vec<Event>,
-    /// Every ledger entry paying the cadre, by quarter and entry.
-    pub payments: Vec<LedgerEntry>,
-}
-
-/// Reads a cadre's archive.
-pub async fn archive(store: &dyn Store, id: &CadreId) -> Result<Archive, AppError> {
-    let roster = store.roster().await?;
-    let cadre = roster
-        .into_iter()
-        .find(|c| &c.id == id)
-        .ok_or_else(|| AppError::Invalid(format!("no cadre `{id}` in the roster")))?;
-    let mut appraisals = Vec::new();
-    let mut events = Vec::new();
-    let mut payments = Vec::new();
-    for q in store.settled_quarters().await? {
-        if let Some(line) = store
-            .settlement_lines(q)
-            .await?
-            .into_iter()
-            .find(|l| &l.cadre_id == id)
-        {
-            appraisals.push(line);
-        }
-        payments.extend(
-            store
-                .ledger(q)
-                .await?
-                .into_iter()
-                .filter(|e| &e.cadre_id == id),
-        );
-        events.extend(store.events(q).await?.into_iter().filter(|e| {
-            cadre.in_office_on(e.date)
-                && (e.subject.as_str() == id.as_str()
-                    || e.subject.as_str() == cadre.village.as_str())
-        }));
-    }
-    Ok(Archive {
-        cadre,
-        appraisals,
-        events,
-        payments,
-    })
 }
 
 /// What `explain` computes from: a quarter's inputs as stored, with the exact policy the

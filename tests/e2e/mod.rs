@@ -10,6 +10,7 @@
 //! hand-worked examples of SPEC 6, the sample county's README, and [`oracle`], a reading of
 //! SPEC 3 written for these tests.
 
+mod archive;
 mod audit;
 mod bad_input;
 mod browser;
@@ -79,6 +80,11 @@ scenarios! {
     xlsx_sample_county_same_reports => xlsx::sample_county_from_workbooks,
     xlsx_bad_input_twins_located => xlsx::bad_input_twins_located,
     xlsx_templates_written_and_filled => xlsx::templates_written_and_filled,
+    archive_roster_history => archive::roster_history,
+    archive_section_subtotals => archive::section_subtotals,
+    archive_supervision_in_explain_and_archive => archive::supervision,
+    archive_health_due => archive::health_due,
+    archive_health_gate_and_audit => archive::health_gate,
 }
 
 /// Scenario 5: needs both stores at once.

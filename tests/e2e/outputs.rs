@@ -55,15 +55,13 @@ pub fn html_xlsx_archive(env: &Env) {
         .lines()
         .find(|l| l.contains("2026Q2") && l.contains("56.10"))
         .unwrap_or_else(|| panic!("the archive lists the 2026Q2 appraisal:\n{text}"));
-    assert!(
-        q2.contains("admonish") && !q2.contains("dismissal_review"),
-        "{q2}"
-    );
+    // The flags in Chinese: 诫勉谈话 (admonish), 免职审查 (dismissal_review), Art.11.
+    assert!(q2.contains("诫勉谈话") && !q2.contains("免职审查"), "{q2}");
     let q3 = text
         .lines()
         .find(|l| l.contains("2026Q3") && l.contains("57.68"))
         .unwrap_or_else(|| panic!("the archive lists the 2026Q3 appraisal:\n{text}"));
-    assert!(q3.contains("dismissal_review"), "{q3}");
+    assert!(q3.contains("免职审查"), "{q3}");
     // Its events: EV2026-006 (Q2) and EV2026-014 (Q3).
     assert!(
         text.contains("EV2026-006") && text.contains("EV2026-014"),

@@ -126,7 +126,12 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Archive {
             cadre,
             include_health,
-        } => archive(&cli.store, &cadre, include_health).await,
+            format,
+            out,
+        } => archive(&cli.store, &cadre, include_health, format, out.as_deref()).await,
+        Command::Health {
+            action: crate::HealthAction::Due { year },
+        } => health_due(&cli.store, year).await,
         Command::Commend {
             year,
             villages,
@@ -259,6 +264,8 @@ async fn import(url: &str, kind: ImportKind, path: &Path, sheet: Option<&str>) -
                     ImportKind::Roster => kaohe_io::roster_lines(bytes),
                     ImportKind::Awards => kaohe_io::award_lines(bytes),
                     ImportKind::Condolences => kaohe_io::condolence_lines(bytes),
+                    ImportKind::Inspections => kaohe_io::inspection_lines(bytes),
+                    ImportKind::Health => kaohe_io::health_lines(bytes),
                     _ => kaohe_io::event_lines(bytes),
                 };
                 let problems: Vec<kaohe_io::Problem> = conflicts
@@ -410,6 +417,51 @@ async fn import(url: &str, kind: ImportKind, path: &Path, sheet: Option<&str>) -
                     w.message
                 );
             }
+        }
+        ImportKind::Inspections => {
+            let roster = store.roster().await?;
+            let ctx = kaohe_io::Context::new(&roster, |_| None);
+            let records = input
+                .located(kaohe_io::read_inspections_bytes(&name, bytes, &ctx))
+                .map_err(read_failure)?;
+            spinner.set(&format!("importing {} supervision records", records.len()));
+            let summary = format!("inspections: {} rows from {name}", records.len());
+            let done = kaohe::archive::import_inspections(
+                &*store,
+                &records,
+                &audit(records.len() as u64, summary, Some((&name, raw))),
+            )
+            .await
+            .map_err(in_file)?;
+            spinner.done();
+            say(&format!(
+                "imported supervision records from {name} (Art.14): {} new, {} already stored \
+                 unchanged; they change no score by themselves (the town scores the card)\n",
+                done.added, done.unchanged
+            ))?;
+        }
+        ImportKind::Health => {
+            let roster = store.roster().await?;
+            let ctx = kaohe_io::Context::new(&roster, |_| None);
+            let records = input
+                .located(kaohe_io::read_health_bytes(&name, bytes, &ctx))
+                .map_err(read_failure)?;
+            spinner.set(&format!("importing {} health records", records.len()));
+            // The audit summary counts rows only: health data never reaches the log.
+            let summary = format!("health: {} check-ups from {name}", records.len());
+            let done = kaohe::archive::import_health(
+                &*store,
+                &records,
+                &audit(records.len() as u64, summary, Some((&name, raw))),
+            )
+            .await
+            .map_err(in_file)?;
+            spinner.done();
+            say(&format!(
+                "imported health check-ups from {name} (Art.15, health archive): {} new, {} \
+                 replaced\n",
+                done.added, done.updated
+            ))?;
         }
     }
     Ok(())
@@ -830,13 +882,50 @@ async fn audit_log(url: &str, since: Option<&str>, format: crate::AuditFormat) -
     emit(&buf, None)
 }
 
-async fn archive(url: &str, cadre: &str, include_health: bool) -> Result<()> {
+async fn archive(
+    url: &str,
+    cadre: &str,
+    include_health: bool,
+    format: crate::ArchiveFormat,
+    out: Option<&Path>,
+) -> Result<()> {
     let id = cadre_arg(cadre)?;
     let store = open(url).await?;
-    let a = kaohe::queries::archive(&*store, &id).await?;
-    let mut text = render::archive(&a);
-    if include_health {
-        text.push_str("\n健康档案 (Art.15): no health records are kept in this store yet.\n");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let today = kaohe_domain::Date::from_unix(now)
+        .map(|(d, _)| d)
+        .ok_or_else(|| Failure::other("the system clock is out of range"))?;
+    let request = kaohe::archive::ArchiveRequest {
+        cadre: id.clone(),
+        today,
+        health: include_health
+            .then(|| audit(0, format!("archive --cadre {id} --include-health"), None)),
+    };
+    let view = kaohe::archive::archive(&*store, &request).await?;
+    let render = |w: &mut dyn Write| match format {
+        crate::ArchiveFormat::Table => kaohe_io::write_archive_table(w, &view),
+        crate::ArchiveFormat::Json => kaohe_io::write_archive_json(w, &view),
+        crate::ArchiveFormat::Html => kaohe_io::write_archive_html(w, &view),
+    };
+    let what = format!("the archive of {id}");
+    match out {
+        Some(path) => write_out(path, &what, render),
+        None => {
+            let mut buf = Vec::new();
+            render(&mut buf).map_err(|e| Failure::other(format!("cannot write {what}: {e}")))?;
+            emit(&buf, None)
+        }
     }
-    emit(text.as_bytes(), None)
+}
+
+/// `kaohe health due --year YYYY` (Art.15).
+async fn health_due(url: &str, year: u16) -> Result<()> {
+    let store = open(url).await?;
+    let due = kaohe::archive::health_due(&*store, year).await?;
+    let mut buf = Vec::new();
+    kaohe_io::write_health_due_table(&mut buf, year, &due)
+        .map_err(|e| Failure::other(format!("cannot write the list: {e}")))?;
+    emit(&buf, None)
 }

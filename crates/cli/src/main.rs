@@ -45,8 +45,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import a CSV file: a roster, scores, events, awards or condolences (formats:
-    /// docs/guide.md, 三、文件格式). A file with any problem imports nothing.
+    /// Import a CSV file: a roster, scores, events, awards, condolences, supervision records or
+    /// health check-ups (formats: docs/guide.md, 三、文件格式). A file with any problem imports
+    /// nothing.
     Import {
         /// What the file holds.
         #[arg(value_enum)]
@@ -169,7 +170,8 @@ pub enum Command {
         #[arg(long)]
         reason: String,
     },
-    /// Walk one cadre through Art.7 → 8 → 9 → 10 → 11 with every number.
+    /// Walk one cadre through Art.7 → 8 → 9 → 10 → 11 with every number, in Chinese, with the
+    /// quarter's supervision records (Art.14) as evidence.
     Explain {
         /// The quarter, e.g. 2026Q3.
         #[arg(long)]
@@ -210,15 +212,51 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: AuditFormat,
     },
-    /// Show a cadre's work archive: office period and every appraisal (Art.15).
+    /// Show a cadre's work archive (Art.15): basic facts and their changes, every appraisal
+    /// with its section subtotals, events, supervision records (Art.14), awards, condolences
+    /// and every payment with totals per year.
     Archive {
         /// The cadre id.
         #[arg(long)]
         cadre: String,
-        /// Also show the health archive (personal data: only when asked for).
+        /// Also show the health archive (personal data, Art.15: only when asked for; every
+        /// showing is written to the audit log).
         #[arg(long)]
         include_health: bool,
+        /// Output format: table and html for people (in Chinese), json for scripts.
+        #[arg(long, value_enum, default_value = "table")]
+        format: ArchiveFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
+    /// The health archive (Art.15): who is due a yearly check-up.
+    Health {
+        #[command(subcommand)]
+        action: HealthAction,
+    },
+}
+
+/// What `kaohe health` does.
+#[derive(Debug, Subcommand)]
+pub enum HealthAction {
+    /// List the cadres in office in a year with no check-up dated in it (Art.15).
+    Due {
+        /// The year, e.g. 2026.
+        #[arg(long)]
+        year: u16,
+    },
+}
+
+/// Formats of `kaohe archive`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ArchiveFormat {
+    /// A table for people, in Chinese.
+    Table,
+    /// An object with English keys (docs/reference.md, Archive).
+    Json,
+    /// One page to print, in Chinese.
+    Html,
 }
 
 /// Formats of `kaohe commend`.
@@ -255,6 +293,10 @@ pub enum ImportKind {
     Awards,
     /// condolences.csv (Art.16): condolence_id,date,cadre_id,cause,recipient,amount,note
     Condolences,
+    /// inspections.csv (Art.14): inspection_id,date,subject,area,finding,note
+    Inspections,
+    /// health.csv (Art.15): cadre_id,date,institution,conclusion,note
+    Health,
 }
 
 /// The files `kaohe template` writes a workbook for.

@@ -1,9 +1,8 @@
-//! Text for people: the settle summary, `explain` and `archive`.
+//! Text for people: the settle summary and `explain`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use kaohe::queries::Archive;
 use kaohe_domain::{Flag, Grade, Money, Policy, QuotaScope, SettlementLine};
 
 /// Art.11: the base already paid monthly and what the settlement pays, shown apart so that
@@ -99,85 +98,24 @@ pub fn settle_summary(lines: &[SettlementLine], policy: &Policy) -> String {
     out
 }
 
-/// The work archive of a cadre (Art.15).
-pub fn archive(a: &Archive) -> String {
-    let c = &a.cadre;
-    let mut out = String::new();
-    let _ = writeln!(out, "工作档案 work archive (Art.15): {} {}", c.id, c.name);
-    let _ = writeln!(
-        out,
-        "  镇 town {} · 村 village {} · 序列 {} · {}",
-        c.town, c.village, c.sequence, c.position
-    );
-    let end = c
-        .end_date
-        .map_or("(in office)".to_owned(), |d| d.to_string());
-    let _ = writeln!(
-        out,
-        "  in office {} – {end}; monthly subsidy {}",
-        c.start_date, c.monthly_subsidy
-    );
-    let _ = writeln!(out, "\nappraisals (Art.10–11):");
-    if a.appraisals.is_empty() {
-        let _ = writeln!(out, "  none settled yet");
+/// A signed number of points as an event gives it: `+2.00`, `-10.00`.
+fn signed(p: kaohe_domain::Points) -> String {
+    if p.is_negative() {
+        p.to_string()
+    } else {
+        format!("+{p}")
     }
-    for l in &a.appraisals {
-        let _ = writeln!(
-            out,
-            "  {}  total {:>7}  rank {}/{}  {} ({})  paid {}{}",
-            l.quarter,
-            l.total,
-            l.rank,
-            l.group_size,
-            l.grade.zh(),
-            l.grade,
-            l.total_paid,
-            if l.flags.is_empty() {
-                String::new()
-            } else {
-                format!("  [{}]", l.flags)
-            }
-        );
-    }
-    let _ = writeln!(out, "\nevents (Art.8):");
-    if a.events.is_empty() {
-        let _ = writeln!(out, "  none");
-    }
-    for e in &a.events {
-        let level = e.level.map_or("", |l| l.zh());
-        let _ = writeln!(
-            out,
-            "  {} {} {} {} {} {}",
-            e.date, e.id, e.kind, level, e.subject, e.note
-        );
-    }
-    let _ = writeln!(out, "\npayments (ledger):");
-    if a.payments.is_empty() {
-        let _ = writeln!(out, "  none");
-    }
-    for p in &a.payments {
-        let month = p.month.map(|m| m.to_string()).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  {} r{} #{:<5} {:<22} {:<7} {:>10}  {}",
-            p.quarter,
-            p.revision,
-            p.entry,
-            p.kind.as_str(),
-            month,
-            p.amount,
-            p.article
-        );
-    }
-    out
 }
 
-/// `kaohe explain`: one cadre through Art.7 → 8 → 9 → 10 → 11 with every number.
+/// `kaohe explain`: one cadre through Art.7 → 8 → 9 → 10 → 11 for a clerk, in Chinese, with
+/// every number: each formula with its figures, amounts in yuan with two decimals, each step
+/// naming its article, and the quarter's supervision records (Art.14) as evidence.
 pub async fn explain(
     store: &dyn kaohe_store::Store,
     q: kaohe_domain::Quarter,
     id: &kaohe_domain::CadreId,
 ) -> Result<String, kaohe::AppError> {
+    use kaohe_domain::Scope;
     use kaohe_settlement::{Reason, Separation};
     let ctx = kaohe::queries::explain_context(store, q).await?;
     let outcome = match ctx.inputs.compute(ctx.missing_as_zero) {
@@ -190,6 +128,7 @@ pub async fn explain(
             "cadre `{id}` is not assessed in {q} (not in the roster, or not in office on any day of the quarter)"
         )));
     };
+    let supervision = kaohe::archive::supervision_in(store, q, x.cadre).await?;
     let policy = &ctx.inputs.policy;
     let l = x.line;
     let c = x.cadre;
@@ -201,83 +140,102 @@ pub async fn explain(
     );
     match (&ctx.settled, ctx.inputs_changed) {
         (Some(h), false) => {
-            let _ = writeln!(
-                o,
-                "settled, revision {}; the numbers below are those of the settlement.",
-                h.revision
-            );
+            let _ = writeln!(o, "已结算（修订号 {}），以下即结算所用的数字。", h.revision);
         }
         (Some(h), true) => {
             let _ = writeln!(
                 o,
-                "settled, revision {}, but the inputs have changed since: the numbers below are what a revision would give (`kaohe settle --quarter {q} --revise`).",
+                "已结算（修订号 {}），但此后输入已有变化：以下是修订后将得到的数字（`kaohe settle --quarter {q} --revise`），不是已发放的数字。",
                 h.revision
             );
         }
         (None, _) => {
-            let _ = writeln!(
-                o,
-                "{q} is not settled yet: a preview from the inputs as they stand."
-            );
+            let _ = writeln!(o, "{q} 尚未结算：以下按现有输入预览。");
         }
     }
 
-    let _ = writeln!(o, "\nArt.7 — scorecard (百分制)");
+    let _ = writeln!(o, "\n一、百分制评分（Art.7）");
     for (section, subtotal) in &x.sections {
+        let scope = match section.scope {
+            Scope::Village => "按村评分",
+            Scope::Cadre => "按人评分",
+        };
         let _ = writeln!(
             o,
-            "  {} {} ({}, max {}): {}",
-            section.id,
-            section.name,
-            section.scope.as_str(),
-            section.max,
-            subtotal
+            "  {}（{}，{scope}，满分 {}）：{} 分（Art.7）",
+            section.name, section.id, section.max, subtotal
         );
         for it in x.items.iter().filter(|it| it.section.id == section.id) {
             let pts = it
                 .points
-                .map_or_else(|| "missing → 0".to_owned(), |p| p.to_string());
+                .map_or_else(|| "缺评分，按 0 计".to_owned(), |p| p.to_string());
             let _ = writeln!(o, "      {:<28} {:>6} / {}", it.item.id, pts, it.item.max);
         }
     }
-    let _ = writeln!(o, "  base_score = Σ sections = {}", l.base_score);
-
+    let parts: Vec<String> = x.sections.iter().map(|(_, p)| p.to_string()).collect();
     let _ = writeln!(
         o,
-        "\nArt.8 — bonus and deduction events (in office on the event date)"
+        "  基础分 = 各部分之和 = {} = {}（Art.7）",
+        parts.join(" + "),
+        l.base_score
     );
+
+    let _ = writeln!(o, "\n二、加减分事项（Art.8，事项日期在任的才计入）");
     if x.events.is_empty() {
-        let _ = writeln!(o, "  none");
+        let _ = writeln!(o, "  无");
     }
     for ev in &x.events {
         let e = ev.event;
-        let level = e.level.map_or("—".to_owned(), |lv| {
-            format!("{} {}", lv.as_str(), lv.zh())
+        let level = e.level.map_or("无级别".to_owned(), |lv| {
+            format!("{} {}", lv.zh(), lv.as_str())
         });
         let _ = writeln!(
             o,
-            "  {} {} {} ({level}) on {}: {}{} {}",
+            "  {} {} {}（{level}），对象 {}：{} 分（Art.8）{}",
             e.date,
             e.id,
             e.kind,
             e.subject,
-            if ev.points.is_negative() { "" } else { "+" },
-            ev.points,
+            signed(ev.points),
             e.note
         );
     }
-    let _ = writeln!(o, "  bonus {} · deduction {}", l.bonus, l.deduction);
+    let _ = writeln!(o, "  加分 {} · 减分 {}（Art.8）", l.bonus, l.deduction);
 
-    let _ = writeln!(o, "\nArt.9 — total, no cap and no floor");
+    let _ = writeln!(o, "\n督查记录（Art.14，日常督查，作为评分依据列出）");
+    if supervision.is_empty() {
+        let _ = writeln!(o, "  本季度无对本人或本村的督查记录。");
+    }
+    for i in &supervision {
+        let _ = writeln!(
+            o,
+            "  {} {} 对象 {} · {}（{}）· 结果 {}（{}）（Art.14）{}",
+            i.date,
+            i.id,
+            i.subject,
+            i.area.zh(),
+            i.area.as_str(),
+            i.finding.zh(),
+            i.finding.as_str(),
+            if i.note.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", i.note)
+            }
+        );
+    }
+    let _ = writeln!(o, "  督查结果本身不改变分数：由镇在评分时参考（Art.14）。");
+
+    let _ = writeln!(o, "\n三、总分（Art.9，上不封顶、下不保底）");
     let _ = writeln!(
         o,
-        "  total = {} + {} − {} = {}",
+        "  总分 = 基础分 {} + 加分 {} − 减分 {} = {}（Art.9）",
         l.base_score, l.bonus, l.deduction, l.total
     );
 
     let _ = writeln!(
         o,
-        "\nArt.10 — grade (at most {} of a sequence excellent)",
+        "\n四、等次（Art.10，同一序列优秀不超过 {}）",
         policy.excellent_ratio
     );
     let g = x.group;
@@ -287,13 +245,13 @@ pub async fn explain(
     };
     let _ = writeln!(
         o,
-        "  quota group {group}: {} cadres, quota = floor({} × {}) = {}; {} candidates at ≥ {}, {} excellent",
+        "  名额组 {group}：{} 人，优秀名额 = floor({} × {}) = {}；总分达到 {} 的候选 {} 人，评为优秀 {} 人（Art.10）",
         g.size,
         g.size,
         policy.excellent_ratio,
         g.quota,
-        g.candidates,
         policy.excellent_min_score,
+        g.candidates,
         g.excellent
     );
     let keys: Vec<String> = x
@@ -303,27 +261,25 @@ pub async fn explain(
         .collect();
     let _ = writeln!(
         o,
-        "  rank {} of {} (order: total, then {}, then cadre_id)",
+        "  名次 {} / {}（Art.10 排序：先比总分，再比 {}，最后比 cadre_id）",
         l.rank,
         l.group_size,
         if keys.is_empty() {
             "—".into()
         } else {
-            keys.join(", ")
+            keys.join("、")
         }
     );
     let sep = |s: Separation| match s {
-        Separation::Top => "first in the group".to_owned(),
-        Separation::Total => "a different total".to_owned(),
-        Separation::RankKey(k) => format!("equal totals, told apart by `{}`", policy.rank_keys[k]),
-        Separation::CadreId => {
-            "equal on total and every rank key, told apart by cadre_id".to_owned()
-        }
+        Separation::Top => "组内第一".to_owned(),
+        Separation::Total => "总分不同".to_owned(),
+        Separation::RankKey(k) => format!("总分相同，以 `{}` 区分", policy.rank_keys[k]),
+        Separation::CadreId => "总分和各排序项都相同，以 cadre_id 区分".to_owned(),
     };
     if let Some(a) = &x.above {
         let _ = writeln!(
             o,
-            "  above: rank {} {} total {} — {}",
+            "  前一名：第 {} 名 {} 总分 {} — {}",
             a.rank,
             a.cadre_id,
             a.total,
@@ -333,7 +289,7 @@ pub async fn explain(
     if let Some(b) = &x.below {
         let _ = writeln!(
             o,
-            "  below: rank {} {} total {} — {}",
+            "  后一名：第 {} 名 {} 总分 {} — {}",
             b.rank,
             b.cadre_id,
             b.total,
@@ -341,100 +297,121 @@ pub async fn explain(
         );
     }
     let why = match x.placement.reason {
-        Reason::BelowQualifiedMin => format!("total {} < qualified_min_score {}", l.total, policy.qualified_min_score),
-        Reason::BelowExcellentMin => format!("total {} < excellent_min_score {}: not a candidate for excellent", l.total, policy.excellent_min_score),
-        Reason::WithinQuota => format!("a candidate within the quota of {}", g.quota),
-        Reason::ExcludedTie => "tied on total with the first candidate past the quota: left out (tie_break = \"exclude\")".to_owned(),
-        Reason::PastQuota => format!("a candidate past the quota of {}", g.quota),
+        Reason::BelowQualifiedMin => format!(
+            "总分 {} 低于合格线 {}（qualified_min_score）",
+            l.total, policy.qualified_min_score
+        ),
+        Reason::BelowExcellentMin => format!(
+            "总分 {} 低于优秀线 {}（excellent_min_score），不是优秀候选",
+            l.total, policy.excellent_min_score
+        ),
+        Reason::WithinQuota => format!("优秀候选，在名额 {} 之内", g.quota),
+        Reason::ExcludedTie => {
+            "与名额外第一名候选总分相同，按 tie_break = \"exclude\" 一并不评优秀".to_owned()
+        }
+        Reason::PastQuota => format!("优秀候选，但在名额 {} 之外", g.quota),
     };
-    let _ = writeln!(o, "  grade: {} {} — {why}", l.grade.zh(), l.grade);
+    let _ = writeln!(
+        o,
+        "  等次：{}（{}）— {why}（Art.10）",
+        l.grade.zh(),
+        l.grade
+    );
 
     let m = &x.money;
     let _ = writeln!(
         o,
-        "\nArt.11 — subsidy (M = {} a month; base share {})",
+        "\n五、补贴（Art.11，月补贴标准 M = {} 元，基础补贴占 {}）",
         m.monthly_subsidy, policy.base_share
     );
+    let mut month_terms = Vec::new();
     for mw in &m.months {
         let (num, den) = mw.standard_exact(m.monthly_subsidy);
+        let term = format!(
+            "{} × {}/{}",
+            m.monthly_subsidy, mw.days_in_office, mw.days_in_month
+        );
         let _ = writeln!(
             o,
-            "  {}: {} / {} days  T_m = {} × {}/{} = {}/{}  base_m = round(T_m × {}) = {}",
+            "  {}：在任 {}/{} 天，应发 {term} = {} 元；基础补贴 {term} × {} = {} 元（按月发放，Art.11）",
             mw.month,
             mw.days_in_office,
             mw.days_in_month,
-            m.monthly_subsidy,
-            mw.days_in_office,
-            mw.days_in_month,
-            num.normalize(),
-            den,
+            Money::round_ratio(num, den),
             policy.base_share,
             mw.base
         );
+        month_terms.push(term);
     }
     let _ = writeln!(
         o,
-        "  T = round(Σ T_m) = round({}/{}) = {}",
-        m.standard_exact.0.normalize(),
-        m.standard_exact.1,
+        "  季度应发 T = {} = {} 元（三个月精确相加后一次四舍五入到分，Art.11）",
+        month_terms.join(" + "),
         m.standard
     );
-    let _ = writeln!(o, "  base paid Σ base_m = {}", m.base_paid);
+    let bases: Vec<String> = m.months.iter().map(|mw| mw.base.to_string()).collect();
     let _ = writeln!(
         o,
-        "  P = T − Σ base_m = {} − {} = {}",
+        "  基础补贴合计 = {} = {} 元（Art.11）",
+        bases.join(" + "),
+        m.base_paid
+    );
+    let _ = writeln!(
+        o,
+        "  绩效补贴 P = T − 基础补贴 = {} − {} = {} 元（Art.11）",
         m.standard, m.base_paid, m.performance_standard
     );
     let adj = match l.grade {
         kaohe_domain::Grade::Excellent => format!(
-            "+round({} × {}) = {}",
+            "优秀加发 = {} × {} = {} 元",
             m.performance_standard, policy.excellent_bonus_rate, m.adjustment
         ),
         kaohe_domain::Grade::Unqualified => format!(
-            "−round({} × {}) = {}",
+            "不合格扣除 = −({} × {}) = {} 元",
             m.performance_standard, policy.unqualified_deduction_rate, m.adjustment
         ),
-        kaohe_domain::Grade::Qualified => "0.00 (qualified: paid in full)".to_owned(),
+        kaohe_domain::Grade::Qualified => "合格，绩效补贴全额发放，调整 0.00 元".to_owned(),
     };
-    let _ = writeln!(o, "  adjustment: {adj}");
+    let _ = writeln!(o, "  调整：{adj}（Art.11）");
     let _ = writeln!(
         o,
-        "  performance paid = {} ; total paid = {} + {} = {}",
-        m.performance_paid, m.base_paid, m.performance_paid, m.total_paid
+        "  绩效补贴实发 = {} + ({}) = {} 元；实发合计 = {} + {} = {} 元（Art.11）",
+        m.performance_standard,
+        m.adjustment,
+        m.performance_paid,
+        m.base_paid,
+        m.performance_paid,
+        m.total_paid
     );
     if !x.earlier_appraisals.is_empty() {
         let chain: Vec<String> = x
             .earlier_appraisals
             .iter()
-            .map(|a| format!("{} {}", a.quarter, a.grade))
+            .map(|a| format!("{} {}", a.quarter, a.grade.zh()))
             .collect();
-        let _ = writeln!(
-            o,
-            "  earlier appraisals (latest first): {}",
-            chain.join(", ")
-        );
+        let _ = writeln!(o, "  此前考核（由近及远，Art.11）：{}", chain.join("、"));
     }
     let flags = if l.flags.is_empty() {
-        "none".to_owned()
+        "无".to_owned()
     } else {
         l.flags
             .iter()
-            .map(|f| format!("{} {}", f.as_str(), f.zh()))
+            .map(|f| format!("{}（{}）", f.zh(), f.as_str()))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join("、")
     };
     let _ = writeln!(
         o,
-        "  flags: {flags} (dismissal review after {} unqualified in a row)",
+        "  处理：{flags}（连续 {} 次不合格的进入免职审查，Art.11）",
         policy.consecutive_unqualified_for_dismissal
     );
-    let _ = writeln!(o, "\nledger entries (docs/reference.md, Ledger):");
+    let _ = writeln!(o, "\n台账记录（Art.11；格式见 docs/reference.md）");
     for e in &x.ledger {
         let month = e.month.map(|mm| mm.to_string()).unwrap_or_default();
         let _ = writeln!(
             o,
-            "  {:<22} {:<7} {:>10}  {}",
-            e.kind.as_str(),
+            "  {:<8} {:<7} {:>10} 元  {}",
+            e.kind.zh(),
             month,
             e.amount,
             e.article

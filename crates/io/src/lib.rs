@@ -65,14 +65,21 @@ pub use columns::{
 };
 pub use error::{FileErrors, KEPT_PROBLEMS, PRINTED_PROBLEMS, Problem, ReadError, WriteError};
 pub use read::{
-    AWARDS_COLUMNS, CONDOLENCES_COLUMNS, CondolencesRead, Context, Input, MAX_PAYMENT, UTF8_HINT,
-    appraisals, award_differences, award_lines, condolence_differences, condolence_lines,
-    event_differences, event_lines, is_xlsx, read_awards, read_awards_bytes, read_condolences,
-    read_condolences_bytes, read_events, read_events_bytes, read_report, read_report_bytes,
+    AWARDS_COLUMNS, CONDOLENCES_COLUMNS, CondolencesRead, Context, HEALTH_COLUMNS,
+    INSPECTIONS_COLUMNS, Input, MAX_PAYMENT, UTF8_HINT, appraisals, award_differences, award_lines,
+    condolence_differences, condolence_lines, event_differences, event_lines, health_lines,
+    inspection_differences, inspection_lines, is_xlsx, read_awards, read_awards_bytes,
+    read_condolences, read_condolences_bytes, read_events, read_events_bytes, read_health,
+    read_health_bytes, read_inspections, read_inspections_bytes, read_report, read_report_bytes,
     read_roster, read_roster_bytes, read_scores, read_scores_bytes, roster_lines,
 };
 pub use summary::ReportNotes;
 pub use width::{char_width, display_width};
+pub use write::{
+    ArchiveAppraisal, ArchiveEvent, ArchiveView, FieldChange, RosterChange, SectionSubtotal,
+    archive_json, cadre_changes, write_archive_html, write_archive_json, write_archive_table,
+    write_health_due_table,
+};
 pub use write::{
     AuditRow, COMMEND_COLUMNS, COMMEND_VILLAGE_COLUMNS, CommendList, CommendRow, VillageRow,
     write_audit_csv, write_audit_json, write_audit_table, write_commend_csv, write_commend_html,

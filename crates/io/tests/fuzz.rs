@@ -1,5 +1,6 @@
 //! Hostile input for every reader: `roster.csv`, `scores.csv`, `events.csv`, `awards.csv`,
-//! `condolences.csv`, a `--previous` report CSV and `policy.toml` (issue 9, "And build" and
+//! `condolences.csv`, `inspections.csv`, `health.csv`, a `--previous` report CSV and
+//! `policy.toml` (issue 9, "And build" and
 //! item 8), on arbitrary bytes, on CSV-like token soup behind a real header, and on
 //! structured mutations of valid files (fields deleted, doubled, swapped or replaced by
 //! formulas, control characters, quotes, BOMs, invalid UTF-8, huge numbers or very long text;
@@ -34,10 +35,12 @@ use std::time::Instant;
 
 use kaohe_domain::{Cadre, Policy, PolicyError};
 use kaohe_io::{
-    AWARDS_COLUMNS, CONDOLENCES_COLUMNS, Context, EVENTS_COLUMNS, KEPT_PROBLEMS, Problem,
-    REPORT_COLUMNS, ROSTER_COLUMNS, ReadError, SCORES_COLUMNS, award_lines, condolence_lines,
-    event_lines, read_awards_bytes, read_condolences_bytes, read_events_bytes, read_report_bytes,
-    read_roster_bytes, read_scores, read_scores_bytes, roster_lines, write_report_csv,
+    AWARDS_COLUMNS, CONDOLENCES_COLUMNS, Context, EVENTS_COLUMNS, HEALTH_COLUMNS,
+    INSPECTIONS_COLUMNS, KEPT_PROBLEMS, Problem, REPORT_COLUMNS, ROSTER_COLUMNS, ReadError,
+    SCORES_COLUMNS, award_lines, condolence_lines, event_lines, health_lines, inspection_lines,
+    read_awards_bytes, read_condolences_bytes, read_events_bytes, read_health_bytes,
+    read_inspections_bytes, read_report_bytes, read_roster_bytes, read_scores, read_scores_bytes,
+    roster_lines, write_report_csv,
 };
 use peak_alloc::PeakAlloc;
 use proptest::prelude::*;
@@ -115,28 +118,34 @@ enum Reader {
     Events,
     Awards,
     Condolences,
+    Inspections,
+    Health,
     Report,
     Policy,
 }
 
 impl Reader {
-    const ALL: [Reader; 7] = [
+    const ALL: [Reader; 9] = [
         Reader::Roster,
         Reader::Scores,
         Reader::Events,
         Reader::Awards,
         Reader::Condolences,
+        Reader::Inspections,
+        Reader::Health,
         Reader::Report,
         Reader::Policy,
     ];
 
     /// The CSV readers.
-    const CSV: [Reader; 6] = [
+    const CSV: [Reader; 8] = [
         Reader::Roster,
         Reader::Scores,
         Reader::Events,
         Reader::Awards,
         Reader::Condolences,
+        Reader::Inspections,
+        Reader::Health,
         Reader::Report,
     ];
 
@@ -147,6 +156,8 @@ impl Reader {
             Reader::Events => "events.csv",
             Reader::Awards => "awards.csv",
             Reader::Condolences => "condolences.csv",
+            Reader::Inspections => "inspections.csv",
+            Reader::Health => "health.csv",
             Reader::Report => "2026Q2-report.csv",
             Reader::Policy => "policy.toml",
         }
@@ -159,6 +170,8 @@ impl Reader {
             Reader::Events => &EVENTS_COLUMNS,
             Reader::Awards => &AWARDS_COLUMNS,
             Reader::Condolences => &CONDOLENCES_COLUMNS,
+            Reader::Inspections => &INSPECTIONS_COLUMNS,
+            Reader::Health => &HEALTH_COLUMNS,
             Reader::Report => &REPORT_COLUMNS,
             Reader::Policy => &[],
         }
@@ -208,6 +221,14 @@ impl Reader {
                     Err(e) => Outcome::Refused(e),
                 }
             }
+            Reader::Inspections => {
+                drop(inspection_lines(input));
+                csv(read_inspections_bytes(file, input, ctx).map(|v| v.len()))
+            }
+            Reader::Health => {
+                drop(health_lines(input));
+                csv(read_health_bytes(file, input, ctx).map(|v| v.len()))
+            }
             Reader::Report => csv(read_report_bytes(file, input).map(|v| v.len())),
             // As `kaohe policy set|check` reads it: text that is not UTF-8 is refused whole
             // before parsing; here it is parsed with U+FFFD in place of the foreign bytes.
@@ -233,6 +254,10 @@ impl Reader {
             Reader::Condolences => {
                 shown(read_condolences_bytes(file, input, ctx).map(|v| format!("{v:?}")))
             }
+            Reader::Inspections => {
+                shown(read_inspections_bytes(file, input, ctx).map(|v| format!("{v:?}")))
+            }
+            Reader::Health => shown(read_health_bytes(file, input, ctx).map(|v| format!("{v:?}"))),
             Reader::Report => shown(read_report_bytes(file, input).map(|v| format!("{v:?}"))),
             Reader::Policy => match Policy::from_toml(&String::from_utf8_lossy(input)) {
                 Ok(p) => format!("{p:?}"),
@@ -299,6 +324,8 @@ const SAMPLE_EVENTS: &str = include_str!("../../../examples/sample-county/events
 const SAMPLE_MISTAKEN: &str = include_str!("../../../examples/sample-county/events-mistaken.csv");
 const SAMPLE_AWARDS: &str = include_str!("../../../examples/sample-county/awards.csv");
 const SAMPLE_CONDOLENCES: &str = include_str!("../../../examples/sample-county/condolences.csv");
+const SAMPLE_INSPECTIONS: &str = include_str!("../../../examples/sample-county/inspections.csv");
+const SAMPLE_HEALTH: &str = include_str!("../../../examples/sample-county/health.csv");
 
 /// The first `n` records of `text` after its header, and records `from..from + n`.
 fn head_and_slice(text: &str, n: usize, from: usize) -> String {
@@ -330,6 +357,8 @@ fn seeds(reader: Reader) -> &'static [Vec<u8>] {
                 ],
                 Reader::Awards => vec![SAMPLE_AWARDS.as_bytes().to_vec()],
                 Reader::Condolences => vec![SAMPLE_CONDOLENCES.as_bytes().to_vec()],
+                Reader::Inspections => vec![SAMPLE_INSPECTIONS.as_bytes().to_vec()],
+                Reader::Health => vec![SAMPLE_HEALTH.as_bytes().to_vec()],
                 Reader::Report => {
                     let mut csv = Vec::new();
                     write_report_csv(&mut csv, &lines()).expect("a report");
@@ -1305,6 +1334,16 @@ fn awards_survive_hostile_input() {
 #[test]
 fn condolences_survive_hostile_input() {
     fuzz(Reader::Condolences, cases(), seed(), &Stats::default());
+}
+
+#[test]
+fn inspections_survive_hostile_input() {
+    fuzz(Reader::Inspections, cases(), seed(), &Stats::default());
+}
+
+#[test]
+fn health_records_survive_hostile_input() {
+    fuzz(Reader::Health, cases(), seed(), &Stats::default());
 }
 
 #[test]

@@ -7,10 +7,13 @@
 //!   its rows and its [`AuditRecord`], and commits; any error rolls everything back.
 //! - **Bulk, never a query per row.** Imports and settlements stream their rows with
 //!   `COPY … FROM STDIN` (text format, chunks of 4 MiB). Replace-by-key imports (roster,
-//!   scores) COPY into a temporary staging table (`ON COMMIT DROP`) and then merge with one
-//!   `INSERT … SELECT … ON CONFLICT … DO UPDATE`; the first scores of a quarter (nothing to
-//!   replace, checked under a lock) are COPied straight into their table, four times faster.
+//!   scores, health records) COPY into a temporary staging table (`ON COMMIT DROP`) and then
+//!   merge with one `INSERT … SELECT … ON CONFLICT … DO UPDATE`; the first scores of a quarter
+//!   (nothing to replace, checked under a lock) are COPied straight into their table, four
+//!   times faster.
 //!   A key given twice in one import counts once, the last one winning, as if applied in turn.
+//!   The roster import first copies the stored row of every cadre it changes into
+//!   `roster_history` (Art.15 work archive), in the same transaction.
 //!   The big reads (a quarter's scores and ledger) stream `COPY (SELECT …) TO STDOUT` and parse
 //!   the text format here, several times faster than decoding millions of rows through sqlx.
 //! - **Compare-and-set settlements.** [`Store::commit_settlement`] takes a transaction-scoped
@@ -29,8 +32,8 @@
 //!   `numeric(20,0)`; times are Unix seconds (`bigint`), exactly as the API gives them.
 //! - **No sqlx in the API.** Errors are mapped into [`StoreError`]: connection failures are
 //!   `Unavailable`; a taken settlement revision or ledger entry number is `Conflict`; an entry
-//!   number given twice in one write, an out-of-range amount or an event, award or condolence
-//!   id imported with other content is `Rejected`; stored
+//!   number given twice in one write, an out-of-range amount or an event, award, condolence or
+//!   supervision record id imported with other content is `Rejected`; stored
 //!   values that do not parse back are `Corrupt`; anything else is `Backend`.
 //!
 //! # Durability
@@ -40,10 +43,11 @@
 //! write-ahead log before `Ok` is returned, so it survives a crash of this process, of the
 //! server process or of the machine (given the server's `fsync` is on). Every table is logged:
 //! none is `UNLOGGED`, the ledger least of all (an unlogged table is emptied after a server
-//! crash). Settlements, their lines, the ledger, awards, condolences, withdrawal marks and the
-//! audit log are append-only in the database itself: triggers refuse `UPDATE`, `DELETE` and
-//! `TRUNCATE` on them, and `(quarter, entry)` is the ledger's primary key, so a doubled entry
-//! is refused. A withdrawal is a row of its own beside the record it marks.
+//! crash). Settlements, their lines, the ledger, awards, condolences, withdrawal marks,
+//! supervision records, roster versions and the audit log are append-only in the database
+//! itself: triggers refuse `UPDATE`, `DELETE` and `TRUNCATE` on them, and `(quarter, entry)` is
+//! the ledger's primary key, so a doubled entry is refused. A withdrawal is a row of its own
+//! beside the record it marks.
 //!
 //! # Schema and migrations
 //!
@@ -73,6 +77,7 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+mod archive;
 mod copy;
 mod error;
 mod payments;
@@ -86,8 +91,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use kaohe_domain::{
     Appraisal, Award, Cadre, CadreId, Condolence, Date, EntryKind, Event, EventId, EventKind,
-    Flags, Grade, ItemId, LedgerEntry, Level, Money, Month, ParseError, Points, Policy, Quarter,
-    Score, Sequence, SettlementLine, Stored, Subject, TownCode, VillageCode, Withdrawal,
+    Flags, Grade, HealthRecord, Inspection, ItemId, LedgerEntry, Level, Money, Month, ParseError,
+    Points, Policy, Quarter, RosterVersion, Score, Sequence, SettlementLine, Stored, Subject,
+    TownCode, VillageCode, Withdrawal,
 };
 use kaohe_store::{
     AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
@@ -111,6 +117,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "audit_source_path",
         include_str!("../migrations/0003_audit_source_path.sql"),
+    ),
+    (
+        4,
+        "archives",
+        include_str!("../migrations/0004_archives.sql"),
     ),
 ];
 
@@ -528,6 +539,8 @@ impl Store for PgStore {
             },
         )
         .await?;
+        // The rows this import changes are kept first, as versions (Art.15 work archive).
+        archive::keep_versions(&mut tx, audit, what).await?;
         let new: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM roster_in r
              WHERE NOT EXISTS (SELECT 1 FROM cadres c WHERE c.cadre_id = r.cadre_id)",
@@ -1146,6 +1159,38 @@ impl Store for PgStore {
         audit: &AuditRecord,
     ) -> Result<bool> {
         self.do_withdraw(target, mark, entries, audit).await
+    }
+
+    async fn import_inspections(
+        &self,
+        records: &[Inspection],
+        audit: &AuditRecord,
+    ) -> Result<RecordImport> {
+        self.do_import_inspections(records, audit).await
+    }
+
+    async fn inspections(&self) -> Result<Vec<Inspection>> {
+        self.do_inspections().await
+    }
+
+    async fn import_health(
+        &self,
+        records: &[HealthRecord],
+        audit: &AuditRecord,
+    ) -> Result<RosterImport> {
+        self.do_import_health(records, audit).await
+    }
+
+    async fn health_records(&self) -> Result<Vec<HealthRecord>> {
+        self.do_health_records().await
+    }
+
+    async fn roster_history(&self, cadre: &CadreId) -> Result<Vec<RosterVersion>> {
+        self.do_roster_history(cadre).await
+    }
+
+    async fn record_audit(&self, audit: &AuditRecord) -> Result<()> {
+        self.do_record_audit(audit).await
     }
 }
 

@@ -19,10 +19,10 @@
 use std::collections::HashMap;
 
 use kaohe_domain::{
-    Appraisal, Award, AwardId, AwardKind, Cadre, CadreId, Cause, Condolence, CondolenceId, Date,
-    EntryKind, Event, EventId, EventKind, Flag, Flags, Grade, ItemId, LedgerEntry, Level, Money,
-    Month, Points, Quarter, Score, Sequence, SettlementLine, Subject, TownCode, VillageCode,
-    Withdrawal,
+    Appraisal, Area, Award, AwardId, AwardKind, Cadre, CadreId, Cause, Condolence, CondolenceId,
+    Date, EntryKind, Event, EventId, EventKind, Finding, Flag, Flags, Grade, HealthRecord,
+    Inspection, InspectionId, ItemId, LedgerEntry, Level, Money, Month, Points, Quarter,
+    RosterVersion, Score, Sequence, SettlementLine, Subject, TownCode, VillageCode, Withdrawal,
 };
 use kaohe_store::{AuditRecord, SettlementHeader, StoreError};
 
@@ -123,6 +123,52 @@ pub(crate) fn appraisal_key(q: Quarter, cadre: &CadreId) -> Vec<u8> {
     let mut k = quarter_key(q).to_vec();
     k.extend_from_slice(cadre.as_str().as_bytes());
     k
+}
+
+/// Key of a health record (Art.15): cadre id, `0x00`, date; so a cadre's check-ups are one
+/// range, by date.
+pub(crate) fn health_key(cadre: &CadreId, date: Date) -> Vec<u8> {
+    let id = cadre.as_str().as_bytes();
+    let mut k = Vec::with_capacity(id.len() + 5);
+    k.extend_from_slice(id);
+    k.push(0);
+    k.extend_from_slice(&date_key(date));
+    k
+}
+
+/// The first part of the keys of one cadre's health records or roster versions: its id and
+/// `0x00`.
+pub(crate) fn cadre_prefix(cadre: &CadreId) -> Vec<u8> {
+    let mut k = cadre.as_str().as_bytes().to_vec();
+    k.push(0);
+    k
+}
+
+/// Key of an earlier roster row (Art.15 work archive): cadre id, `0x00`, the version's
+/// sequence number among the cadre's (from 1, in the order they were kept).
+pub(crate) fn history_key(cadre: &CadreId, seq: u64) -> Vec<u8> {
+    let mut k = cadre_prefix(cadre);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+/// The sequence number of a [`history_key`].
+pub(crate) fn decode_history_seq(k: &[u8]) -> Result<u64> {
+    k.len()
+        .checked_sub(8)
+        .and_then(|at| <[u8; 8]>::try_from(&k[at..]).ok())
+        .map(u64::from_be_bytes)
+        .ok_or_else(|| corrupt("roster version", "key too short"))
+}
+
+/// The cadre id and the rest of a key that starts with a cadre id and `0x00`.
+fn split_cadre_key<'a>(k: &'a [u8], what: &str) -> Result<(CadreId, &'a [u8])> {
+    let sep = k
+        .iter()
+        .position(|&b| b == 0)
+        .ok_or_else(|| corrupt(what, "key without separator"))?;
+    let id = code(key_text(&k[..sep], what)?, what, CadreId::parse)?;
+    Ok((id, &k[sep + 1..]))
 }
 
 fn be_u32(b: &[u8], what: &str) -> Result<u32> {
@@ -392,6 +438,48 @@ fn award_kind_of(c: u8) -> Result<AwardKind> {
     }
 }
 
+fn area_code(a: Area) -> u8 {
+    match a {
+        Area::Archives => 1,
+        Area::Policy => 2,
+        Area::Measures => 3,
+        Area::Industry => 4,
+    }
+}
+
+fn area_of(c: u8) -> Result<Area> {
+    match c {
+        1 => Ok(Area::Archives),
+        2 => Ok(Area::Policy),
+        3 => Ok(Area::Measures),
+        4 => Ok(Area::Industry),
+        _ => Err(corrupt(
+            "supervision area",
+            format_args!("unknown code {c}"),
+        )),
+    }
+}
+
+fn finding_code(f: Finding) -> u8 {
+    match f {
+        Finding::Good => 1,
+        Finding::Fair => 2,
+        Finding::Poor => 3,
+    }
+}
+
+fn finding_of(c: u8) -> Result<Finding> {
+    match c {
+        1 => Ok(Finding::Good),
+        2 => Ok(Finding::Fair),
+        3 => Ok(Finding::Poor),
+        _ => Err(corrupt(
+            "supervision finding",
+            format_args!("unknown code {c}"),
+        )),
+    }
+}
+
 fn cause_code(c: Cause) -> u8 {
     match c {
         Cause::OnDuty => 1,
@@ -474,7 +562,11 @@ pub(crate) fn decode_policy(v: &[u8]) -> Result<String> {
 }
 
 pub(crate) fn encode_cadre(buf: &mut Vec<u8>, c: &Cadre) {
-    let mut e = Enc::start(buf);
+    cadre_fields(&mut Enc::start(buf), c);
+}
+
+/// A cadre's fields after its id (which is, or starts, the key).
+fn cadre_fields(e: &mut Enc<'_>, c: &Cadre) {
     e.str(&c.name)
         .str(c.town.as_str())
         .str(c.village.as_str())
@@ -490,8 +582,16 @@ pub(crate) fn encode_cadre(buf: &mut Vec<u8>, c: &Cadre) {
 
 pub(crate) fn decode_cadre(k: &[u8], v: &[u8]) -> Result<Cadre> {
     let mut d = Dec::new(v, "cadre")?;
-    let c = Cadre {
-        id: code(key_text(k, "cadre")?, "cadre", CadreId::parse)?,
+    let id = code(key_text(k, "cadre")?, "cadre", CadreId::parse)?;
+    let c = read_cadre(&mut d, id)?;
+    d.end()?;
+    Ok(c)
+}
+
+/// The fields [`cadre_fields`] wrote.
+fn read_cadre(d: &mut Dec<'_>, id: CadreId) -> Result<Cadre> {
+    Ok(Cadre {
+        id,
         name: d.str()?.to_owned(),
         town: d.code(TownCode::parse)?,
         village: d.code(VillageCode::parse)?,
@@ -504,9 +604,7 @@ pub(crate) fn decode_cadre(k: &[u8], v: &[u8]) -> Result<Cadre> {
             1 => Some(d.date()?),
             _ => return Err(corrupt("cadre", "bad end date tag")),
         },
-    };
-    d.end()?;
-    Ok(c)
+    })
 }
 
 pub(crate) fn encode_points(buf: &mut Vec<u8>, p: Points) {
@@ -794,6 +892,77 @@ pub(crate) fn decode_withdrawal(v: &[u8]) -> Result<Withdrawal> {
     Ok(w)
 }
 
+/// A supervision record (Art.14); its id is the key.
+pub(crate) fn encode_inspection(buf: &mut Vec<u8>, i: &Inspection) {
+    Enc::start(buf)
+        .date(i.date)
+        .str(i.subject.as_str())
+        .u8(area_code(i.area))
+        .u8(finding_code(i.finding))
+        .str(&i.note);
+}
+
+pub(crate) fn decode_inspection(k: &[u8], v: &[u8]) -> Result<Inspection> {
+    let what = "supervision record";
+    let mut d = Dec::new(v, what)?;
+    let i = Inspection {
+        id: code(key_text(k, what)?, what, InspectionId::parse)?,
+        date: d.date()?,
+        subject: d.code(Subject::parse)?,
+        area: area_of(d.u8()?)?,
+        finding: finding_of(d.u8()?)?,
+        note: d.str()?.to_owned(),
+    };
+    d.end()?;
+    Ok(i)
+}
+
+/// A health record (Art.15); cadre and date are the key ([`health_key`]).
+pub(crate) fn encode_health(buf: &mut Vec<u8>, h: &HealthRecord) {
+    Enc::start(buf)
+        .str(&h.institution)
+        .str(&h.conclusion)
+        .str(&h.note);
+}
+
+pub(crate) fn decode_health(k: &[u8], v: &[u8]) -> Result<HealthRecord> {
+    let what = "health record";
+    let (cadre_id, date) = split_cadre_key(k, what)?;
+    let mut d = Dec::new(v, what)?;
+    let h = HealthRecord {
+        cadre_id,
+        date: decode_date(date)?,
+        institution: d.str()?.to_owned(),
+        conclusion: d.str()?.to_owned(),
+        note: d.str()?.to_owned(),
+    };
+    d.end()?;
+    Ok(h)
+}
+
+/// An earlier roster row (Art.15): when and by which file it was replaced, then the row's
+/// fields as [`encode_cadre`] writes them; the cadre id starts the key ([`history_key`]).
+pub(crate) fn encode_version(buf: &mut Vec<u8>, c: &Cadre, at_unix: i64, file: &str) {
+    let mut e = Enc::start(buf);
+    e.i64(at_unix).str(file);
+    cadre_fields(&mut e, c);
+}
+
+pub(crate) fn decode_version(k: &[u8], v: &[u8]) -> Result<RosterVersion> {
+    let what = "roster version";
+    let (id, _) = split_cadre_key(k, what)?;
+    let mut d = Dec::new(v, what)?;
+    let replaced_at_unix = d.i64()?;
+    let replaced_by_file = d.str()?.to_owned();
+    let cadre = read_cadre(&mut d, id)?;
+    d.end()?;
+    Ok(RosterVersion {
+        cadre,
+        replaced_at_unix,
+        replaced_by_file,
+    })
+}
+
 pub(crate) fn encode_audit(buf: &mut Vec<u8>, a: &AuditRecord) {
     Enc::start(buf)
         .i64(a.at_unix)
@@ -930,6 +1099,76 @@ mod tests {
         bad.push(0);
         assert!(matches!(
             decode_award(b"A-2026-01", &bad),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
+
+    #[test]
+    fn archives_round_trip() {
+        let i = Inspection {
+            id: InspectionId::parse("I-2026-08").unwrap(),
+            date: Date::new(2026, 8, 3).unwrap(),
+            subject: Subject::parse("村一").unwrap(),
+            area: Area::Industry,
+            finding: Finding::Poor,
+            note: "账目\n不清".into(),
+        };
+        let v = value(|b| encode_inspection(b, &i));
+        assert_eq!(decode_inspection(b"I-2026-08", &v).unwrap(), i);
+        let mut bad = v.clone();
+        // The area code follows the format byte, the date and the subject.
+        let at = 1 + 4 + 1 + "村一".len();
+        bad[at] = 9;
+        assert!(matches!(
+            decode_inspection(b"I-2026-08", &bad),
+            Err(StoreError::Corrupt(m)) if m.contains("area")
+        ));
+
+        let h = HealthRecord {
+            cadre_id: CadreId::parse("C1").unwrap(),
+            date: Date::new(2025, 12, 31).unwrap(),
+            institution: "县医院".into(),
+            conclusion: "良好".into(),
+            note: String::new(),
+        };
+        let k = health_key(&h.cadre_id, h.date);
+        assert_eq!(
+            decode_health(&k, &value(|b| encode_health(b, &h))).unwrap(),
+            h
+        );
+        // One cadre's records sort together, before a longer id's: ("C1", 2025) < ("C1-2", 2000).
+        let longer = health_key(
+            &CadreId::parse("C1-2").unwrap(),
+            Date::new(2000, 1, 1).unwrap(),
+        );
+        assert!(k < longer);
+        assert!(k.starts_with(&cadre_prefix(&h.cadre_id)));
+
+        let c = Cadre {
+            id: CadreId::parse("C1").unwrap(),
+            name: "张三".into(),
+            town: TownCode::parse("T1").unwrap(),
+            village: VillageCode::parse("V1").unwrap(),
+            sequence: Sequence::parse("正职").unwrap(),
+            position: "书记".into(),
+            monthly_subsidy: Money::from_hundredths(150_007),
+            start_date: Date::new(2020, 1, 1).unwrap(),
+            end_date: Some(Date::new(2026, 9, 30).unwrap()),
+        };
+        let k = history_key(&c.id, 7);
+        assert_eq!(decode_history_seq(&k).unwrap(), 7);
+        assert!(history_key(&c.id, 255) < history_key(&c.id, 256));
+        let v = value(|b| encode_version(b, &c, -12, "县里/花名册.csv"));
+        assert_eq!(
+            decode_version(&k, &v).unwrap(),
+            RosterVersion {
+                cadre: c,
+                replaced_at_unix: -12,
+                replaced_by_file: "县里/花名册.csv".into(),
+            }
+        );
+        assert!(matches!(
+            decode_version(&k, &v[..v.len() - 1]),
             Err(StoreError::Corrupt(_))
         ));
     }

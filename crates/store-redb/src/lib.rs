@@ -10,14 +10,17 @@
 //! - **Compare-and-set without races.** redb admits one write transaction at a time, so the
 //!   settlement's revision check ("latest stored revision is `r − 1`") is done inside the write
 //!   transaction that then writes revision `r`: no other writer can slip in between. The
-//!   event-id check reads the stored events inside the import's own write transaction.
+//!   event-id check reads the stored events inside the import's own write transaction, and
+//!   the roster import keeps the rows it replaces with other content (Art.15 work archive) in
+//!   its own.
 //! - **Never on the executor.** redb is synchronous. Every transaction runs on
 //!   `tokio::task::spawn_blocking` over a shared `Arc<Database>`; the async methods only encode
 //!   their input (pure CPU) and wait.
 //! - **Tables for range scans.** Keys are bytes built so that "one quarter" is one contiguous
 //!   range and byte order is the order the contract documents: scores by (quarter, subject,
 //!   item), events by (date, event id), ledger entries by (quarter, entry), lines by (quarter,
-//!   revision, sequence), headers by (quarter, revision), appraisals by (quarter, cadre). A
+//!   revision, sequence), headers by (quarter, revision), appraisals by (quarter, cadre), health
+//!   records by (cadre, date), roster versions by (cadre, sequence). A
 //!   batch's keys are sorted before they are inserted (redb takes sorted keys about 2.5× as fast
 //!   as shuffled ones). Values are a compact hand-written binary encoding with a format version
 //!   byte, not JSON. The tables are the `TableDefinition` constants below, each with its key
@@ -59,6 +62,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod archive;
 mod codec;
 mod damage;
 mod payments;
@@ -71,8 +75,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use kaohe_domain::{
-    Appraisal, Award, Cadre, CadreId, Condolence, Event, EventId, LedgerEntry, Level, Policy,
-    Quarter, Score, SettlementLine, Stored, Withdrawal,
+    Appraisal, Award, Cadre, CadreId, Condolence, Event, EventId, HealthRecord, Inspection,
+    LedgerEntry, Level, Policy, Quarter, RosterVersion, Score, SettlementLine, Stored, Withdrawal,
 };
 use kaohe_store::{
     AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
@@ -88,8 +92,11 @@ use crate::payments::EntryRows;
 
 /// Schema of the tables below; a file with a higher one was written by a newer kaohe.
 /// Schema 2 added awards, condolences and withdrawal marks (an older kaohe would count a
-/// withdrawn event and miss the payments, so it must refuse such a file).
-const SCHEMA: u64 = 2;
+/// withdrawn event and miss the payments, so it must refuse such a file). Schema 3 added
+/// supervision records (Art.14), health records and roster versions (Art.15): an older kaohe
+/// would replace roster rows without keeping their versions. A file of an older schema is
+/// brought up to this one when opened: the tables it lacks are created empty.
+const SCHEMA: u64 = 3;
 
 /// The schema version of the tables this build writes (`kaohe --version` shows it). A file of
 /// a lower schema is upgraded on open; a file of a higher one is refused.
@@ -129,6 +136,13 @@ const AWARD_WITHDRAWALS: TableDefinition<Bytes, Bytes> = TableDefinition::new("a
 /// condolence id → withdrawal mark.
 const CONDOLENCE_WITHDRAWALS: TableDefinition<Bytes, Bytes> =
     TableDefinition::new("condolence_withdrawals");
+/// inspection id → supervision record (Art.14); never replaced.
+const INSPECTIONS: TableDefinition<Bytes, Bytes> = TableDefinition::new("inspections");
+/// (cadre id, 0, date) → health record (Art.15); replaced by key.
+const HEALTH: TableDefinition<Bytes, Bytes> = TableDefinition::new("health");
+/// (cadre id, 0, sequence) → an earlier roster row with when and by which file it was replaced
+/// (Art.15 work archive); append-only.
+const ROSTER_HISTORY: TableDefinition<Bytes, Bytes> = TableDefinition::new("roster_history");
 /// sequence → audit record.
 const AUDIT: TableDefinition<u64, Bytes> = TableDefinition::new("audit");
 
@@ -307,6 +321,9 @@ fn init(db: &Database) -> Result<(), Fail> {
             EVENT_WITHDRAWALS,
             AWARD_WITHDRAWALS,
             CONDOLENCE_WITHDRAWALS,
+            INSPECTIONS,
+            HEALTH,
+            ROSTER_HISTORY,
         ] {
             txn.open_table(t)?;
         }
@@ -538,18 +555,33 @@ impl Store for RedbStore {
             rows.push(c.id.as_str().as_bytes().to_vec(), |b| encode_cadre(b, c));
         }
         rows.sort();
+        let (at_unix, file) = (audit.at_unix, audit.source_path.clone().unwrap_or_default());
         let audit = encoded_audit(audit);
         self.write(move |txn| {
             let mut t = txn.open_table(CADRES)?;
             let mut r = RosterImport::default();
-            for (k, v) in rows.iter() {
-                if t.insert(k, v)?.is_some() {
-                    r.updated += 1;
-                } else {
-                    r.added += 1;
+            // The rows a changed cadre had before this import, kept as versions (Art.15).
+            let mut replaced = Vec::new();
+            let rows: Vec<(&[u8], &[u8])> = rows.iter().collect();
+            for run in rows.chunk_by(|a, b| a.0 == b.0) {
+                // A cadre given twice: the last row wins, counted as if applied in turn.
+                let (k, v) = run[run.len() - 1];
+                let repeats = run.len() as u64 - 1;
+                match t.insert(k, v)? {
+                    Some(old) => {
+                        r.updated += repeats + 1;
+                        if old.value() != v {
+                            replaced.push(decode_cadre(k, old.value())?);
+                        }
+                    }
+                    None => {
+                        r.added += 1;
+                        r.updated += repeats;
+                    }
                 }
             }
             drop(t);
+            archive::keep_versions(txn, &replaced, at_unix, &file)?;
             append_audit(txn, &audit)?;
             Ok(r)
         })
@@ -966,5 +998,54 @@ impl Store for RedbStore {
             Ok((true, true))
         })
         .await
+    }
+
+    async fn import_inspections(
+        &self,
+        records: &[Inspection],
+        audit: &AuditRecord,
+    ) -> Result<RecordImport> {
+        let records = records.to_vec();
+        let audit = encoded_audit(audit);
+        self.write(move |txn| {
+            let r = archive::import_inspections(txn, &records)?;
+            append_audit(txn, &audit)?;
+            Ok(r)
+        })
+        .await
+    }
+
+    async fn inspections(&self) -> Result<Vec<Inspection>> {
+        self.read(archive::inspections).await
+    }
+
+    async fn import_health(
+        &self,
+        records: &[HealthRecord],
+        audit: &AuditRecord,
+    ) -> Result<RosterImport> {
+        let records = records.to_vec();
+        let audit = encoded_audit(audit);
+        self.write(move |txn| {
+            let r = archive::import_health(txn, &records)?;
+            append_audit(txn, &audit)?;
+            Ok(r)
+        })
+        .await
+    }
+
+    async fn health_records(&self) -> Result<Vec<HealthRecord>> {
+        self.read(archive::health_records).await
+    }
+
+    async fn roster_history(&self, cadre: &CadreId) -> Result<Vec<RosterVersion>> {
+        let cadre = cadre.clone();
+        self.read(move |txn| archive::roster_history(txn, &cadre))
+            .await
+    }
+
+    async fn record_audit(&self, audit: &AuditRecord) -> Result<()> {
+        let audit = encoded_audit(audit);
+        self.write(move |txn| append_audit(txn, &audit)).await
     }
 }

@@ -28,6 +28,9 @@ use crate::{RecordImport, Result, RosterImport, Store, StoreError, WithdrawTarge
 
 use self::fixtures::*;
 
+mod archive;
+pub use archive::*;
+
 /// One conformance check: takes a fresh, empty store and panics on failure.
 pub type Check = fn(Arc<dyn Store>) -> Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -71,6 +74,13 @@ checks![
     withdrawn_events_leave_events,
     withdraw_unknown_is_rejected,
     concurrent_appends_one_wins,
+    inspections_round_trip,
+    inspections_reimport_is_a_no_op,
+    inspection_other_content_is_rejected,
+    health_round_trip,
+    health_replaces_by_key,
+    roster_history_keeps_changed_rows,
+    record_audit_writes_one_record,
 ];
 
 /// Runs every check of [`CHECKS`], each on a fresh store from `new_store`.
@@ -2300,10 +2310,10 @@ pub async fn concurrent_appends_one_wins(store: Arc<dyn Store>) {
 /// Hand-built records for the checks and for backends' own tests (a crash test, a benchmark).
 pub mod fixtures {
     use kaohe_domain::{
-        Appraisal, Award, AwardId, AwardKind, Cadre, CadreId, Cause, Condolence, CondolenceId,
-        Date, EntryKind, Event, EventId, EventKind, Flag, Flags, Grade, ItemId, LedgerEntry, Level,
-        Money, Month, Points, Quarter, Score, Sequence, SettlementLine, Subject, TownCode,
-        VillageCode, Withdrawal,
+        Appraisal, Area, Award, AwardId, AwardKind, Cadre, CadreId, Cause, Condolence,
+        CondolenceId, Date, EntryKind, Event, EventId, EventKind, Finding, Flag, Flags, Grade,
+        HealthRecord, Inspection, InspectionId, ItemId, LedgerEntry, Level, Money, Month, Points,
+        Quarter, Score, Sequence, SettlementLine, Subject, TownCode, VillageCode, Withdrawal,
     };
 
     use crate::{AuditRecord, NewSettlement, SettlementHeader};
@@ -2510,6 +2520,36 @@ pub mod fixtures {
             month: Some(Month::of(c.date)),
             amount: Money::from_hundredths(sign * c.amount.hundredths()),
             article: EntryKind::Condolence.article(),
+        }
+    }
+
+    /// A supervision record (Art.14) on `subject` (a village code or a cadre id) on `day`.
+    pub fn inspection(
+        id: &str,
+        day: &str,
+        subject: &str,
+        area: Area,
+        finding: Finding,
+        note: &str,
+    ) -> Inspection {
+        Inspection {
+            id: InspectionId::parse(id).expect("fixture inspection id"),
+            date: date(day),
+            subject: Subject::parse(subject).expect("fixture subject"),
+            area,
+            finding,
+            note: note.into(),
+        }
+    }
+
+    /// A health check-up record (Art.15) of `cadre_id` on `day`.
+    pub fn health(cadre_id: &str, day: &str, conclusion: &str) -> HealthRecord {
+        HealthRecord {
+            cadre_id: CadreId::parse(cadre_id).expect("fixture id"),
+            date: date(day),
+            institution: "县人民医院\\体检中心".into(),
+            conclusion: conclusion.into(),
+            note: format!("{cadre_id}\t复查\n\"备注\""),
         }
     }
 

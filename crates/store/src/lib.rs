@@ -43,6 +43,17 @@
 //!   record with the [`Withdrawal`] mark; [`Store::events`] leaves withdrawn events out (they
 //!   stop counting, Art.8), the `*_by_id`, [`Store::awards`] and [`Store::condolences`] reads
 //!   show them with their mark. Withdrawing what is already withdrawn changes nothing.
+//! - **Supervision records** (Art.14) are keyed by `inspection_id` and never replaced, like
+//!   events: the same content again is a no-op, other content is [`StoreError::Rejected`]
+//!   naming what differs, and nothing of that import is written.
+//! - **Health records** (Art.15) are added or replaced by (`cadre_id`, `date`) and counted as
+//!   a roster import is (added / updated; a key twice in one batch: the last wins).
+//! - **The roster keeps its history** (Art.15 work archive). [`Store::import_roster`] keeps,
+//!   in its own transaction, the old row of every cadre whose content changed (an identical
+//!   row is not a version), stamped with the import's `audit.at_unix` and `audit.source_path`
+//!   (empty if none); [`Store::roster_history`] gives them oldest first.
+//! - **A showing writes its audit record.** [`Store::record_audit`] writes one audit record
+//!   alone (a showing of health data, Art.15), durable on return.
 //! - **Reads are ordered.** Every list comes back in the order its method documents, so that
 //!   two backends give byte-identical reports.
 //!
@@ -61,7 +72,8 @@ use std::fmt;
 use async_trait::async_trait;
 use kaohe_domain::{
     Appraisal, Award, AwardId, Cadre, CadreId, Condolence, CondolenceId, Event, EventId,
-    LedgerEntry, Policy, Quarter, Score, SettlementLine, Stored, Withdrawal,
+    HealthRecord, Inspection, LedgerEntry, Policy, Quarter, RosterVersion, Score, SettlementLine,
+    Stored, Withdrawal,
 };
 use thiserror::Error;
 
@@ -271,4 +283,34 @@ pub trait Store: Send + Sync + fmt::Debug {
         entries: &[LedgerEntry],
         audit: &AuditRecord,
     ) -> Result<bool>;
+
+    /// Adds supervision records (Art.14) by `inspection_id`, never replaced: the same content
+    /// again is a no-op, other content is [`StoreError::Rejected`] naming what differs, and
+    /// nothing of that import is written.
+    async fn import_inspections(
+        &self,
+        records: &[Inspection],
+        audit: &AuditRecord,
+    ) -> Result<RecordImport>;
+    /// Every supervision record, by `date` then `inspection_id` ascending.
+    async fn inspections(&self) -> Result<Vec<Inspection>>;
+
+    /// Adds or replaces health check-up records (Art.15) by (`cadre_id`, `date`); counts as a
+    /// roster import does (added / updated; a key twice in one batch: the last wins).
+    async fn import_health(
+        &self,
+        records: &[HealthRecord],
+        audit: &AuditRecord,
+    ) -> Result<RosterImport>;
+    /// Every health record, by `cadre_id` then `date` ascending.
+    async fn health_records(&self) -> Result<Vec<HealthRecord>>;
+
+    /// The earlier versions of a cadre's roster row (Art.15 work archive), oldest first
+    /// (by `replaced_at_unix`, then insertion order). `import_roster` keeps, in the same
+    /// transaction, the old row of every cadre whose content changed (an identical row is not a
+    /// version), with the import's `audit.at_unix` and `audit.source_path` (empty if None).
+    async fn roster_history(&self, cadre: &CadreId) -> Result<Vec<RosterVersion>>;
+
+    /// Writes one audit record alone (a showing of health data, Art.15), durable on return.
+    async fn record_audit(&self, audit: &AuditRecord) -> Result<()>;
 }

@@ -1,7 +1,7 @@
 //! Checks and messages every backend shares, written once here so that the backends cannot
 //! drift apart on them (the same refusal, the same words).
 
-use kaohe_domain::{Award, Condolence, EntryKind, LedgerEntry};
+use kaohe_domain::{Award, Condolence, EntryKind, Inspection, LedgerEntry};
 
 use crate::StoreError;
 
@@ -140,6 +140,37 @@ pub fn condolence_differences(stored: &Condolence, new: &Condolence) -> Vec<Stri
         "amount",
         stored.amount.to_string(),
         new.amount.to_string(),
+    );
+    field(&mut out, "note", stored.note.clone(), new.note.clone());
+    out
+}
+
+/// What differs between a stored supervision record (Art.14) and one given under the same id.
+pub fn inspection_differences(stored: &Inspection, new: &Inspection) -> Vec<String> {
+    let mut out = Vec::new();
+    field(
+        &mut out,
+        "date",
+        stored.date.to_string(),
+        new.date.to_string(),
+    );
+    field(
+        &mut out,
+        "subject",
+        stored.subject.to_string(),
+        new.subject.to_string(),
+    );
+    field(
+        &mut out,
+        "area",
+        stored.area.to_string(),
+        new.area.to_string(),
+    );
+    field(
+        &mut out,
+        "finding",
+        stored.finding.to_string(),
+        new.finding.to_string(),
     );
     field(&mut out, "note", stored.note.clone(), new.note.clone());
     out

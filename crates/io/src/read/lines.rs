@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-use super::{AWARDS_COLUMNS, CONDOLENCES_COLUMNS, Collector, EVENTS_COLUMNS, ROSTER_COLUMNS, open};
+use super::{
+    AWARDS_COLUMNS, CONDOLENCES_COLUMNS, Collector, EVENTS_COLUMNS, HEALTH_COLUMNS,
+    INSPECTIONS_COLUMNS, ROSTER_COLUMNS, open,
+};
 
 /// The line of each `cadre_id` of a `roster.csv` (the first, if one repeats). Empty when the
 /// file cannot be read as a roster.
@@ -25,6 +28,16 @@ pub fn award_lines(bytes: &[u8]) -> HashMap<String, u64> {
 /// The line of each `condolence_id` of a `condolences.csv`.
 pub fn condolence_lines(bytes: &[u8]) -> HashMap<String, u64> {
     key_lines(bytes, CONDOLENCES_COLUMNS, 0)
+}
+
+/// The line of each `inspection_id` of an `inspections.csv`.
+pub fn inspection_lines(bytes: &[u8]) -> HashMap<String, u64> {
+    key_lines(bytes, INSPECTIONS_COLUMNS, 0)
+}
+
+/// The first line of each `cadre_id` of a `health.csv`.
+pub fn health_lines(bytes: &[u8]) -> HashMap<String, u64> {
+    key_lines(bytes, HEALTH_COLUMNS, 0)
 }
 
 fn key_lines<const N: usize>(

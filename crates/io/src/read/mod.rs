@@ -1,5 +1,6 @@
-//! The readers of SPEC 5.1: `roster.csv`, `scores.csv`, `events.csv`, and report CSVs
-//! (SPEC 5.3) for earlier appraisals.
+//! The readers of SPEC 5.1: `roster.csv`, `scores.csv`, `events.csv`, `awards.csv`,
+//! `condolences.csv`, `inspections.csv`, `health.csv`, and report CSVs (SPEC 5.3) for earlier
+//! appraisals.
 //!
 //! Every reader works the same way: a UTF-8 BOM is dropped, the file is refused as a whole if it
 //! is not UTF-8 (naming each line and column with foreign bytes, with a hint to save it as
@@ -17,6 +18,7 @@
 //! is cut to [`kaohe_domain::ParseError::SHOWN_CHARS`] characters, and at most
 //! [`KEPT_PROBLEMS`] problems are kept.
 
+mod archive;
 mod context;
 mod events;
 mod lines;
@@ -29,9 +31,15 @@ mod xlsx;
 
 use std::path::Path;
 
+pub use archive::{
+    HEALTH_COLUMNS, INSPECTIONS_COLUMNS, inspection_differences, read_health, read_health_bytes,
+    read_inspections, read_inspections_bytes,
+};
 pub use context::Context;
 pub use events::{EVENTS_COLUMNS, event_differences, read_events, read_events_bytes};
-pub use lines::{award_lines, condolence_lines, event_lines, roster_lines};
+pub use lines::{
+    award_lines, condolence_lines, event_lines, health_lines, inspection_lines, roster_lines,
+};
 pub use payments::{
     AWARDS_COLUMNS, CONDOLENCES_COLUMNS, CondolencesRead, MAX_PAYMENT, award_differences,
     condolence_differences, read_awards, read_awards_bytes, read_condolences,

@@ -2,6 +2,7 @@
 //! (terminal table, html, xlsx). Report writers put the lines in SPEC 5.3 order themselves
 //! ([`crate::summary::in_report_order`]); ledger writers order entries by quarter and entry.
 
+mod archive;
 mod commend;
 mod csv;
 mod html;
@@ -20,6 +21,11 @@ pub use template::{Template, template_xlsx_bytes};
 pub use xlsx::{report_xlsx_bytes, write_ledger_xlsx, write_report_xlsx};
 
 pub use self::csv::write_audit_csv;
+pub use archive::{
+    ArchiveAppraisal, ArchiveEvent, ArchiveView, FieldChange, RosterChange, SectionSubtotal,
+    archive_json, cadre_changes, write_archive_html, write_archive_json, write_archive_table,
+    write_health_due_table,
+};
 pub use commend::{
     COMMEND_COLUMNS, COMMEND_VILLAGE_COLUMNS, CommendList, CommendRow, VillageRow,
     write_commend_csv, write_commend_html, write_commend_table,

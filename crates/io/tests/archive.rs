@@ -1,0 +1,397 @@
+//! `inspections.csv` (Art.14) and `health.csv` (Art.15): subjects against the roster, areas
+//! and findings by name, ids and (cadre, date) keys given twice, text guards, encodings.
+
+use kaohe_domain::{Area, Finding, HealthRecord, Inspection};
+use kaohe_io::{
+    HEALTH_COLUMNS, INSPECTIONS_COLUMNS, ReadError, health_lines, inspection_lines,
+    read_health_bytes, read_inspections_bytes,
+};
+
+use crate::common::{ctx, located, only, roster};
+
+const IHEAD: &str = "inspection_id,date,subject,area,finding,note\n";
+const HHEAD: &str = "cadre_id,date,institution,conclusion,note\n";
+
+fn inspections(body: &str) -> Result<Vec<Inspection>, ReadError> {
+    let r = roster();
+    read_inspections_bytes(
+        "inspections.csv",
+        format!("{IHEAD}{body}").as_bytes(),
+        &ctx(&r),
+    )
+}
+
+fn health(body: &str) -> Result<Vec<HealthRecord>, ReadError> {
+    let r = roster();
+    read_health_bytes("health.csv", format!("{HHEAD}{body}").as_bytes(), &ctx(&r))
+}
+
+#[test]
+fn good_inspections_in_file_order() {
+    let v = inspections(
+        "I1,2026-07-03,V1,archives,good,档案齐全\nI2,2026-08-01,C003,policy,poor,\"政策, 不清\"\nI1,2026-07-03,V1,archives,good,档案齐全\n",
+    )
+    .unwrap();
+    assert_eq!(v.len(), 2, "the same record twice is kept once");
+    assert_eq!(v[0].id.as_str(), "I1");
+    assert_eq!(v[0].subject.as_str(), "V1");
+    assert_eq!((v[0].area, v[0].finding), (Area::Archives, Finding::Good));
+    assert_eq!(v[1].subject.as_str(), "C003");
+    assert_eq!((v[1].area, v[1].finding), (Area::Policy, Finding::Poor));
+    assert_eq!(v[1].note, "政策, 不清");
+    assert_eq!(v[1].quarter().to_string(), "2026Q3");
+}
+
+#[test]
+fn columns_in_any_order_bom_and_crlf() {
+    let csv = "\u{feff}note,finding,area,subject,date,inspection_id\r\n,fair,industry,V2,2026-09-30,I9\r\n";
+    let r = roster();
+    let v = read_inspections_bytes("inspections.csv", csv.as_bytes(), &ctx(&r)).unwrap();
+    assert_eq!(v.len(), 1);
+    assert_eq!((v[0].area, v[0].finding), (Area::Industry, Finding::Fair));
+    assert_eq!(INSPECTIONS_COLUMNS.join(","), IHEAD.trim_end());
+    assert_eq!(HEALTH_COLUMNS.join(","), HHEAD.trim_end());
+}
+
+#[test]
+fn unknown_subject_area_and_finding_are_located() {
+    let e = inspections(
+        "I1,2026-07-03,V9,archives,good,\nI2,2026-07-03,V1,roads,good,\nI3,2026-07-03,V1,policy,bad,\nI4,2026-07-03,,policy,good,\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        located(&e),
+        [
+            (2, Some("subject")),
+            (3, Some("area")),
+            (4, Some("finding")),
+            (5, Some("subject"))
+        ]
+    );
+    let p = e.problems();
+    assert!(
+        p[0].message
+            .contains("`V9` is neither a village code nor a cadre id")
+            && p[0].message.contains("Art.14"),
+        "{}",
+        p[0].message
+    );
+    assert!(
+        p[1].message
+            .contains("`roads` is not one of Art.14's areas")
+            && p[1].message.contains("档案资料整理"),
+        "{}",
+        p[1].message
+    );
+    assert!(p[2].message.contains("`bad` is not a finding"));
+    assert_eq!(p[3].message, "is empty");
+}
+
+#[test]
+fn an_inspection_id_again_with_other_content_names_both_lines() {
+    let e = inspections("I1,2026-07-03,V1,archives,good,\nI1,2026-07-04,V1,archives,poor,\n")
+        .unwrap_err();
+    let (line, col, msg) = only(&e);
+    assert_eq!((line, col), (3, Some("inspection_id")));
+    assert!(
+        msg.contains("other content than on line 2")
+            && msg.contains("date `2026-07-04` here, `2026-07-03` there")
+            && msg.contains("finding `poor` here, `good` there"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn formulas_and_control_characters_are_refused() {
+    let e = inspections(
+        "I1,2026-07-03,V1,archives,good,=HYPERLINK(\"x\")\nI2,2026-07-03,V1,archives,good,\"a\u{7}b\"\n=I3,2026-07-03,V1,archives,good,\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        located(&e),
+        [
+            (2, Some("note")),
+            (3, Some("note")),
+            (4, Some("inspection_id"))
+        ]
+    );
+    assert!(e.problems()[0].message.contains("formula"));
+    assert!(e.problems()[1].message.contains("control character"));
+}
+
+#[test]
+fn missing_and_unknown_columns() {
+    let r = roster();
+    let e = read_inspections_bytes(
+        "inspections.csv",
+        b"inspection_id,date,subject,area,result,note\n",
+        &ctx(&r),
+    )
+    .unwrap_err();
+    assert_eq!(located(&e), [(1, Some("result")), (1, Some("finding"))]);
+    assert!(e.problems()[0].message.contains("unknown column"));
+    assert!(e.problems()[1].message.contains("missing column"));
+}
+
+#[test]
+fn gbk_is_refused_with_the_hint() {
+    let mut bytes = IHEAD.as_bytes().to_vec();
+    bytes.extend_from_slice(b"I1,2026-07-03,V1,archives,good,\xD5\xC5\xC8\xFD\n");
+    let r = roster();
+    let e = read_inspections_bytes("inspections.csv", &bytes, &ctx(&r)).unwrap_err();
+    let (line, col, _) = only(&e);
+    assert_eq!((line, col), (2, Some("note")));
+    assert!(e.to_string().contains("GBK"), "{e}");
+}
+
+#[test]
+fn inspection_lines_name_each_id() {
+    let csv =
+        format!("{IHEAD}I1,2026-07-03,V1,archives,good,\n\nI2,2026-07-03,V1,archives,good,\n");
+    let lines = inspection_lines(csv.as_bytes());
+    assert_eq!(lines.get("I1"), Some(&2));
+    assert_eq!(lines.get("I2"), Some(&4));
+}
+
+#[test]
+fn good_health_records() {
+    let v = health(
+        "C001,2026-04-18,县人民医院,未见明显异常,年度体检\nC001,2025-04-20,县人民医院,血压偏高,\nC005,2026-03-01,镇卫生院,正常,\n",
+    )
+    .unwrap();
+    assert_eq!(v.len(), 3);
+    assert_eq!(v[0].cadre_id.as_str(), "C001");
+    assert_eq!(v[0].date.to_string(), "2026-04-18");
+    assert_eq!(v[0].institution, "县人民医院");
+    assert_eq!(v[1].conclusion, "血压偏高");
+    assert_eq!(v[1].note, "");
+    assert_eq!(
+        health_lines(format!("{HHEAD}C001,2026-04-18,a,b,\n").as_bytes()).get("C001"),
+        Some(&2)
+    );
+}
+
+#[test]
+fn a_check_up_twice_in_one_file_is_refused() {
+    let e =
+        health("C001,2026-04-18,县人民医院,正常,\nC001,2026-04-18,县中医院,正常,\n").unwrap_err();
+    let (line, col, msg) = only(&e);
+    assert_eq!((line, col), (3, Some("date")));
+    assert!(msg.contains("on line 2") && msg.contains("C001"), "{msg}");
+}
+
+#[test]
+fn health_problems_are_located_and_never_quote_the_health_data() {
+    let e = health(
+        "C009,2026-04-18,县人民医院,正常,\nC001,2026-13-01,县人民医院,正常,\nC001,2026-04-18,,正常,\nC002,2026-04-18,县人民医院,=SECRET_DIAGNOSIS,\nC003,2026-04-18,县人民医院,\"SECRET\u{1b}DIAGNOSIS\",\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        located(&e),
+        [
+            (2, Some("cadre_id")),
+            (3, Some("date")),
+            (4, Some("institution")),
+            (5, Some("conclusion")),
+            (6, Some("conclusion"))
+        ]
+    );
+    let text = e.to_string();
+    assert!(
+        text.contains("`C009` is not a cadre id of the roster"),
+        "{text}"
+    );
+    assert!(
+        text.contains("formula") && text.contains("control character"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("SECRET"),
+        "health data quoted in a message: {text}"
+    );
+}
+
+mod writers {
+    use kaohe_domain::{
+        Award, AwardId, AwardKind, Cadre, Date, Grade, HealthRecord, Money, Points, Stored,
+        Subject, Withdrawal,
+    };
+    use kaohe_io::{
+        ArchiveAppraisal, ArchiveView, FieldChange, RosterChange, SectionSubtotal, cadre_changes,
+        write_archive_html, write_archive_json, write_archive_table, write_health_due_table,
+    };
+
+    use crate::common::{line, roster};
+
+    fn cadre() -> Cadre {
+        let mut c = roster().remove(0);
+        c.name = "张<三>&\"".into();
+        c
+    }
+
+    fn view(health: Option<Vec<HealthRecord>>) -> ArchiveView {
+        let c = cadre();
+        let d = |s: &str| Date::parse(s).unwrap();
+        ArchiveView {
+            cadre: c.clone(),
+            history: vec![RosterChange {
+                at_unix: 1_780_000_000,
+                file: "roster-2.csv".into(),
+                changes: vec![FieldChange {
+                    field: "end_date",
+                    before: String::new(),
+                    after: "2026-12-31".into(),
+                }],
+            }],
+            appraisals: vec![ArchiveAppraisal {
+                line: line(
+                    "C001",
+                    "张三",
+                    "T1",
+                    "V1",
+                    "正职",
+                    "91.25",
+                    1,
+                    5,
+                    1,
+                    Grade::Excellent,
+                ),
+                sections: Some(vec![SectionSubtotal {
+                    id: "party".into(),
+                    name: "村级党组织标准化建设".into(),
+                    max: Points::parse("30").unwrap(),
+                    points: Points::parse("27.5").unwrap(),
+                }]),
+            }],
+            events: Vec::new(),
+            inspections: Vec::new(),
+            awards: vec![Stored {
+                record: Award {
+                    id: AwardId::parse("AW1").unwrap(),
+                    date: d("2026-09-28"),
+                    payee: Subject::from(&c.id),
+                    kind: AwardKind::Commendation,
+                    amount: Money::parse("2000").unwrap(),
+                    reason: "<script>alert(1)</script>".into(),
+                },
+                withdrawn: Some(Withdrawal {
+                    reason: "误录".into(),
+                    at_unix: 1_780_000_000,
+                }),
+            }],
+            condolences: Vec::new(),
+            payments: Vec::new(),
+            year_totals: vec![(2026, Money::parse("4000").unwrap())],
+            health,
+        }
+    }
+
+    fn text(f: impl FnOnce(&mut Vec<u8>)) -> String {
+        let mut out = Vec::new();
+        f(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn changes_are_named_by_column_in_roster_order() {
+        let old = cadre();
+        let mut new = old.clone();
+        new.position = "文书".into();
+        new.monthly_subsidy = Money::parse("1600").unwrap();
+        new.end_date = Some(Date::parse("2026-12-31").unwrap());
+        let ch = cadre_changes(&old, &new);
+        let got: Vec<(&str, &str, &str)> = ch
+            .iter()
+            .map(|c| (c.field, c.before.as_str(), c.after.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("position", "党组织书记", "文书"),
+                ("monthly_subsidy", "1500.07", "1600.00"),
+                ("end_date", "", "2026-12-31"),
+            ]
+        );
+        assert!(cadre_changes(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn table_in_chinese_with_subtotals_and_year_totals() {
+        let t = text(|w| write_archive_table(w, &view(None)).unwrap());
+        for h in [
+            "基本信息",
+            "信息变更记录",
+            "考核记录",
+            "加减分事项",
+            "督查记录",
+            "奖励",
+            "抚恤",
+            "发放记录",
+        ] {
+            assert!(t.contains(h), "{h}:\n{t}");
+        }
+        assert!(t.contains("村级党组织标准化建设 27.50/30.00"), "{t}");
+        assert!(t.contains("离任日期 （空） → 2026-12-31"), "{t}");
+        assert!(t.contains("2026-05-28T20:26:40Z"), "{t}");
+        assert!(t.contains("已撤回（误录"), "{t}");
+        assert!(t.contains("2026 年度合计") && t.contains("4000.00"), "{t}");
+        assert!(!t.contains("健康档案"), "no health part unless given:\n{t}");
+    }
+
+    #[test]
+    fn html_is_escaped_and_self_contained() {
+        let h = text(|w| write_archive_html(w, &view(None)).unwrap());
+        assert!(h.contains("张&lt;三&gt;&amp;&quot;"), "{h}");
+        assert!(h.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(!h.contains("<script"), "{h}");
+        assert!(!h.contains("http://") && !h.contains("https://"));
+        assert!(h.contains("<tr class=\"sum\"><td>2026 年度合计</td>"));
+    }
+
+    #[test]
+    fn json_keys_are_english_and_health_only_when_given() {
+        let j: serde_json::Value =
+            serde_json::from_str(&text(|w| write_archive_json(w, &view(None)).unwrap())).unwrap();
+        let keys: Vec<&str> = j.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut want = [
+            "appraisals",
+            "awards",
+            "cadre",
+            "condolences",
+            "events",
+            "history",
+            "inspections",
+            "payments",
+            "year_totals",
+        ];
+        want.sort();
+        assert_eq!(keys, want);
+        assert_eq!(j["appraisals"][0]["sections"][0]["points"], "27.50");
+        assert_eq!(j["awards"][0]["withdrawn"]["reason"], "误录");
+        assert_eq!(j["year_totals"][0]["amount"], "4000.00");
+        let record = HealthRecord {
+            cadre_id: cadre().id,
+            date: Date::parse("2026-04-18").unwrap(),
+            institution: "县人民医院".into(),
+            conclusion: "未见异常".into(),
+            note: String::new(),
+        };
+        let with: serde_json::Value = serde_json::from_str(&text(|w| {
+            write_archive_json(w, &view(Some(vec![record]))).unwrap()
+        }))
+        .unwrap();
+        assert_eq!(with["health"][0]["institution"], "县人民医院");
+        let t = text(|w| write_archive_table(w, &view(Some(Vec::new()))).unwrap());
+        assert!(t.contains("健康档案") && t.contains("无体检记录"), "{t}");
+    }
+
+    #[test]
+    fn health_due_lists_each_cadre() {
+        let r = roster();
+        let t = text(|w| write_health_due_table(w, 2026, &r[..2]).unwrap());
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines.len(), 5, "{t}");
+        assert!(lines[0].contains("2026 年度") && lines[0].contains("2 人"));
+        assert!(lines[3].starts_with("C001") && lines[4].starts_with("C002"));
+    }
+}
