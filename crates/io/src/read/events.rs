@@ -9,7 +9,7 @@ use kaohe_domain::{
 
 use super::{Collector, Context, load, open, refusal};
 use crate::error::ReadError;
-use crate::fxhash::FxHashMap;
+use crate::hash::Map;
 
 /// The columns of `events.csv`.
 pub const EVENTS_COLUMNS: [&str; 6] = ["event_id", "date", "subject", "kind", "level", "note"];
@@ -48,8 +48,8 @@ pub fn read_events_bytes(
     let table = open(file, bytes, EVENTS_COLUMNS)?;
     let mut problems = Collector::default();
     let mut out: Vec<Event> = Vec::new();
-    let mut seen: FxHashMap<EventId, (usize, u64)> = FxHashMap::default();
-    let mut policies: FxHashMap<Quarter, Option<&Policy>> = FxHashMap::default();
+    let mut seen: Map<EventId, (usize, u64)> = Map::default();
+    let mut policies: Map<Quarter, Option<&Policy>> = Map::default();
     table.rows(
         table.body,
         table.body_line,
