@@ -169,11 +169,7 @@ impl<'p> Context<'p> {
     /// the latest effective quarter not after `q` (`kaohe policy set FILE --from Q`).
     pub fn with_policies(roster: &[Cadre], policies: &'p [(Quarter, Policy)]) -> Context<'p> {
         Context::new(roster, move |q| {
-            policies
-                .iter()
-                .filter(|(from, _)| *from <= q)
-                .max_by_key(|(from, _)| *from)
-                .map(|(_, p)| p)
+            Policy::in_force(policies, q).map(|(_, p)| p)
         })
     }
 
