@@ -109,20 +109,12 @@ impl Policies {
 
     /// The policy in force in quarter `q`.
     pub fn for_quarter(&self, q: Quarter) -> &Policy {
-        self.by_quarter
-            .iter()
-            .rev()
-            .find(|(from, _)| *from <= q)
-            .map_or(&self.default, |(_, p)| p)
+        Policy::in_force(&self.by_quarter, q).map_or(&self.default, |(_, p)| p)
     }
 
     /// The quarter from which the policy in force in `q` applies (`None`: built-in default).
     pub fn effective_from(&self, q: Quarter) -> Option<Quarter> {
-        self.by_quarter
-            .iter()
-            .rev()
-            .find(|(from, _)| *from <= q)
-            .map(|(from, _)| *from)
+        Policy::in_force(&self.by_quarter, q).map(|(from, _)| from)
     }
 }
 

@@ -21,6 +21,9 @@ pub fn compute_equals_settle(env: &Env) {
     };
 
     let q2 = run(&files("2026Q2"));
+    // Byte identity: the report as written before the writer went through the `csv` crate
+    // (commit 0cb03ac); its figures are checked by the oracle and flow scenarios.
+    assert_eq!(q2, include_str!("../data/sample-2026Q2-report.csv"));
     assert_eq!(
         q2,
         env.report_csv("2026Q2"),
@@ -37,6 +40,7 @@ pub fn compute_equals_settle(env: &Env) {
         "compute 2026Q3 --previous Q2 = settle + report"
     );
     assert!(q3.contains("admonish;dismissal_review"), "{q3}");
+    assert_eq!(q3, include_str!("../data/sample-2026Q3-report.csv"));
 
     // Without the earlier appraisal, the consecutive-unqualified rule has nothing to read.
     let alone = run(&files("2026Q3"));

@@ -637,20 +637,18 @@ fn compute(
     .map_err(|e| Failure::invalid(format!("{q} cannot be computed: {e}")))?;
     let (lines, _) = outcome.into_parts();
     // The inputs are not needed any more. A national quarter is tens of millions of
-    // reference-counted ids, which take most of a second to free, and the process ends once
-    // the report is written: they are left to the end of the process, so that the report is
-    // written on every core (`kaohe compute` is a command, run once per process).
-    std::mem::forget((roster, scores, events, history));
-    let format = match format {
-        ComputeFormat::Csv => ReportFormat::Csv,
-        ComputeFormat::Json => ReportFormat::Json,
-        ComputeFormat::Table => ReportFormat::Table,
-    };
-    let notes = kaohe_io::ReportNotes::new(policy.excellent_ratio);
-    let written = write_report(q, &lines, &notes, format, out);
-    // The process ends once the report is written: the lines are not freed one by one.
-    std::mem::forget(lines);
-    written
+    // reference-counted ids, which take most of a second to free: they are freed on a thread
+    // of their own while the report is written, and the command returns once both are done.
+    std::thread::scope(|s| {
+        s.spawn(move || drop((roster, scores, events, history)));
+        let format = match format {
+            ComputeFormat::Csv => ReportFormat::Csv,
+            ComputeFormat::Json => ReportFormat::Json,
+            ComputeFormat::Table => ReportFormat::Table,
+        };
+        let notes = kaohe_io::ReportNotes::new(policy.excellent_ratio);
+        write_report(q, &lines, &notes, format, out)
+    })
 }
 
 fn write_report(

@@ -80,6 +80,49 @@ impl Event {
     pub fn quarter(&self) -> Quarter {
         Quarter::of(self.date)
     }
+
+    /// What differs between this event (known first: stored, or on an earlier line) and
+    /// `new`, given under the same id, field by field; empty when they are the same event (then
+    /// importing it again is a no-op; otherwise the import is refused, naming what differs).
+    /// Every reader and store words its message from these.
+    pub fn differences(&self, new: &Event) -> Vec<Difference> {
+        let level = |l: Option<Level>| l.map_or(String::new(), |l| l.as_str().to_owned());
+        [
+            ("date", self.date.to_string(), new.date.to_string()),
+            ("subject", self.subject.to_string(), new.subject.to_string()),
+            ("kind", self.kind.to_string(), new.kind.to_string()),
+            ("level", level(self.level), level(new.level)),
+            ("note", self.note.clone(), new.note.clone()),
+        ]
+        .into_iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(field, old, new)| Difference { field, old, new })
+        .collect()
+    }
+}
+
+/// One field in which two records given under one id differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    /// The field (a column name of the import file).
+    pub field: &'static str,
+    /// Its value in the record known first.
+    pub old: String,
+    /// Its value in the record given again.
+    pub new: String,
+}
+
+impl fmt::Display for Difference {
+    /// `date `2026-07-02` → `2026-07-03``, control characters escaped.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} `{}` → `{}`",
+            self.field,
+            self.old.escape_debug(),
+            self.new.escape_debug()
+        )
+    }
 }
 
 /// One scorecard entry (Art.7): the points of one item for one subject in one quarter.
@@ -93,4 +136,40 @@ pub struct Score {
     pub item: ItemId,
     /// 0 ≤ points ≤ the item's maximum.
     pub points: Points,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Date;
+
+    #[test]
+    fn differences_name_each_changed_field() {
+        let old = Event {
+            id: EventId::parse("E1").unwrap(),
+            date: Date::parse("2026-07-02").unwrap(),
+            subject: Subject::parse("V1").unwrap(),
+            kind: EventKind::parse("inspection_praise").unwrap(),
+            level: Some(Level::County),
+            note: "原文".into(),
+        };
+        assert!(old.differences(&old.clone()).is_empty());
+        let mut new = old.clone();
+        new.date = Date::parse("2026-07-03").unwrap();
+        new.level = None;
+        new.note = "a\tb".into();
+        let shown: Vec<String> = old
+            .differences(&new)
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "date `2026-07-02` → `2026-07-03`",
+                "level `county` → ``",
+                "note `原文` → `a\\tb`",
+            ]
+        );
+    }
 }

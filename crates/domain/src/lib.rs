@@ -49,7 +49,7 @@ pub use archive::{Area, Finding, HealthRecord, Inspection, InspectionId, RosterV
 pub use cadre::Cadre;
 pub use date::{Date, days_in_month};
 pub use error::ParseError;
-pub use event::{Event, Level, Score};
+pub use event::{Difference, Event, Level, Score};
 pub use grade::{Flag, Flags, Grade};
 pub use ids::{
     CadreId, EventId, EventKind, FORMULA_STARTS, ItemId, MAX_CODE_CHARS, MAX_NAME_CHARS,

@@ -17,7 +17,7 @@ use thiserror::Error;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::{EventKind, ItemId, Level, Points, SectionId};
+use crate::{EventKind, ItemId, Level, Points, Quarter, SectionId};
 
 /// Who a scorecard item or an event kind is about (SPEC 3.1, 3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -390,6 +390,19 @@ impl Default for Policy {
     fn default() -> Policy {
         Policy::try_from(PolicyParts::default())
             .expect("the regulation's own policy keeps every rule (tested)")
+    }
+}
+
+impl Policy {
+    /// The policy in force in quarter `q` among `policies`, each stored with the quarter it
+    /// applies from (`kaohe policy set FILE --from Q`): the one with the latest such quarter
+    /// not after `q`, with that quarter; `None` when none applies yet.
+    pub fn in_force(policies: &[(Quarter, Policy)], q: Quarter) -> Option<(Quarter, &Policy)> {
+        policies
+            .iter()
+            .filter(|(from, _)| *from <= q)
+            .max_by_key(|(from, _)| *from)
+            .map(|(from, p)| (*from, p))
     }
 }
 
@@ -1292,6 +1305,25 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_force_is_the_latest_not_after_the_quarter() {
+        let q = |s: &str| Quarter::parse(s).unwrap();
+        let late = Policy::try_from(PolicyParts {
+            excellent_ratio: Decimal::new(15, 2),
+            ..PolicyParts::default()
+        })
+        .unwrap();
+        // Out of order on purpose: the rule is the latest effective quarter, not the last row.
+        let policies = [(q("2026Q3"), late), (q("2026Q1"), Policy::default())];
+        assert_eq!(Policy::in_force(&policies, q("2025Q4")), None);
+        let at =
+            |s: &str| Policy::in_force(&policies, q(s)).map(|(from, p)| (from, p.excellent_ratio));
+        assert_eq!(at("2026Q1"), Some((q("2026Q1"), Decimal::new(20, 2))));
+        assert_eq!(at("2026Q2"), Some((q("2026Q1"), Decimal::new(20, 2))));
+        assert_eq!(at("2026Q3"), Some((q("2026Q3"), Decimal::new(15, 2))));
+        assert_eq!(at("2027Q2"), Some((q("2026Q3"), Decimal::new(15, 2))));
+    }
 
     #[test]
     fn default_is_valid_and_matches_spec_4() {

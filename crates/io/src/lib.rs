@@ -18,7 +18,7 @@
 //!   file, or a block of it; `read::tokenizer`); the `csv` crate still writes.
 //! - **Fast scores.** `scores.csv` can be 26 million rows. A large file without quotes is
 //!   streamed in blocks on every core; fields are borrowed from the block; items and subjects
-//!   are found by their bytes (by an in-order guess, then prebuilt FxHash tables), and every id
+//!   are found by their bytes (by an in-order guess, then prebuilt hash tables), and every id
 //!   handed out is a clone of one shared `Arc<str>`; duplicates are caught with one bit per
 //!   (subject, item). The checks are the same on every path, and a test holds the streamed
 //!   reader to the whole-file one.
@@ -53,7 +53,7 @@
 
 mod columns;
 mod error;
-mod fxhash;
+mod hash;
 mod read;
 pub mod summary;
 mod width;

@@ -1,7 +1,9 @@
 //! Art.7–9 by hand-computed examples. Each helper builds input the way an importer would.
 
 use super::*;
-use kaohe_domain::{Date, EventId, EventKind, ItemId, Money, Sequence, TownCode, VillageCode};
+use kaohe_domain::{
+    Date, EventId, EventKind, ItemId, Level, Money, Sequence, Subject, TownCode, VillageCode,
+};
 
 fn q() -> Quarter {
     Quarter::parse("2026Q3").unwrap()

@@ -452,23 +452,11 @@ fn known_article(s: &str) -> Option<&'static str> {
 
 /// What differs between a stored event and one imported under the same id.
 fn event_differences(stored: &Event, new: &Event) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut field = |name: &str, a: String, b: String| {
-        if a != b {
-            out.push(format!("{name} {a:?} → {b:?}"));
-        }
-    };
-    field("date", stored.date.to_string(), new.date.to_string());
-    field(
-        "subject",
-        stored.subject.to_string(),
-        new.subject.to_string(),
-    );
-    field("kind", stored.kind.to_string(), new.kind.to_string());
-    let level = |l: Option<Level>| l.map_or(String::new(), |l| l.as_str().to_owned());
-    field("level", level(stored.level), level(new.level));
-    field("note", stored.note.clone(), new.note.clone());
-    out
+    stored
+        .differences(new)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 #[async_trait]

@@ -76,7 +76,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use kaohe_domain::{
     Appraisal, Award, Cadre, CadreId, Condolence, Event, EventId, HealthRecord, Inspection,
-    LedgerEntry, Level, Policy, Quarter, RosterVersion, Score, SettlementLine, Stored, Withdrawal,
+    LedgerEntry, Policy, Quarter, RosterVersion, Score, SettlementLine, Stored, Withdrawal,
 };
 use kaohe_store::{
     AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
@@ -475,25 +475,11 @@ fn encoded_audit(a: &AuditRecord) -> Vec<u8> {
 
 /// What differs between a stored event and one imported with the same id.
 fn event_diff(old: &Event, new: &Event) -> String {
-    fn level(l: Option<Level>) -> &'static str {
-        l.map_or("(none)", Level::as_str)
-    }
-    let mut parts = Vec::new();
-    if old.date != new.date {
-        parts.push(format!("date {} → {}", old.date, new.date));
-    }
-    if old.subject != new.subject {
-        parts.push(format!("subject {} → {}", old.subject, new.subject));
-    }
-    if old.kind != new.kind {
-        parts.push(format!("kind {} → {}", old.kind, new.kind));
-    }
-    if old.level != new.level {
-        parts.push(format!("level {} → {}", level(old.level), level(new.level)));
-    }
-    if old.note != new.note {
-        parts.push(format!("note {:?} → {:?}", old.note, new.note));
-    }
+    let parts: Vec<String> = old
+        .differences(new)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     parts.join(", ")
 }
 

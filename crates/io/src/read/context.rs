@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use kaohe_domain::{Cadre, Date, Policy, Quarter, Scope, Subject};
 
-use crate::fxhash::{Code, FxHashMap, same};
+use crate::hash::{Code, Map};
 
 /// A village of the roster, as a score or event subject.
 #[derive(Debug, Clone)]
@@ -54,12 +54,12 @@ type PolicyFor<'p> = dyn Fn(Quarter) -> Option<&'p Policy> + Sync + 'p;
 pub struct Context<'p> {
     /// Villages in roster order (first appearance); `idx` is the position.
     villages: Vec<VillageRef>,
-    village_index: FxHashMap<Code, u32>,
+    village_index: Map<Code, u32>,
     /// Cadres in roster order; `idx` is `villages.len()` + the position.
     cadres: Vec<CadreRef>,
     /// Built on first use: a scores file in roster order never needs it (see
     /// [`Context::cadre_near`]), and for a national roster it is the costliest part.
-    cadre_index: OnceLock<FxHashMap<Code, u32>>,
+    cadre_index: OnceLock<Map<Code, u32>>,
     /// Whether `cadres` are in increasing order of id (bytes), so that they can be bisected.
     sorted: bool,
     /// Cadre lookups answered without `cadre_index` so far (see
@@ -96,7 +96,7 @@ impl<'p> Context<'p> {
         let idx = |n: usize| u32::try_from(n).expect("fewer than 4 billion subjects");
         let villages_of = || {
             let mut villages = Vec::new();
-            let mut village_index: FxHashMap<Code, u32> = FxHashMap::default();
+            let mut village_index: Map<Code, u32> = Map::default();
             for c in roster {
                 let code = Code::new(c.village.as_str().as_bytes());
                 if let std::collections::hash_map::Entry::Vacant(e) = village_index.entry(code) {
@@ -169,11 +169,7 @@ impl<'p> Context<'p> {
     /// the latest effective quarter not after `q` (`kaohe policy set FILE --from Q`).
     pub fn with_policies(roster: &[Cadre], policies: &'p [(Quarter, Policy)]) -> Context<'p> {
         Context::new(roster, move |q| {
-            policies
-                .iter()
-                .filter(|(from, _)| *from <= q)
-                .max_by_key(|(from, _)| *from)
-                .map(|(_, p)| p)
+            Policy::in_force(policies, q).map(|(_, p)| p)
         })
     }
 
@@ -210,21 +206,18 @@ impl<'p> Context<'p> {
         let n = self.lookups.fetch_add(1, Ordering::Relaxed);
         if self.sorted && n < SORTED_LOOKUPS {
             let i = self.cadres.partition_point(|c| c.code.bytes() < code);
-            let hit = self
-                .cadres
-                .get(i)
-                .is_some_and(|c| same(c.code.bytes(), code));
+            let hit = self.cadres.get(i).is_some_and(|c| c.code.bytes() == code);
             return Some(hit.then_some(i));
         }
         if n < SCANS {
-            return Some(self.cadres.iter().position(|c| same(c.code.bytes(), code)));
+            return Some(self.cadres.iter().position(|c| c.code.bytes() == code));
         }
         None
     }
 
-    fn cadre_index(&self) -> &FxHashMap<Code, u32> {
+    fn cadre_index(&self) -> &Map<Code, u32> {
         self.cadre_index.get_or_init(|| {
-            let mut index: FxHashMap<Code, u32> = FxHashMap::default();
+            let mut index: Map<Code, u32> = Map::default();
             index.reserve(self.cadres.len());
             for (i, c) in self.cadres.iter().enumerate() {
                 index
@@ -242,7 +235,7 @@ impl<'p> Context<'p> {
     pub(crate) fn village_near(&self, code: &[u8], hint: &mut usize) -> Option<&VillageRef> {
         for i in [*hint, *hint + 1] {
             if let Some(v) = self.villages.get(i)
-                && same(v.code.bytes(), code)
+                && v.code.bytes() == code
             {
                 *hint = i;
                 return Some(v);
@@ -258,7 +251,7 @@ impl<'p> Context<'p> {
     pub(crate) fn cadre_near(&self, code: &[u8], hint: &mut usize) -> Option<&CadreRef> {
         for i in [*hint, *hint + 1] {
             if let Some(c) = self.cadres.get(i)
-                && same(c.code.bytes(), code)
+                && c.code.bytes() == code
             {
                 *hint = i;
                 return Some(c);

@@ -9,7 +9,7 @@ use kaohe_domain::{
 
 use super::{Collector, Context, input, open, refusal};
 use crate::error::ReadError;
-use crate::fxhash::FxHashMap;
+use crate::hash::Map;
 
 /// The columns of `events.csv`.
 pub const EVENTS_COLUMNS: [&str; 6] = ["event_id", "date", "subject", "kind", "level", "note"];
@@ -48,8 +48,8 @@ pub fn read_events_bytes(
     let table = open(file, bytes, EVENTS_COLUMNS)?;
     let mut problems = Collector::default();
     let mut out: Vec<Event> = Vec::new();
-    let mut seen: FxHashMap<EventId, (usize, u64)> = FxHashMap::default();
-    let mut policies: FxHashMap<Quarter, Option<&Policy>> = FxHashMap::default();
+    let mut seen: Map<EventId, (usize, u64)> = Map::default();
+    let mut policies: Map<Quarter, Option<&Policy>> = Map::default();
     table.rows(
         table.body,
         table.body_line,
@@ -204,18 +204,11 @@ pub fn read_events_bytes(
 /// the same event (SPEC 5.1: then importing it again is a no-op). The words suit a message
 /// about a file (`here`) against an earlier line or import (`there`).
 pub fn event_differences(old: &Event, new: &Event) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cmp = |name: &str, a: String, b: String| {
-        if a != b {
-            let (a, b) = (ParseError::shown(&a), ParseError::shown(&b));
-            out.push(format!("{name} `{b}` here, `{a}` there"));
-        }
-    };
-    cmp("date", old.date.to_string(), new.date.to_string());
-    cmp("subject", old.subject.to_string(), new.subject.to_string());
-    cmp("kind", old.kind.to_string(), new.kind.to_string());
-    let lv = |l: Option<Level>| l.map_or(String::new(), |l| l.to_string());
-    cmp("level", lv(old.level), lv(new.level));
-    cmp("note", old.note.clone(), new.note.clone());
-    out
+    old.differences(new)
+        .into_iter()
+        .map(|d| {
+            let (a, b) = (ParseError::shown(&d.old), ParseError::shown(&d.new));
+            format!("{} `{b}` here, `{a}` there", d.field)
+        })
+        .collect()
 }

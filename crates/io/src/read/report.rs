@@ -11,7 +11,7 @@ use kaohe_domain::{
 use super::{Collector, load, open};
 use crate::columns::REPORT_COLUMNS;
 use crate::error::ReadError;
-use crate::fxhash::FxHashMap;
+use crate::hash::Map;
 
 /// Reads a report CSV (SPEC 5.3) back into its lines. See [`read_report_bytes`].
 pub fn read_report(path: &Path) -> Result<Vec<SettlementLine>, ReadError> {
@@ -28,7 +28,7 @@ pub fn read_report_bytes(file: &str, bytes: &[u8]) -> Result<Vec<SettlementLine>
     let table = open(file, bytes, REPORT_COLUMNS)?;
     let mut problems = Collector::default();
     let mut out = Vec::new();
-    let mut seen: FxHashMap<(Quarter, CadreId), u64> = FxHashMap::default();
+    let mut seen: Map<(Quarter, CadreId), u64> = Map::default();
     table.rows(
         table.body,
         table.body_line,

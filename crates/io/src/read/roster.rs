@@ -10,7 +10,7 @@ use kaohe_domain::{
 
 use super::{Collector, Table, estimate_records, input, open};
 use crate::error::ReadError;
-use crate::fxhash::{FxHashMap, FxHashSet};
+use crate::hash::{Map, Set};
 
 /// The columns of `roster.csv`, in the order the project writes them (any order is read).
 pub const ROSTER_COLUMNS: [&str; 9] = [
@@ -132,8 +132,7 @@ fn read_in_parts(table: &Table<'_, 9>) -> Option<Vec<Cadre>> {
     }
     if !ordered {
         let total: usize = parts.iter().map(|p| p.out.len()).sum();
-        let mut seen: FxHashSet<&str> =
-            FxHashSet::with_capacity_and_hasher(total, Default::default());
+        let mut seen: Set<&str> = Set::with_capacity_and_hasher(total, Default::default());
         for c in parts.iter().flat_map(|p| &p.out) {
             if !seen.insert(c.id.as_str()) {
                 return None;
@@ -141,7 +140,7 @@ fn read_in_parts(table: &Table<'_, 9>) -> Option<Vec<Cadre>> {
         }
     }
     // A village under two towns across parts (each part is consistent in itself).
-    let mut town_of: FxHashMap<&str, &str> = FxHashMap::default();
+    let mut town_of: Map<&str, &str> = Map::default();
     for p in &parts {
         for (v, (t, _)) in &p.towns {
             match town_of.entry(v.as_str()) {
@@ -169,7 +168,7 @@ fn read_in_parts(table: &Table<'_, 9>) -> Option<Vec<Cadre>> {
 /// (as rosters sorted by id do; then an id given again is the last one), a table after.
 enum Ids {
     Sorted(Vec<(CadreId, u64)>),
-    Table(FxHashMap<CadreId, u64>),
+    Table(Map<CadreId, u64>),
 }
 
 impl Ids {
@@ -178,8 +177,7 @@ impl Ids {
         if let Ids::Sorted(v) = self {
             match v.last() {
                 Some((last, _)) if id < last => {
-                    let mut t =
-                        FxHashMap::with_capacity_and_hasher(v.capacity(), Default::default());
+                    let mut t = Map::with_capacity_and_hasher(v.capacity(), Default::default());
                     t.extend(v.drain(..));
                     *self = Ids::Table(t);
                 }
@@ -218,7 +216,7 @@ struct Part {
     /// Village → (its town, the line that first placed it). The codes kept here are handed
     /// out again for later cadres of the same village (an `Arc` clone instead of a new
     /// allocation each), and so are the sequences: a roster names few of them.
-    towns: FxHashMap<VillageCode, (TownCode, u64)>,
+    towns: Map<VillageCode, (TownCode, u64)>,
     sequences: Vec<Sequence>,
     /// The last row's town and village when they were placed without conflict: rows are
     /// usually grouped by village, so most rows need no table lookup at all.
@@ -233,7 +231,7 @@ impl Part {
         Part {
             out: Vec::with_capacity(rows),
             ids: Ids::Sorted(Vec::with_capacity(rows)),
-            towns: FxHashMap::with_capacity_and_hasher(rows / 4, Default::default()),
+            towns: Map::with_capacity_and_hasher(rows / 4, Default::default()),
             sequences: Vec::new(),
             last: None,
         }

@@ -9,7 +9,7 @@
 //! - Rows are tokenized in place, eight bytes at a time, with no copy of the fields.
 //! - Items and subjects are found by their bytes: first by a guess (the item after the previous
 //!   one in the rubric; the same subject as the previous row, or the next one in roster order),
-//!   since exports are sorted, then in a prebuilt FxHash table. Every id handed out is a clone
+//!   since exports are sorted, then in a prebuilt hash table. Every id handed out is a clone
 //!   of one shared `Arc<str>`, so a row allocates nothing.
 //! - Duplicate keys are found with one bit per (subject, item) per quarter. They are only
 //!   *detected* on the fast path; naming both lines of each is done by a slow second pass over
@@ -23,7 +23,7 @@ use kaohe_domain::{Date, ItemId, ParseError, Points, Policy, Quarter, Scope, Sco
 
 use super::{Collector, Context, Table, estimate_records, input, open, refusal, txt};
 use crate::error::ReadError;
-use crate::fxhash::{FxHashMap, FxHashSet, same};
+use crate::hash::{Map, Set};
 
 /// The columns of `scores.csv`.
 pub const SCORES_COLUMNS: [&str; 4] = ["quarter", "subject", "item", "points"];
@@ -98,12 +98,9 @@ pub fn read_scores_bytes(
 
 /// Joins the parts in file order: scores appended, problem lines made absolute (each part
 /// counted its lines from 1, the first from `first_line`).
-fn merge(
-    parts: Vec<PartReader<'_, '_, '_>>,
-    first_line: u64,
-) -> (Vec<Score>, Collector, FxHashSet<Key>) {
+fn merge(parts: Vec<PartReader<'_, '_, '_>>, first_line: u64) -> (Vec<Score>, Collector, Set<Key>) {
     let mut problems = Collector::default();
-    let mut dups: FxHashSet<Key> = FxHashSet::default();
+    let mut dups: Set<Key> = Set::default();
     let mut line = first_line;
     let mut out: Option<Vec<Score>> = None;
     let total: usize = parts.iter().map(|p| p.scores.len()).sum();
@@ -158,7 +155,7 @@ struct Shared<'c, 'p> {
 
 /// The quarters met so far, and how many bytes of dense bit sets are still allowed.
 struct Quarters<'p> {
-    by_quarter: FxHashMap<Quarter, Arc<QuarterState<'p>>>,
+    by_quarter: Map<Quarter, Arc<QuarterState<'p>>>,
     dense_left: usize,
 }
 
@@ -179,7 +176,7 @@ enum Seen {
     Dense(Box<[AtomicU64]>),
     /// The pairs met, for a quarter whose bit set would cost more than the input is worth
     /// (a file naming a few rows in each of many quarters, against a large roster).
-    Sparse(Mutex<FxHashSet<usize>>),
+    Sparse(Mutex<Set<usize>>),
 }
 
 impl Seen {
@@ -204,7 +201,7 @@ impl<'c, 'p> Shared<'c, 'p> {
         Shared {
             ctx,
             quarters: Mutex::new(Quarters {
-                by_quarter: FxHashMap::default(),
+                by_quarter: Map::default(),
                 dense_left: input_len.max(DENSE_ALLOWANCE),
             }),
         }
@@ -254,7 +251,7 @@ struct ItemTable<'p> {
     policy: &'p Policy,
     /// The items in rubric order.
     items: Vec<ItemRef>,
-    index: FxHashMap<Box<[u8]>, usize>,
+    index: Map<Box<[u8]>, usize>,
 }
 
 /// A quarter as one thread sees it.
@@ -271,7 +268,7 @@ struct LocalQuarter<'p> {
 impl<'p> ItemTable<'p> {
     fn new(p: &'p Policy) -> ItemTable<'p> {
         let mut items = Vec::new();
-        let mut index = FxHashMap::default();
+        let mut index = Map::default();
         {
             for (idx, (_, section, item)) in p.items().enumerate() {
                 let id = ItemId::parse(item.id.as_str()).expect("a policy's item id is valid");
@@ -315,10 +312,10 @@ struct PartReader<'s, 'c, 'p> {
     shared: &'s Shared<'c, 'p>,
     scores: Vec<Score>,
     problems: Collector,
-    dups: FxHashSet<Key>,
+    dups: Set<Key>,
     quarters: Vec<LocalQuarter<'p>>,
     /// The position in `quarters` of each quarter as written.
-    quarter_index: FxHashMap<[u8; 6], usize>,
+    quarter_index: Map<[u8; 6], usize>,
     tables: Vec<ItemTable<'p>>,
     last_q: usize,
     item_hint: usize,
@@ -334,9 +331,9 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
             shared,
             scores: Vec::with_capacity(capacity),
             problems: Collector::default(),
-            dups: FxHashSet::default(),
+            dups: Set::default(),
             quarters: Vec::new(),
-            quarter_index: FxHashMap::default(),
+            quarter_index: Map::default(),
             tables: Vec::new(),
             last_q: usize::MAX,
             item_hint: usize::MAX - 1,
@@ -394,14 +391,13 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
         let before = problems.total_count();
 
         // Quarter, and the policy in force for it.
-        let qi =
-            if self.last_q < self.quarters.len() && same(&self.quarters[self.last_q].raw, q_raw) {
-                Some(self.last_q)
-            } else {
-                self.local_quarter(q_raw)
-                    .map_err(|e| problems.push(line, Some("quarter"), e.to_string()))
-                    .ok()
-            };
+        let qi = if self.last_q < self.quarters.len() && self.quarters[self.last_q].raw == q_raw {
+            Some(self.last_q)
+        } else {
+            self.local_quarter(q_raw)
+                .map_err(|e| problems.push(line, Some("quarter"), e.to_string()))
+                .ok()
+        };
         if let Some(i) = qi {
             self.last_q = i;
         }
@@ -772,8 +768,8 @@ fn estimate_rows(data: &[u8]) -> usize {
 
 /// Names both lines of every key given twice (the slow pass; only when there are any).
 #[cold]
-fn name_duplicates(table: &Table<'_, 4>, dups: &FxHashSet<Key>, problems: &mut Collector) {
-    let mut first: FxHashMap<Key, u64> = FxHashMap::default();
+fn name_duplicates(table: &Table<'_, 4>, dups: &Set<Key>, problems: &mut Collector) {
+    let mut first: Map<Key, u64> = Map::default();
     let mut found = Collector::default();
     table.rows(
         table.body,
