@@ -25,7 +25,7 @@ pub const INSPECTIONS_COLUMNS: [&str; 6] = [
 /// The columns of `health.csv`.
 pub const HEALTH_COLUMNS: [&str; 5] = ["cadre_id", "date", "institution", "conclusion", "note"];
 
-/// What differs between two supervision records of one id (see [`differences`]): empty when
+/// What differs between two supervision records of one id: empty when
 /// they are the same record, and importing it again is then a no-op.
 pub fn inspection_differences(old: &Inspection, new: &Inspection) -> Vec<String> {
     differences(&[
