@@ -255,56 +255,13 @@ fn p(s: &str) -> Points {
 }
 
 impl Default for PolicyParts {
-    /// The regulation as read here (SPEC 4).
+    /// The regulation as read here (docs/rules.md): the Art.7 card, the Art.8 event table and
+    /// the settings of Art.10, Art.11 and Art.13.
     fn default() -> PolicyParts {
-        let section = |id: &str, name: &str, max: &str, scope, items: &[(&str, &str)]| Section {
-            id: SectionId::parse(id).expect("id"),
-            name: name.into(),
-            max: p(max),
-            scope,
-            items: items
-                .iter()
-                .map(|(i, m)| Item {
-                    id: ItemId::parse(i).expect("id"),
-                    max: p(m),
-                })
-                .collect(),
-        };
-        let five = |names: &[&str]| -> Vec<(String, &'static str)> {
-            names.iter().map(|n| (n.to_string(), "5")).collect()
-        };
-        let poverty = five(&[
-            "poverty.industry",
-            "poverty.medical",
-            "poverty.education",
-            "poverty.employment",
-            "poverty.ecology",
-            "poverty.relocation",
-            "poverty.social_security",
-            "poverty.finance",
-        ]);
-        let poverty: Vec<(&str, &str)> = poverty.iter().map(|(a, b)| (a.as_str(), *b)).collect();
-        let duty: Vec<(&str, &str)> = [
-            "duty.attendance",
-            "duty.work_log",
-            "duty.leave",
-            "duty.talks",
-            "duty.reporting",
-            "duty.commitment",
-            "duty.audit",
-            "duty.review",
-        ]
-        .iter()
-        .map(|n| (*n, "1.25"))
-        .collect();
-        let levels =
-            |pts: [&str; 4]| EventPoints::Levels(Level::ALL.into_iter().zip(pts.map(p)).collect());
-        let ev = |kind: &str, scope, points| EventRule {
-            kind: EventKind::parse(kind).expect("kind"),
-            scope,
-            points,
-        };
         PolicyParts {
+            // Art.10: at most 20% excellent per sequence; quotas per town (Art.4: towns run
+            // the appraisal); ties broken by the public's and the duty section (Art.3). The
+            // 90 and 60 grade lines are not in the regulation: common practice.
             excellent_ratio: d("0.20"),
             quota_scope: QuotaScope::Town,
             tie_break: TieBreak::Keys,
@@ -314,79 +271,141 @@ impl Default for PolicyParts {
             ],
             excellent_min_score: p("90"),
             qualified_min_score: p("60"),
+            // Art.11: 20% base; the excellent bonus and the unqualified deduction, each in
+            // Art.11's range 0.30–0.50; dismissal review after two unqualified in a row.
             base_share: d("0.20"),
             excellent_bonus_rate: d("0.40"),
             unqualified_deduction_rate: d("0.40"),
             consecutive_unqualified_for_dismissal: 2,
+            // Art.13 ("a batch"): our reading, capped like Art.10.
             commendation_ratio: d("0.20"),
-            sections: vec![
-                section(
-                    "party",
-                    "村级党组织标准化建设",
-                    "30",
-                    Scope::Village,
-                    &[
-                        ("party.organization", "4"),
-                        ("party.leadership", "5"),
-                        ("party.members", "5"),
-                        ("party.org_life", "4"),
-                        ("party.operations", "4"),
-                        ("party.funding", "4"),
-                        ("party.venue", "4"),
-                    ],
-                ),
-                section(
-                    "poverty",
-                    "脱贫攻坚任务完成情况",
-                    "40",
-                    Scope::Village,
-                    &poverty,
-                ),
-                section(
-                    "collective",
-                    "发展村集体经济",
-                    "10",
-                    Scope::Village,
-                    &[("collective.economy", "10")],
-                ),
-                section("duty", "干部履职", "10", Scope::Cadre, &duty),
-                section(
-                    "public",
-                    "群众评价",
-                    "10",
-                    Scope::Cadre,
-                    &[("public.satisfaction", "10")],
-                ),
-            ],
-            events: vec![
-                ev(
-                    "inspection_praise",
-                    Scope::Village,
-                    levels(["10", "7", "4", "2"]),
-                ),
-                ev(
-                    "work_promoted",
-                    Scope::Village,
-                    levels(["20", "15", "10", "5"]),
-                ),
-                ev("commendation", Scope::Cadre, levels(["10", "7", "4", "2"])),
-                ev(
-                    "inspection_criticized",
-                    Scope::Village,
-                    levels(["-10", "-7", "-4", "-2"]),
-                ),
-                ev(
-                    "media_exposure",
-                    Scope::Village,
-                    EventPoints::Flat(p("-10")),
-                ),
-            ],
+            sections: default_card(),
+            events: default_events(),
         }
     }
 }
 
+/// Art.7: the 100-point card: its five sections, with this project's split of each section
+/// into items.
+fn default_card() -> Vec<Section> {
+    let section = |id: &str, name: &str, max: &str, scope, items: &[(&str, &str)]| Section {
+        id: SectionId::parse(id).expect("id"),
+        name: name.into(),
+        max: p(max),
+        scope,
+        items: items
+            .iter()
+            .map(|(i, m)| Item {
+                id: ItemId::parse(i).expect("id"),
+                max: p(m),
+            })
+            .collect(),
+    };
+    // Eight poverty tasks of 5 points each.
+    let poverty = [
+        "industry",
+        "medical",
+        "education",
+        "employment",
+        "ecology",
+        "relocation",
+        "social_security",
+        "finance",
+    ]
+    .map(|n| format!("poverty.{n}"));
+    let poverty: Vec<(&str, &str)> = poverty.iter().map(|n| (n.as_str(), "5")).collect();
+    // Eight duties of 1.25 points each.
+    let duty: Vec<(&str, &str)> = [
+        "duty.attendance",
+        "duty.work_log",
+        "duty.leave",
+        "duty.talks",
+        "duty.reporting",
+        "duty.commitment",
+        "duty.audit",
+        "duty.review",
+    ]
+    .iter()
+    .map(|n| (*n, "1.25"))
+    .collect();
+    vec![
+        section(
+            "party",
+            "村级党组织标准化建设",
+            "30",
+            Scope::Village,
+            &[
+                ("party.organization", "4"),
+                ("party.leadership", "5"),
+                ("party.members", "5"),
+                ("party.org_life", "4"),
+                ("party.operations", "4"),
+                ("party.funding", "4"),
+                ("party.venue", "4"),
+            ],
+        ),
+        section(
+            "poverty",
+            "脱贫攻坚任务完成情况",
+            "40",
+            Scope::Village,
+            &poverty,
+        ),
+        section(
+            "collective",
+            "发展村集体经济",
+            "10",
+            Scope::Village,
+            &[("collective.economy", "10")],
+        ),
+        section("duty", "干部履职", "10", Scope::Cadre, &duty),
+        section(
+            "public",
+            "群众评价",
+            "10",
+            Scope::Cadre,
+            &[("public.satisfaction", "10")],
+        ),
+    ]
+}
+
+/// Art.8: the bonus and deduction events, points by level (national, provincial, municipal,
+/// county).
+fn default_events() -> Vec<EventRule> {
+    let levels =
+        |pts: [&str; 4]| EventPoints::Levels(Level::ALL.into_iter().zip(pts.map(p)).collect());
+    let ev = |kind: &str, scope, points| EventRule {
+        kind: EventKind::parse(kind).expect("kind"),
+        scope,
+        points,
+    };
+    vec![
+        ev(
+            "inspection_praise",
+            Scope::Village,
+            levels(["10", "7", "4", "2"]),
+        ),
+        ev(
+            "work_promoted",
+            Scope::Village,
+            levels(["20", "15", "10", "5"]),
+        ),
+        ev("commendation", Scope::Cadre, levels(["10", "7", "4", "2"])),
+        ev(
+            "inspection_criticized",
+            Scope::Village,
+            levels(["-10", "-7", "-4", "-2"]),
+        ),
+        ev(
+            "media_exposure",
+            Scope::Village,
+            EventPoints::Flat(p("-10")),
+        ),
+    ]
+}
+
 impl Default for Policy {
-    /// The regulation as read here (SPEC 4), through the same check as any other policy.
+    /// The regulation as read here (docs/rules.md), through the same check as any other policy.
     fn default() -> Policy {
         Policy::try_from(PolicyParts::default())
             .expect("the regulation's own policy keeps every rule (tested)")
@@ -1488,12 +1507,25 @@ mod tests {
         assert_eq!(Policy::from_toml("").unwrap(), Policy::default());
     }
 
-    /// Every rule of SPEC 5.1 refuses parts that break it, naming its article; the
-    /// unchanged default is accepted.
+    type Change = fn(&mut PolicyParts);
+
+    /// Each change breaks one rule: the policy is refused with a message naming it.
+    fn assert_refused(cases: &[(&str, Change)]) {
+        for (want, change) in cases {
+            let e = Policy::default().edit(change).unwrap_err();
+            assert!(matches!(e, PolicyError::Rule { at: None, .. }), "{e:?}");
+            let text = e.to_string();
+            assert!(
+                text.starts_with("policy rejected: ") && text.contains(want),
+                "{want}: {text}"
+            );
+        }
+    }
+
+    /// Refused: the card (Art.7): sections and items that do not add up, repeat or are empty.
     #[test]
-    fn every_broken_rule_is_refused() {
-        type Change = fn(&mut PolicyParts);
-        let cases: &[(&str, Change)] = &[
+    fn broken_card_is_refused() {
+        assert_refused(&[
             ("Art.7: the scorecard has no sections", |p| {
                 p.sections.clear();
                 p.rank_keys.clear();
@@ -1528,6 +1560,26 @@ mod tests {
                 p.sections[0].items[0].max = Points::parse("10").unwrap();
                 p.sections[0].items[1].max = Points::parse("-1").unwrap();
             }),
+        ]);
+    }
+
+    /// Refused: the event table (Art.8): a kind twice or without points.
+    #[test]
+    fn broken_event_table_is_refused() {
+        assert_refused(&[
+            ("Art.8: event kind `commendation` is given twice", |p| {
+                p.events[0].kind = p.events[2].kind.clone();
+            }),
+            ("Art.8: event kind `work_promoted` has no points", |p| {
+                p.events[1].points = EventPoints::Levels(BTreeMap::new());
+            }),
+        ]);
+    }
+
+    /// Refused: the grading settings (Art.10): rank keys, the excellent ratio and the grade lines.
+    #[test]
+    fn broken_grading_settings_are_refused() {
+        assert_refused(&[
             (
                 "Art.10: rank_keys (ties broken by sections) names `nope`",
                 |p| {
@@ -1543,12 +1595,17 @@ mod tests {
             ("Art.10: excellent_ratio is -0.01", |p| {
                 p.excellent_ratio = d("-0.01")
             }),
-            ("Art.13: commendation_ratio is 0.3", |p| {
-                p.commendation_ratio = d("0.3")
-            }),
-            ("Art.13: commendation_ratio is -1", |p| {
-                p.commendation_ratio = d("-1")
-            }),
+            (
+                "Art.10: excellent_min_score 59.00 is below qualified_min_score 60.00",
+                |p| p.excellent_min_score = Points::parse("59").unwrap(),
+            ),
+        ]);
+    }
+
+    /// Refused: the money settings (Art.11): rates outside its ranges, the dismissal count.
+    #[test]
+    fn broken_money_settings_are_refused() {
+        assert_refused(&[
             ("Art.11: base_share is 1.01", |p| p.base_share = d("1.01")),
             ("Art.11: base_share is -0.1", |p| p.base_share = d("-0.1")),
             ("Art.11: excellent_bonus_rate is 0.29", |p| {
@@ -1564,30 +1621,28 @@ mod tests {
                 p.unqualified_deduction_rate = d("0.6")
             }),
             (
-                "Art.10: excellent_min_score 59.00 is below qualified_min_score 60.00",
-                |p| p.excellent_min_score = Points::parse("59").unwrap(),
-            ),
-            (
                 "Art.11: consecutive_unqualified_for_dismissal must be at least 1",
                 |p| p.consecutive_unqualified_for_dismissal = 0,
             ),
-            ("Art.8: event kind `commendation` is given twice", |p| {
-                p.events[0].kind = p.events[2].kind.clone();
+        ]);
+    }
+
+    /// Refused: the commendation ratio (Art.13), capped like Art.10.
+    #[test]
+    fn broken_commendation_ratio_is_refused() {
+        assert_refused(&[
+            ("Art.13: commendation_ratio is 0.3", |p| {
+                p.commendation_ratio = d("0.3")
             }),
-            ("Art.8: event kind `work_promoted` has no points", |p| {
-                p.events[1].points = EventPoints::Levels(BTreeMap::new());
+            ("Art.13: commendation_ratio is -1", |p| {
+                p.commendation_ratio = d("-1")
             }),
-        ];
-        for (want, change) in cases {
-            let e = Policy::default().edit(change).unwrap_err();
-            assert!(matches!(e, PolicyError::Rule { at: None, .. }), "{e:?}");
-            let text = e.to_string();
-            assert!(
-                text.starts_with("policy rejected: ") && text.contains(want),
-                "{want}: {text}"
-            );
-        }
-        // The edges of each range are inside it.
+        ]);
+    }
+
+    /// The edges of each range are inside it, and the default is the regulation's parts.
+    #[test]
+    fn range_edges_are_accepted() {
         let edges = Policy::default().edit(|p| {
             p.excellent_ratio = Decimal::ZERO;
             p.commendation_ratio = d("0.20");
