@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::{Cadre, CadreId, Date, Quarter, Subject};
+use crate::{Cadre, CadreId, Date, Difference, Quarter, Subject};
 
 crate::ids::id_type!(InspectionId, "inspection id (`inspection_id`)");
 
@@ -125,6 +125,18 @@ impl Inspection {
     /// The quarter it is evidence for.
     pub fn quarter(&self) -> Quarter {
         Quarter::of(self.date)
+    }
+
+    /// What differs between this supervision record (known first) and `new`, given under the
+    /// same id (Art.14: a record is never replaced), field by field; empty when the same.
+    pub fn differences(&self, new: &Inspection) -> Vec<Difference> {
+        Difference::between([
+            ("date", self.date.to_string(), new.date.to_string()),
+            ("subject", self.subject.to_string(), new.subject.to_string()),
+            ("area", self.area.to_string(), new.area.to_string()),
+            ("finding", self.finding.to_string(), new.finding.to_string()),
+            ("note", self.note.clone(), new.note.clone()),
+        ])
     }
 }
 

@@ -87,17 +87,13 @@ impl Event {
     /// Every reader and store words its message from these.
     pub fn differences(&self, new: &Event) -> Vec<Difference> {
         let level = |l: Option<Level>| l.map_or(String::new(), |l| l.as_str().to_owned());
-        [
+        Difference::between([
             ("date", self.date.to_string(), new.date.to_string()),
             ("subject", self.subject.to_string(), new.subject.to_string()),
             ("kind", self.kind.to_string(), new.kind.to_string()),
             ("level", level(self.level), level(new.level)),
             ("note", self.note.clone(), new.note.clone()),
-        ]
-        .into_iter()
-        .filter(|(_, old, new)| old != new)
-        .map(|(field, old, new)| Difference { field, old, new })
-        .collect()
+        ])
     }
 }
 
@@ -110,6 +106,18 @@ pub struct Difference {
     pub old: String,
     /// Its value in the record given again.
     pub new: String,
+}
+
+impl Difference {
+    /// The fields whose two values (known first, given again) differ, in the order given: the
+    /// one comparison behind every record kind's `differences`.
+    pub fn between<const N: usize>(fields: [(&'static str, String, String); N]) -> Vec<Difference> {
+        fields
+            .into_iter()
+            .filter(|(_, old, new)| old != new)
+            .map(|(field, old, new)| Difference { field, old, new })
+            .collect()
+    }
 }
 
 impl fmt::Display for Difference {

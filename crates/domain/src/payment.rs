@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::{CadreId, Date, EntryKind, Money, Quarter, Subject};
+use crate::{CadreId, Date, Difference, EntryKind, Money, Quarter, Subject};
 
 crate::ids::id_type!(AwardId, "award id (`award_id`)");
 crate::ids::id_type!(CondolenceId, "condolence payment id (`condolence_id`)");
@@ -73,6 +73,18 @@ pub struct Award {
 }
 
 impl Award {
+    /// What differs between this award (known first) and `new`, given under the same id
+    /// (Art.12, Art.13: an award is never replaced), field by field; empty when the same.
+    pub fn differences(&self, new: &Award) -> Vec<Difference> {
+        Difference::between([
+            ("date", self.date.to_string(), new.date.to_string()),
+            ("payee", self.payee.to_string(), new.payee.to_string()),
+            ("kind", self.kind.to_string(), new.kind.to_string()),
+            ("amount", self.amount.to_string(), new.amount.to_string()),
+            ("reason", self.reason.clone(), new.reason.clone()),
+        ])
+    }
+
     /// The quarter whose ledger pays it.
     pub fn quarter(&self) -> Quarter {
         Quarter::of(self.date)
@@ -141,6 +153,23 @@ pub struct Condolence {
 }
 
 impl Condolence {
+    /// What differs between this condolence payment (known first) and `new`, given under the
+    /// same id (Art.16), field by field; empty when the same.
+    pub fn differences(&self, new: &Condolence) -> Vec<Difference> {
+        Difference::between([
+            ("date", self.date.to_string(), new.date.to_string()),
+            (
+                "cadre_id",
+                self.cadre_id.to_string(),
+                new.cadre_id.to_string(),
+            ),
+            ("cause", self.cause.to_string(), new.cause.to_string()),
+            ("recipient", self.recipient.clone(), new.recipient.clone()),
+            ("amount", self.amount.to_string(), new.amount.to_string()),
+            ("note", self.note.clone(), new.note.clone()),
+        ])
+    }
+
     /// The quarter whose ledger pays it.
     pub fn quarter(&self) -> Quarter {
         Quarter::of(self.date)

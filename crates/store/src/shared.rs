@@ -1,7 +1,7 @@
 //! Checks and messages every backend shares, written once here so that the backends cannot
 //! drift apart on them (the same refusal, the same words).
 
-use kaohe_domain::{Award, Condolence, EntryKind, Inspection, LedgerEntry};
+use kaohe_domain::{Award, Condolence, Difference, EntryKind, Inspection, LedgerEntry};
 
 use crate::StoreError;
 
@@ -65,115 +65,30 @@ pub fn entries_for_stored(what: &str, entries: usize, added: u64) -> StoreError 
     }
 }
 
-fn field(out: &mut Vec<String>, name: &str, stored: String, new: String) {
-    if stored != new {
-        out.push(format!("{name} `{stored}` → `{new}`"));
-    }
+/// What differs between a stored record and one given under the same id, as the stores word
+/// it: ``amount `500.00` → `600.00` ``; which fields are compared is the record kind's
+/// `differences` (kaohe-domain).
+fn stored_to_new(differences: Vec<Difference>) -> Vec<String> {
+    differences
+        .into_iter()
+        .map(|d| format!("{} `{}` → `{}`", d.field, d.old, d.new))
+        .collect()
 }
 
 /// What differs between a stored award and one given under the same id, field by field
 /// (`amount `500.00` → `600.00``); empty when they are the same.
 pub fn award_differences(stored: &Award, new: &Award) -> Vec<String> {
-    let mut out = Vec::new();
-    field(
-        &mut out,
-        "date",
-        stored.date.to_string(),
-        new.date.to_string(),
-    );
-    field(
-        &mut out,
-        "payee",
-        stored.payee.to_string(),
-        new.payee.to_string(),
-    );
-    field(
-        &mut out,
-        "kind",
-        stored.kind.to_string(),
-        new.kind.to_string(),
-    );
-    field(
-        &mut out,
-        "amount",
-        stored.amount.to_string(),
-        new.amount.to_string(),
-    );
-    field(
-        &mut out,
-        "reason",
-        stored.reason.clone(),
-        new.reason.clone(),
-    );
-    out
+    stored_to_new(stored.differences(new))
 }
 
 /// What differs between a stored condolence payment and one given under the same id.
 pub fn condolence_differences(stored: &Condolence, new: &Condolence) -> Vec<String> {
-    let mut out = Vec::new();
-    field(
-        &mut out,
-        "date",
-        stored.date.to_string(),
-        new.date.to_string(),
-    );
-    field(
-        &mut out,
-        "cadre_id",
-        stored.cadre_id.to_string(),
-        new.cadre_id.to_string(),
-    );
-    field(
-        &mut out,
-        "cause",
-        stored.cause.to_string(),
-        new.cause.to_string(),
-    );
-    field(
-        &mut out,
-        "recipient",
-        stored.recipient.clone(),
-        new.recipient.clone(),
-    );
-    field(
-        &mut out,
-        "amount",
-        stored.amount.to_string(),
-        new.amount.to_string(),
-    );
-    field(&mut out, "note", stored.note.clone(), new.note.clone());
-    out
+    stored_to_new(stored.differences(new))
 }
 
 /// What differs between a stored supervision record (Art.14) and one given under the same id.
 pub fn inspection_differences(stored: &Inspection, new: &Inspection) -> Vec<String> {
-    let mut out = Vec::new();
-    field(
-        &mut out,
-        "date",
-        stored.date.to_string(),
-        new.date.to_string(),
-    );
-    field(
-        &mut out,
-        "subject",
-        stored.subject.to_string(),
-        new.subject.to_string(),
-    );
-    field(
-        &mut out,
-        "area",
-        stored.area.to_string(),
-        new.area.to_string(),
-    );
-    field(
-        &mut out,
-        "finding",
-        stored.finding.to_string(),
-        new.finding.to_string(),
-    );
-    field(&mut out, "note", stored.note.clone(), new.note.clone());
-    out
+    stored_to_new(stored.differences(new))
 }
 
 /// The refusal of an import naming ids stored (or given twice) with other content. `problems`

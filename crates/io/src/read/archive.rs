@@ -9,7 +9,7 @@ use kaohe_domain::{
     MAX_NOTE_CHARS, free_text,
 };
 
-use super::payments::differences;
+use super::payments::here_and_there;
 use super::{Collector, Context, load, open, refusal};
 use crate::error::ReadError;
 
@@ -28,13 +28,7 @@ pub const HEALTH_COLUMNS: [&str; 5] = ["cadre_id", "date", "institution", "concl
 /// What differs between two supervision records of one id: empty when
 /// they are the same record, and importing it again is then a no-op.
 pub fn inspection_differences(old: &Inspection, new: &Inspection) -> Vec<String> {
-    differences(&[
-        ("date", old.date.to_string(), new.date.to_string()),
-        ("subject", old.subject.to_string(), new.subject.to_string()),
-        ("area", old.area.to_string(), new.area.to_string()),
-        ("finding", old.finding.to_string(), new.finding.to_string()),
-        ("note", old.note.clone(), new.note.clone()),
-    ])
+    here_and_there(old.differences(new))
 }
 
 /// Reads `inspections.csv`, checked against `ctx`'s roster. See [`read_inspections_bytes`].

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use kaohe_domain::{
-    Award, AwardId, AwardKind, CadreId, Cause, Condolence, CondolenceId, Date, MAX_NAME_CHARS,
-    MAX_NOTE_CHARS, Money, Subject, free_text,
+    Award, AwardId, AwardKind, CadreId, Cause, Condolence, CondolenceId, Date, Difference,
+    MAX_NAME_CHARS, MAX_NOTE_CHARS, Money, Subject, free_text,
 };
 
 use super::{Collector, Context, input, open, refusal};
@@ -44,42 +44,25 @@ fn payment(s: &str) -> Result<Money, String> {
     Ok(m)
 }
 
-/// What differs between a record stored or given earlier (`old`) and one given again with
-/// the same id (`new`), field by field: ``date `2026-07-02` here, `2026-07-01` there``.
-/// Empty when they are the same. Every "same id, other content" message uses it.
-pub fn differences(fields: &[(&str, String, String)]) -> Vec<String> {
-    fields
-        .iter()
-        .filter(|(_, old, new)| old != new)
-        .map(|(name, old, new)| format!("{name} `{new}` here, `{old}` there"))
+/// What differs between a record stored or given earlier and one given again with the same
+/// id, as the readers word it: ``date `2026-07-02` here, `2026-07-01` there``. Every "same id,
+/// other content" message of a reader uses it; which fields are compared is the record kind's
+/// `differences` (kaohe-domain).
+pub fn here_and_there(differences: Vec<Difference>) -> Vec<String> {
+    differences
+        .into_iter()
+        .map(|d| format!("{} `{}` here, `{}` there", d.field, d.new, d.old))
         .collect()
 }
 
 /// What differs between two awards of one id, field by field.
 pub fn award_differences(old: &Award, new: &Award) -> Vec<String> {
-    differences(&[
-        ("date", old.date.to_string(), new.date.to_string()),
-        ("payee", old.payee.to_string(), new.payee.to_string()),
-        ("kind", old.kind.to_string(), new.kind.to_string()),
-        ("amount", old.amount.to_string(), new.amount.to_string()),
-        ("reason", old.reason.clone(), new.reason.clone()),
-    ])
+    here_and_there(old.differences(new))
 }
 
 /// What differs between two condolence payments of one id, field by field.
 pub fn condolence_differences(old: &Condolence, new: &Condolence) -> Vec<String> {
-    differences(&[
-        ("date", old.date.to_string(), new.date.to_string()),
-        (
-            "cadre_id",
-            old.cadre_id.to_string(),
-            new.cadre_id.to_string(),
-        ),
-        ("cause", old.cause.to_string(), new.cause.to_string()),
-        ("recipient", old.recipient.clone(), new.recipient.clone()),
-        ("amount", old.amount.to_string(), new.amount.to_string()),
-        ("note", old.note.clone(), new.note.clone()),
-    ])
+    here_and_there(old.differences(new))
 }
 
 /// Reads `awards.csv`, checked against `ctx`'s roster. See [`read_awards_bytes`].
