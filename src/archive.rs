@@ -195,6 +195,8 @@ pub async fn archive(store: &dyn Store, req: &ArchiveRequest) -> Result<ArchiveV
                 appraisals.push(ArchiveAppraisal {
                     line,
                     sections: Some(sections),
+                    qualified_min_score: policy.qualified_min_score,
+                    excellent_min_score: policy.excellent_min_score,
                 });
             }
             None => {
@@ -214,6 +216,8 @@ pub async fn archive(store: &dyn Store, req: &ArchiveRequest) -> Result<ArchiveV
                 appraisals.push(ArchiveAppraisal {
                     line,
                     sections: None,
+                    qualified_min_score: policy.qualified_min_score,
+                    excellent_min_score: policy.excellent_min_score,
                 });
             }
         }
@@ -283,8 +287,7 @@ pub async fn archive(store: &dyn Store, req: &ArchiveRequest) -> Result<ArchiveV
     payments.sort_by_key(|e| (e.quarter, e.entry));
     let mut totals: BTreeMap<u16, Money> = BTreeMap::new();
     for p in &payments {
-        let year = p.month.map_or(p.quarter.year(), |m| m.quarter().year());
-        let t = totals.entry(year).or_insert(Money::ZERO);
+        let t = totals.entry(p.year()).or_insert(Money::ZERO);
         *t += p.amount;
     }
 

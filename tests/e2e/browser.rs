@@ -1,8 +1,9 @@
-//! The html pages in a real browser (issue 11, item 6): headless Chromium loads the report and
-//! the commendation list of the sample county from their files, offline, and its DOM must hold
-//! every table and every chart, with the charts' data labels equal to the csv's figures
-//! (summed here from the csv, in whole fen). A screenshot of each page, and the report printed
-//! to PDF (A4, checked page by page), are kept under `target/browser/` for a person to look at.
+//! The html pages in a real browser (issue 11, item 6): headless Chromium loads the report, the
+//! commendation list and a cadre's work archive of the sample county from their files, offline,
+//! and its DOM must hold every table and every chart, with the charts' data labels equal to the
+//! csv's or the json's figures (summed here, in whole fen). A screenshot of each page, and the
+//! report and the archive printed to PDF (A4, checked page by page), are kept under
+//! `target/browser/` for a person to look at.
 //!
 //! Chromium is Debian's `chromium` package (`KAOHE_CHROMIUM` names another binary). When it is
 //! missing the test says so and passes, unless `KAOHE_REQUIRE_BROWSER=1` (set by `.ci/run`),
@@ -413,4 +414,132 @@ pub fn pages_in_chromium() {
         assert_eq!(&label(chart, key, "quota"), quota, "{key}");
         assert_eq!(&label(chart, key, "size"), size, "{key}");
     }
+
+    archive_in_chromium(&env, &bin);
+}
+
+/// The work archive (Art.15) of a cadre with two appraisals and an award: every part's table
+/// as long as the json's list, and the charts' labels equal to the json's figures.
+fn archive_in_chromium(env: &Env, bin: &Path) {
+    let cadre = "T01V05-04";
+    env.import(
+        "awards",
+        &super::harness::sample("awards.csv").display().to_string(),
+    );
+    let page = env.dir().join("archive.html");
+    env.kaohe(&[
+        "archive",
+        "--cadre",
+        cadre,
+        "--format",
+        "html",
+        "--out",
+        &page.display().to_string(),
+    ])
+    .ok();
+    let dom = load(env, bin, &page, "archive-T01V05-04.png");
+    assert!(!dom.contains("<script"), "no script");
+    let out = env
+        .kaohe(&["archive", "--cadre", cadre, "--format", "json"])
+        .ok()
+        .stdout();
+    let json: serde_json::Value = serde_json::from_str(&out).expect("archive json");
+    let list = |key: &str| json[key].as_array().cloned().unwrap_or_default();
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+
+    // Every part with rows is a table with one row per item; a part without has none.
+    element(&dom, "table", "t-cadre");
+    for (key, id) in [
+        ("history", "t-history"),
+        ("appraisals", "t-appraisals"),
+        ("events", "t-events"),
+        ("inspections", "t-inspections"),
+        ("awards", "t-awards"),
+        ("condolences", "t-condolences"),
+        ("payments", "t-payments"),
+    ] {
+        let n = list(key).len();
+        if n == 0 {
+            assert!(!dom.contains(&format!("id=\"{id}\"")), "{id} without rows");
+            continue;
+        }
+        let table = element(&dom, "table", id);
+        assert_eq!(
+            table.matches("<tr>").count() - 1,
+            n,
+            "{id}: one row per {key}"
+        );
+    }
+    assert_eq!(list("appraisals").len(), 2, "2026Q2 and 2026Q3");
+    assert_eq!(list("awards").len(), 1, "the commendation award");
+    let table = element(&dom, "table", "t-payments");
+    assert_eq!(
+        table.matches("<tr class=\"sum\">").count(),
+        list("year_totals").len(),
+        "one 年度合计 row per year"
+    );
+    assert!(!dom.contains("t-health"), "no health data unless asked for");
+
+    // The totals per quarter, with the grade and rank as 考核记录 prints them.
+    let chart = element(&dom, "svg", "chart-archive-totals");
+    assert!(chart.contains("<title>"), "the chart has a title");
+    for a in list("appraisals") {
+        let q = s(&a["quarter"]);
+        assert_eq!(label(chart, &q, "value"), s(&a["total"]), "{q}");
+        let rank = format!("{}/{}", a["rank"], a["group_size"]);
+        assert_eq!(label(chart, &q, "rank"), rank, "{q}");
+        let grade = match a["grade"].as_str() {
+            Some("excellent") => "优秀",
+            Some("qualified") => "合格",
+            _ => "不合格",
+        };
+        assert_eq!(label(chart, &q, "grade"), grade, "{q}");
+    }
+    assert_eq!(label(chart, "60.00", "rule"), "合格 60.00");
+    assert_eq!(label(chart, "90.00", "rule"), "优秀 90.00");
+
+    // The money per year: the json's payments summed by kind in fen; the total its year total.
+    let chart = element(&dom, "svg", "chart-archive-money");
+    let mut sums: BTreeMap<(String, &str), i64> = BTreeMap::new();
+    for p in list("payments") {
+        let month = s(&p["month"]);
+        let year = if month.is_empty() {
+            s(&p["quarter"])
+        } else {
+            month
+        };
+        let part = match p["kind"].as_str() {
+            Some("base") => "base",
+            Some("performance") => "performance",
+            Some("excellent_bonus" | "unqualified_deduction") => "adjustment",
+            Some("completion_award" | "commendation_award") => "award",
+            _ => "condolence",
+        };
+        *sums.entry((year[..4].to_owned(), part)).or_default() += fen(&s(&p["amount"]));
+    }
+    let years = list("year_totals");
+    assert!(!years.is_empty());
+    for y in &years {
+        let year = y["year"].to_string();
+        let mut parts = 0;
+        for part in ["base", "performance", "adjustment", "award"] {
+            let want = sums.get(&(year.clone(), part)).copied().unwrap_or_default();
+            assert_eq!(label(chart, &year, part), yuan(want), "{year} {part}");
+            parts += want;
+        }
+        assert_eq!(label(chart, &year, "total"), s(&y["amount"]), "{year}");
+        assert_eq!(yuan(parts), s(&y["amount"]), "{year}: the parts add up");
+    }
+    assert!(
+        !chart.contains("data-part=\"condolence\""),
+        "no condolence part for a cadre without one"
+    );
+
+    // On paper: A4 throughout.
+    let pages = print_pages(env, bin, &page, "archive-T01V05-04.pdf");
+    assert!(!pages.is_empty());
+    assert!(
+        pages.iter().all(|p| *p == (594, 841) || *p == (841, 594)),
+        "every page is A4: {pages:?}"
+    );
 }

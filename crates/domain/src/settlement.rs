@@ -178,6 +178,14 @@ pub struct LedgerEntry {
     pub article: &'static str,
 }
 
+impl LedgerEntry {
+    /// The calendar year the payment counts in (the archive's 年度合计, Art.15): the year of
+    /// its month when it has one, else of its quarter.
+    pub fn year(&self) -> u16 {
+        self.month.map_or(self.quarter, Month::quarter).year()
+    }
+}
+
 fn ser_month<S: serde::Serializer>(m: &Option<Month>, s: S) -> Result<S::Ok, S::Error> {
     match m {
         Some(m) => s.collect_str(m),

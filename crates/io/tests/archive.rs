@@ -213,8 +213,8 @@ fn health_problems_are_located_and_never_quote_the_health_data() {
 
 mod writers {
     use kaohe_domain::{
-        Award, AwardId, AwardKind, Cadre, Date, Grade, HealthRecord, Money, Points, Stored,
-        Subject, Withdrawal,
+        Award, AwardId, AwardKind, Cadre, Date, EntryKind, Grade, HealthRecord, LedgerEntry, Money,
+        Month, Points, Quarter, Stored, Subject, Withdrawal,
     };
     use kaohe_io::{
         ArchiveAppraisal, ArchiveView, FieldChange, RosterChange, SectionSubtotal, cadre_changes,
@@ -262,6 +262,8 @@ mod writers {
                     max: Points::parse("30").unwrap(),
                     points: Points::parse("27.5").unwrap(),
                 }]),
+                qualified_min_score: Points::parse("60").unwrap(),
+                excellent_min_score: Points::parse("90").unwrap(),
             }],
             events: Vec::new(),
             inspections: Vec::new(),
@@ -280,10 +282,37 @@ mod writers {
                 }),
             }],
             condolences: Vec::new(),
-            payments: Vec::new(),
+            payments: payments(&c),
             year_totals: vec![(2026, Money::parse("4000").unwrap())],
             health,
         }
+    }
+
+    /// The view's ledger: 4000.00 in 2026, of which the award and its withdrawal cancel out.
+    fn payments(c: &Cadre) -> Vec<LedgerEntry> {
+        let q = Quarter::parse("2026Q3").unwrap();
+        [
+            (EntryKind::Base, Some("2026-07"), "300.00"),
+            (EntryKind::Base, Some("2026-08"), "300.00"),
+            (EntryKind::Performance, None, "2400.00"),
+            (EntryKind::ExcellentBonus, None, "960.00"),
+            (EntryKind::CommendationAward, Some("2026-09"), "2000.00"),
+            (EntryKind::CommendationAward, Some("2026-09"), "-2000.00"),
+            (EntryKind::Condolence, Some("2026-09"), "40.00"),
+        ]
+        .into_iter()
+        .zip(1..)
+        .map(|((kind, month, amount), entry)| LedgerEntry {
+            quarter: q,
+            revision: u32::from(kind.article() == "Art.11"),
+            entry,
+            cadre_id: c.id.clone(),
+            kind,
+            month: month.map(|m| Month::parse(m).unwrap()),
+            amount: Money::parse(amount).unwrap(),
+            article: kind.article(),
+        })
+        .collect()
     }
 
     fn text(f: impl FnOnce(&mut Vec<u8>)) -> String {
@@ -346,6 +375,76 @@ mod writers {
         assert!(!h.contains("<script"), "{h}");
         assert!(!h.contains("http://") && !h.contains("https://"));
         assert!(h.contains("<tr class=\"sum\"><td>2026 年度合计</td>"));
+    }
+
+    /// The value of the data label `key`/`part` in `svg`.
+    fn label<'a>(svg: &'a str, key: &str, part: &str) -> &'a str {
+        let needle = format!("data-key=\"{key}\" data-part=\"{part}\">");
+        let at = svg
+            .find(&needle)
+            .unwrap_or_else(|| panic!("{needle}: {svg}"))
+            + needle.len();
+        svg[at..].split('<').next().unwrap()
+    }
+
+    /// The element `<tag … id="id"…>…</tag>` of `h`.
+    fn element<'a>(h: &'a str, tag: &str, id: &str) -> &'a str {
+        let at = h
+            .find(&format!("<{tag} class=\"chart\" id=\"{id}\""))
+            .or_else(|| h.find(&format!("<{tag} id=\"{id}\"")))
+            .unwrap_or_else(|| panic!("no {tag} {id}: {h}"));
+        let close = format!("</{tag}>");
+        &h[at..at + h[at..].find(&close).unwrap() + close.len()]
+    }
+
+    #[test]
+    fn html_tables_have_ids_and_charts_print_the_table_figures() {
+        let h = text(|w| write_archive_html(w, &view(None)).unwrap());
+        for id in [
+            "t-cadre",
+            "t-history",
+            "t-appraisals",
+            "t-awards",
+            "t-payments",
+        ] {
+            element(&h, "table", id);
+        }
+        assert!(
+            !h.contains("id=\"t-events\""),
+            "no table for no events: {h}"
+        );
+        assert!(!h.contains("id=\"t-health\""), "{h}");
+        // The totals per quarter: the bar, its figures as 考核记录 prints them, the Art.10 lines.
+        let totals = element(&h, "svg", "chart-archive-totals");
+        assert_eq!(label(totals, "2026Q3", "value"), "91.25");
+        assert_eq!(label(totals, "2026Q3", "grade"), "优秀");
+        assert_eq!(label(totals, "2026Q3", "rank"), "1/5");
+        assert_eq!(label(totals, "60.00", "rule"), "合格 60.00");
+        assert_eq!(label(totals, "90.00", "rule"), "优秀 90.00");
+        assert!(totals.contains("class=\"bar g-excellent\""), "{totals}");
+        let table = element(&h, "table", "t-appraisals");
+        assert!(table.contains("<td>91.25</td>") && table.contains("<td>1/5</td>"));
+        // The money per year: each kind summed, the total the 年度合计 row's.
+        let money = element(&h, "svg", "chart-archive-money");
+        for (part, v) in [
+            ("base", "600.00"),
+            ("performance", "2400.00"),
+            ("adjustment", "960.00"),
+            ("award", "0.00"),
+            ("condolence", "40.00"),
+            ("total", "4000.00"),
+        ] {
+            assert_eq!(label(money, "2026", part), v, "{part}");
+        }
+        assert!(
+            money.contains(">奖励<") && money.contains(">抚恤<"),
+            "{money}"
+        );
+        let payments = element(&h, "table", "t-payments");
+        assert!(payments.contains("<td>4000.00</td>"), "{payments}");
+        // The charts come after their tables.
+        assert!(h.find("id=\"t-appraisals\"") < h.find("id=\"chart-archive-totals\""));
+        assert!(h.find("id=\"t-payments\"") < h.find("id=\"chart-archive-money\""));
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use kaohe_domain::{
-    Award, Cadre, Condolence, Date, Event, HealthRecord, Inspection, LedgerEntry, Money, Points,
-    SettlementLine, Stored,
+    Award, Cadre, Condolence, Date, EntryKind, Event, Grade, HealthRecord, Inspection, LedgerEntry,
+    Money, Points, SettlementLine, Stored,
 };
 use serde_json::{Value, json};
 
@@ -58,6 +58,10 @@ pub struct ArchiveAppraisal {
     pub line: SettlementLine,
     /// The subtotals, in rubric order.
     pub sections: Option<Vec<SectionSubtotal>>,
+    /// Art.10: the total from which the settlement's policy graded qualified.
+    pub qualified_min_score: Points,
+    /// Art.10: the total from which the settlement's policy allowed excellent.
+    pub excellent_min_score: Points,
 }
 
 /// An event that counted for the cadre (Art.8), with its points when known.
@@ -168,6 +172,8 @@ fn withdrawn_zh<T>(s: &Stored<T>) -> String {
 /// The sections of the page, each a title and a table (headings, rows), or a note alone.
 struct Part {
     title: String,
+    /// The html table's id (`t-appraisals`).
+    id: &'static str,
     note: Option<String>,
     headings: Vec<&'static str>,
     rows: Vec<Vec<String>>,
@@ -204,6 +210,7 @@ fn parts(a: &ArchiveView) -> Vec<Part> {
     let none = |what: &str| Some(format!("无{what}。"));
     let mut out = vec![Part {
         title: "基本信息".into(),
+        id: "t-cadre",
         note: None,
         headings: vec![
             "编号",
@@ -228,6 +235,7 @@ fn parts(a: &ArchiveView) -> Vec<Part> {
     }];
     out.push(Part {
         title: "信息变更记录".into(),
+        id: "t-history",
         note: a
             .history
             .is_empty()
@@ -265,6 +273,7 @@ fn parts(a: &ArchiveView) -> Vec<Part> {
     });
     out.push(Part {
         title: "考核记录（第七至十一条）".into(),
+        id: "t-appraisals",
         note: a
             .appraisals
             .is_empty()
@@ -303,6 +312,7 @@ fn parts(a: &ArchiveView) -> Vec<Part> {
     });
     out.push(Part {
         title: "加减分事项（第八条）".into(),
+        id: "t-events",
         note: if a.events.is_empty() {
             none("计入的加减分事项")
         } else {
@@ -334,6 +344,7 @@ fn parts(a: &ArchiveView) -> Vec<Part> {
     });
     out.push(Part {
         title: "督查记录（第十四条）".into(),
+        id: "t-inspections",
         note: Some(if a.inspections.is_empty() {
             "无督查记录。".to_owned()
         } else {
@@ -358,6 +369,7 @@ fn parts(a: &ArchiveView) -> Vec<Part> {
     });
     out.push(Part {
         title: "奖励（第十二、十三条）".into(),
+        id: "t-awards",
         note: if a.awards.is_empty() {
             none("奖励")
         } else {
@@ -386,6 +398,7 @@ fn parts(a: &ArchiveView) -> Vec<Part> {
     });
     out.push(Part {
         title: "抚恤（第十六条）".into(),
+        id: "t-condolences",
         note: if a.condolences.is_empty() {
             none("抚恤")
         } else {
@@ -445,6 +458,7 @@ fn parts(a: &ArchiveView) -> Vec<Part> {
     }
     out.push(Part {
         title: "发放记录".into(),
+        id: "t-payments",
         note: if a.payments.is_empty() {
             none("发放记录")
         } else {
@@ -456,6 +470,7 @@ fn parts(a: &ArchiveView) -> Vec<Part> {
     if let Some(health) = &a.health {
         out.push(Part {
             title: "健康档案（第十五条）".into(),
+            id: "t-health",
             note: Some(if health.is_empty() {
                 "个人健康信息，本次查看已记入审计日志。无体检记录。".to_owned()
             } else {
@@ -502,17 +517,24 @@ pub fn write_archive_table(mut w: impl Write, a: &ArchiveView) -> Result<(), Wri
     Ok(w.flush()?)
 }
 
-/// Writes the archive as one html page in Chinese (the table's parts; no script, nothing
-/// outside the file, every text escaped).
+/// The archive page's own rules: the section subtotals wrap, so that 考核记录 fits A4 upright.
+const ARCHIVE_CSS: &str = "#t-appraisals td:nth-child(2){white-space:normal;min-width:14em}";
+
+/// Writes the archive as one html page in Chinese: the table's parts, each table with an id
+/// (`t-appraisals`, …), and two charts drawn by [`super::svg`]: the total of every quarter
+/// against the Art.10 lines under 考核记录 (`chart-archive-totals`), and the money paid per
+/// year under 发放记录 (`chart-archive-money`). No script, nothing outside the file, every
+/// text escaped; it prints on A4.
 pub fn write_archive_html(mut w: impl Write, a: &ArchiveView) -> Result<(), WriteError> {
     let esc = super::html::esc;
     let mut h = String::new();
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{t}</title>\n<style>{css}</style>\n</head>\n<body>\n<h1>{t}</h1>\n",
         t = esc(&title(a)),
-        css = super::html::CSS,
+        css = format_args!("{}{ARCHIVE_CSS}", super::html::CSS),
     );
     for p in parts(a) {
         let _ = writeln!(h, "<h2>{}</h2>", esc(&p.title));
@@ -522,7 +544,7 @@ pub fn write_archive_html(mut w: impl Write, a: &ArchiveView) -> Result<(), Writ
         if p.rows.is_empty() {
             continue;
         }
-        h.push_str("<div class=\"wide\"><table>\n<tr>");
+        let _ = write!(h, "<div class=\"wide\"><table id=\"{}\">\n<tr>", p.id);
         for c in &p.headings {
             let _ = write!(h, "<th>{}</th>", esc(c));
         }
@@ -536,10 +558,114 @@ pub fn write_archive_html(mut w: impl Write, a: &ArchiveView) -> Result<(), Writ
             h.push_str("</tr>\n");
         }
         h.push_str("</table></div>\n");
+        match p.id {
+            "t-appraisals" => totals_chart(&mut h, a),
+            "t-payments" => money_chart(&mut h, a),
+            _ => {}
+        }
     }
-    h.push_str("<footer>由 kaohe 生成。</footer>\n</body>\n</html>\n");
+    h.push_str("<footer>金额单位：元。由 kaohe 生成。</footer>\n</body>\n</html>\n");
     w.write_all(h.as_bytes())?;
     Ok(w.flush()?)
+}
+
+/// The total of every appraisal as a bar against the Art.10 lines of the policies the
+/// settlements used (each distinct line once), with the grade and rank as 考核记录 prints them.
+fn totals_chart(h: &mut String, a: &ArchiveView) {
+    use super::svg::{Rule, ScoreBar, score_chart};
+    let mut rules: Vec<Rule> = Vec::new();
+    for ap in &a.appraisals {
+        for (at, name) in [
+            (ap.qualified_min_score, "合格"),
+            (ap.excellent_min_score, "优秀"),
+        ] {
+            let label = format!("{name} {at}");
+            if !rules.iter().any(|r| r.at == at && r.label == label) {
+                rules.push(Rule { at, label });
+            }
+        }
+    }
+    let bars: Vec<ScoreBar> = a
+        .appraisals
+        .iter()
+        .map(|ap| {
+            let l = &ap.line;
+            ScoreBar {
+                key: l.quarter.to_string(),
+                label: l.quarter.to_string(),
+                value: l.total,
+                class: match l.grade {
+                    Grade::Excellent => "g-excellent",
+                    Grade::Qualified => "g-qualified",
+                    Grade::Unqualified => "g-unqualified",
+                },
+                notes: vec![
+                    ("grade", l.grade.zh().to_owned()),
+                    ("rank", format!("{}/{}", l.rank, l.group_size)),
+                ],
+            }
+        })
+        .collect();
+    h.push_str(
+        "<h3>各季度总分（第十条）</h3>\n<p class=\"meta\">绿为优秀、红为不合格；\
+         虚线为结算所用政策的合格与优秀分数线；右侧为总分、等次和名次/人数。</p>\n",
+    );
+    h.push_str(&score_chart(
+        "chart-archive-totals",
+        "各季度总分与第十条分数线",
+        &bars,
+        &rules,
+    ));
+}
+
+/// The payments of every year (the years of 年度合计), stacked by kind: base, performance
+/// standard, adjustment (Art.11), awards (Art.12, Art.13) and condolences (Art.16) when the
+/// cadre has any; the total is the 年度合计 the table prints.
+fn money_chart(h: &mut String, a: &ArchiveView) {
+    use super::svg::{Extra, MoneyBar};
+    let sum = |year: u16, kinds: &[EntryKind]| {
+        a.payments
+            .iter()
+            .filter(|p| p.year() == year && kinds.contains(&p.kind))
+            .fold(Money::ZERO, |s, p| s + p.amount)
+    };
+    let has = |kinds: &[EntryKind]| a.payments.iter().any(|p| kinds.contains(&p.kind));
+    const AWARDS: [EntryKind; 2] = [EntryKind::CompletionAward, EntryKind::CommendationAward];
+    const CONDOLENCE: [EntryKind; 1] = [EntryKind::Condolence];
+    let bars: Vec<MoneyBar> = a
+        .year_totals
+        .iter()
+        .map(|&(year, total)| {
+            let mut extras = Vec::new();
+            for (part, name, kinds) in [
+                ("award", "奖励", &AWARDS[..]),
+                ("condolence", "抚恤", &CONDOLENCE[..]),
+            ] {
+                if has(kinds) {
+                    let amount = sum(year, kinds);
+                    extras.push(Extra { part, name, amount });
+                }
+            }
+            MoneyBar {
+                key: year.to_string(),
+                label: format!("{year} 年"),
+                base: sum(year, &[EntryKind::Base]),
+                performance: sum(year, &[EntryKind::Performance]),
+                adjustment: sum(
+                    year,
+                    &[EntryKind::ExcellentBonus, EntryKind::UnqualifiedDeduction],
+                ),
+                extras,
+                total,
+            }
+        })
+        .collect();
+    h.push_str("<h3>各年度发放金额</h3>\n");
+    h.push_str(&super::svg::money_chart(
+        "chart-archive-money",
+        "各年度发放金额：基础补贴、绩效补贴标准、绩效调整（第十一条）及奖励、抚恤（元）",
+        &bars,
+    ));
 }
 
 fn withdrawn_json<T>(s: &Stored<T>) -> Value {

@@ -31,6 +31,8 @@ svg.chart{display:block;width:100%;max-width:960px;height:auto;margin:.4em 0 1.2
 .chart rect.track{fill:#eee}.chart rect.quota{fill:#d9b8b8}.chart rect.used{fill:#933}\
 .chart rect.base{fill:#7a94b8}.chart rect.perf{fill:#b8cbe0}.chart rect.adj-plus{fill:#0a6b2d}\
 .chart rect.adj-minus{fill:#b00020;fill-opacity:.55}\
+.chart rect.award{fill:#c08a1e}.chart rect.condolence{fill:#7d6aa8}.chart rect.minus{fill-opacity:.45}\
+.chart rect.bar{fill:#7a94b8}.chart rect.g-excellent{fill:#0a6b2d}.chart rect.g-unqualified{fill:#b00020}\
 @page{size:A4;margin:14mm}@page landscape{size:A4 landscape;margin:10mm}\
 @media print{body{margin:0;max-width:none;font-size:10pt}.wide{overflow:visible}h2,h3{break-after:avoid}\
 svg.chart{max-width:100%;break-inside:avoid}table{break-inside:auto}tr{break-inside:avoid}\
@@ -138,6 +140,7 @@ fn charts_of_towns(h: &mut String, lines: &[SettlementLine], s: &Summary, notes:
             base: t.base_paid,
             performance: t.performance_standard,
             adjustment: t.adjustment,
+            extras: Vec::new(),
             total: t.total_paid,
         })
         .collect();

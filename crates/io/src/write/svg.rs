@@ -3,10 +3,11 @@
 //! opens offline and prints as it shows (the page's CSS, [`super::html::CSS`], sizes them for
 //! A4).
 //!
-//! Three small charts, each a function of plain rows so that any page can draw one: a strip of
-//! totals per town with lines at the policy's thresholds ([`strip_chart`]), the quota use per
-//! group ([`quota_chart`]), and money per town, stacked base, performance and adjustment
-//! ([`money_chart`]). Each chart is an `<svg class="chart" id=…>` with a `<title>`, an
+//! Four small charts, each a function of plain rows so that any page can draw one: a strip of
+//! totals per town with lines at the policy's thresholds ([`strip_chart`]), one bar per row
+//! (a cadre's total per quarter) against the same lines ([`score_chart`]), the quota use per
+//! group ([`quota_chart`]), and money per row (a town, a year), stacked base, performance and
+//! adjustment, then any payments of their own such as awards ([`money_chart`]). Each chart is an `<svg class="chart" id=…>` with a `<title>`, an
 //! `aria-label` and data labels that print the exact values (formatted from the domain's
 //! decimals, never recomputed): every labelled element carries `data-key` (what it is about)
 //! and the text the reader sees. Coordinates are integer arithmetic on hundredths (the
@@ -63,6 +64,21 @@ pub struct Rule {
     pub label: String,
 }
 
+/// One bar of a score chart: a quarter's total of one cadre, say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoreBar {
+    /// The row's key (a quarter): `data-key` of its figures.
+    pub key: String,
+    /// The row's label.
+    pub label: String,
+    /// The value, drawn from 0.
+    pub value: Points,
+    /// A CSS class for its colour (`g-excellent`, …), or empty.
+    pub class: &'static str,
+    /// Figures shown after the value, each `(data-part, text)` (the grade, the rank).
+    pub notes: Vec<(&'static str, String)>,
+}
+
 /// One bar of the quota chart: a quota group (Art.10) or a commendation group (Art.13).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuotaBar {
@@ -91,8 +107,22 @@ pub struct MoneyBar {
     pub performance: Money,
     /// Σ adjustment (signed).
     pub adjustment: Money,
-    /// Σ total paid (base + performance + adjustment).
+    /// Payments of their own stacked after the adjustment (awards, condolences); empty on
+    /// the report.
+    pub extras: Vec<Extra>,
+    /// Σ total paid (base + performance + adjustment + the extras).
     pub total: Money,
+}
+
+/// A payment of its own on a money bar, after the settlement's three parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extra {
+    /// Its `data-part` and CSS class (`award`, `condolence`).
+    pub part: &'static str,
+    /// Its name in the legend and under the bar (`奖励`).
+    pub name: &'static str,
+    /// The sum (signed: a withdrawal in a later year makes it negative).
+    pub amount: Money,
 }
 
 /// Room for a figure of digits and a space after it, at the charts' 12px.
@@ -137,6 +167,48 @@ fn text(h: &mut String, x: i64, y: i64, anchor: &str, class: &str, key: &str, pa
     let _ = writeln!(h, ">{}</text>", esc(s));
 }
 
+/// The axis of a chart of points, in hundredths: from 0 (or the lowest value, down to a whole
+/// ten) to 100 (or the highest, up to a whole ten).
+fn span(values: impl Iterator<Item = Points> + Clone) -> (i64, i64) {
+    let values = values.map(|v| v.hundredths());
+    let lo = values.clone().min().unwrap_or(0).min(0).div_euclid(1000) * 1000;
+    let hi = (values.max().unwrap_or(0).max(10_000) + 999).div_euclid(1000) * 1000;
+    (lo, hi)
+}
+
+/// The axis of a chart of points over `lo..=hi` (hundredths) with a tick and label every 10
+/// points, and the rules (thresholds) from `top` down to the axis at `bottom`.
+fn grid(h: &mut String, (lo, hi): (i64, i64), (top, bottom): (i64, i64), rules: &[Rule]) {
+    let x = |v: i64| LEFT + scale(v - lo, hi - lo);
+    let _ = writeln!(
+        h,
+        "<line class=\"axis\" x1=\"{LEFT}\" y1=\"{bottom}\" x2=\"{}\" y2=\"{bottom}\"/>",
+        LEFT + PLOT
+    );
+    let mut tick = lo;
+    while tick <= hi {
+        let tx = x(tick);
+        let _ = writeln!(
+            h,
+            "<line class=\"tick\" x1=\"{tx}\" y1=\"{top}\" x2=\"{tx}\" y2=\"{}\"/>",
+            bottom + 4
+        );
+        let label = (tick / 100).to_string();
+        text(h, tx, bottom + LINE, "middle", "axis", "", "", &label);
+        tick += 1000;
+    }
+    for r in rules {
+        let rx = x(r.at.hundredths());
+        let _ = writeln!(
+            h,
+            "<line class=\"rule\" x1=\"{rx}\" y1=\"{}\" x2=\"{rx}\" y2=\"{bottom}\"/>",
+            top - 4
+        );
+        let key = r.at.to_string();
+        text(h, rx, top - 8, "middle", "rule", &key, "rule", &r.label);
+    }
+}
+
 /// A strip of values per row with vertical rules: each value a dot at its place, dots that
 /// fall in the same column stacked, so the strip reads as a histogram. The axis runs from 0
 /// (or the lowest value) to 100 (or the highest), in steps of 10. Each row's figures: the
@@ -145,12 +217,7 @@ fn text(h: &mut String, x: i64, y: i64, anchor: &str, class: &str, key: &str, pa
 pub fn strip_chart(id: &str, title: &str, rows: &[Strip], rules: &[Rule]) -> String {
     /// Diameter of a dot and width of a column.
     const DOT: i64 = 6;
-    let values = rows
-        .iter()
-        .flat_map(|r| &r.dots)
-        .map(|d| d.value.hundredths());
-    let lo = values.clone().min().unwrap_or(0).min(0).div_euclid(1000) * 1000;
-    let hi = (values.max().unwrap_or(0).max(10_000) + 999).div_euclid(1000) * 1000;
+    let (lo, hi) = span(rows.iter().flat_map(|r| &r.dots).map(|d| d.value));
     let x = |v: i64| LEFT + scale(v - lo, hi - lo);
 
     // Every row's columns, stacked.
@@ -177,51 +244,7 @@ pub fn strip_chart(id: &str, title: &str, rows: &[Strip], rules: &[Rule]) -> Str
     let mut h = String::with_capacity(1024 + rows.len() * 256 + placed.len() * 4096);
     open(&mut h, id, title, height);
     let bottom = height - 2 * LINE;
-    // The axis: ticks every 10 points.
-    let _ = writeln!(
-        h,
-        "<line class=\"axis\" x1=\"{LEFT}\" y1=\"{bottom}\" x2=\"{}\" y2=\"{bottom}\"/>",
-        LEFT + PLOT
-    );
-    let mut tick = lo;
-    while tick <= hi {
-        let tx = x(tick);
-        let _ = writeln!(
-            h,
-            "<line class=\"tick\" x1=\"{tx}\" y1=\"{top}\" x2=\"{tx}\" y2=\"{}\"/>",
-            bottom + 4
-        );
-        text(
-            &mut h,
-            tx,
-            bottom + LINE,
-            "middle",
-            "axis",
-            "",
-            "",
-            &(tick / 100).to_string(),
-        );
-        tick += 1000;
-    }
-    // The rules (thresholds), over the whole height.
-    for r in rules {
-        let rx = x(r.at.hundredths());
-        let _ = writeln!(
-            h,
-            "<line class=\"rule\" x1=\"{rx}\" y1=\"{}\" x2=\"{rx}\" y2=\"{bottom}\"/>",
-            top - 4
-        );
-        text(
-            &mut h,
-            rx,
-            top - 8,
-            "middle",
-            "rule",
-            &r.at.to_string(),
-            "rule",
-            &r.label,
-        );
-    }
+    grid(&mut h, (lo, hi), (top, bottom), rules);
     // The rows.
     let mut y = top;
     for ((r, row), rh) in rows.iter().zip(&placed).zip(&heights) {
@@ -284,6 +307,50 @@ pub fn strip_chart(id: &str, title: &str, rows: &[Strip], rules: &[Rule]) -> Str
             );
         }
         y += rh;
+    }
+    h.push_str("</svg>\n");
+    h
+}
+
+/// One horizontal bar per row from 0 to its value, on the strip chart's axis and with its
+/// rules (the Art.10 thresholds): a cadre's total per quarter. Each row's figures after the
+/// plot: the value (`data-part` `value`), then its notes (`data-part` as given).
+pub fn score_chart(id: &str, title: &str, bars: &[ScoreBar], rules: &[Rule]) -> String {
+    const ROW: i64 = 24;
+    let (lo, hi) = span(bars.iter().map(|b| b.value));
+    let x = |v: i64| LEFT + scale(v - lo, hi - lo);
+    let top = 2 * LINE;
+    let bottom = top + ROW * i64::try_from(bars.len()).unwrap_or(0) + 4;
+    let height = bottom + 2 * LINE;
+    let mut h = String::with_capacity(1024 + bars.len() * 512);
+    open(&mut h, id, title, height);
+    grid(&mut h, (lo, hi), (top, bottom), rules);
+    let mut y = top + 4;
+    for b in bars {
+        let v = b.value.hundredths();
+        let (from, to) = (x(v.min(0)), x(v.max(0)));
+        text(&mut h, LEFT - 8, y + 13, "end", "label", "", "", &b.label);
+        let _ = writeln!(
+            h,
+            "<rect class=\"bar {class}\" x=\"{from}\" y=\"{y}\" width=\"{w}\" height=\"16\" \
+             data-key=\"{key}\" data-value=\"{value}\"/>",
+            class = b.class,
+            w = (to - from).max(1),
+            key = esc(&b.key),
+            value = b.value,
+        );
+        let mut fx = LEFT + PLOT + 12;
+        let value = b.value.to_string();
+        text(&mut h, fx, y + 13, "start", "v", &b.key, "value", &value);
+        fx += advance(&value);
+        for (part, note) in &b.notes {
+            text(&mut h, fx, y + 13, "start", "unit", &b.key, part, note);
+            fx += 6 + note
+                .chars()
+                .map(|c| if c.is_ascii() { 7 } else { 12 })
+                .sum::<i64>();
+        }
+        y += ROW;
     }
     h.push_str("</svg>\n");
     h
@@ -355,58 +422,54 @@ pub fn quota_chart(id: &str, title: &str, bars: &[QuotaBar], used_label: &str) -
     h
 }
 
-/// Money per town: a bar of base, then performance standard, then the adjustment — a
-/// positive one extends the bar, a negative one is hatched back over its end, so the bar ends
-/// at the total paid. Each town's figures under its bar: `base`, `performance`, `adjustment`
-/// and `total` (`data-part`, yuan with two decimals).
+/// Money per row (a town, a year): a bar of base, then performance standard, then the
+/// adjustment, then each extra — a positive part extends the bar, a negative one is hatched
+/// back over its end, so the bar ends at the total paid. Each row's figures under its bar:
+/// `base`, `performance`, `adjustment`, each extra's part and `total` (`data-part`, yuan with
+/// two decimals). The legend names the extras that any row has.
 pub fn money_chart(id: &str, title: &str, bars: &[MoneyBar]) -> String {
     const ROW: i64 = 44;
+    // The parts of a bar in drawing order: (data-part, class, name, amount).
+    let parts = |b: &MoneyBar| {
+        let mut p = vec![
+            ("base", "base", "基础", b.base),
+            ("performance", "perf", "绩效标准", b.performance),
+            ("adjustment", "adj", "调整", b.adjustment),
+        ];
+        p.extend(b.extras.iter().map(|e| (e.part, e.part, e.name, e.amount)));
+        p
+    };
+    // How far right a bar reaches: the highest running sum of its parts.
     let reach = |b: &MoneyBar| {
-        let before = b.base.hundredths() + b.performance.hundredths();
-        before.max(before + b.adjustment.hundredths())
+        parts(b)
+            .iter()
+            .scan(0_i64, |at, p| {
+                *at += p.3.hundredths();
+                Some(*at)
+            })
+            .max()
+            .unwrap_or(0)
     };
     let max = bars.iter().map(reach).max().unwrap_or(0);
     let top = 2 * LINE;
     let height = top + ROW * i64::try_from(bars.len()).unwrap_or(0) + 8;
     let mut h = String::with_capacity(1024 + bars.len() * 1024);
     open(&mut h, id, title, height);
-    // The legend.
-    let mut lx = LEFT;
-    for (class, name) in [
-        ("base", "基础补贴"),
-        ("perf", "绩效补贴标准"),
-        ("adj-plus", "上浮"),
-        ("adj-minus", "扣减"),
-    ] {
-        let _ = writeln!(
-            h,
-            "<rect class=\"{class}\" x=\"{lx}\" y=\"6\" width=\"14\" height=\"12\"/>"
-        );
-        text(&mut h, lx + 18, 16, "start", "unit", "", "", name);
-        lx += 30 + 14 * i64::try_from(name.chars().count()).unwrap_or(0);
-    }
+    legend(&mut h, bars);
     let mut y = top;
     for b in bars {
-        let base = b.base.hundredths();
-        let perf = b.performance.hundredths();
-        let adj = b.adjustment.hundredths();
-        let x0 = LEFT;
-        let x1 = LEFT + scale(base, max);
-        let x2 = LEFT + scale(base + perf, max);
         text(&mut h, LEFT - 8, y + 14, "end", "label", "", "", &b.label);
-        let _ = writeln!(
-            h,
-            "<rect class=\"base\" x=\"{x0}\" y=\"{y}\" width=\"{}\" height=\"18\"/>\
-             <rect class=\"perf\" x=\"{x1}\" y=\"{y}\" width=\"{}\" height=\"18\"/>",
-            x1 - x0,
-            x2 - x1
-        );
-        if adj != 0 {
-            let x3 = LEFT + scale(base + perf + adj, max);
-            let (from, to, class) = if adj > 0 {
-                (x2, x3, "adj-plus")
-            } else {
-                (x3, x2, "adj-minus")
+        let mut at = 0_i64;
+        for (_, class, _, amount) in parts(b) {
+            let v = amount.hundredths();
+            let (from, to) = (LEFT + scale(at, max), LEFT + scale(at + v, max));
+            at += v;
+            let (from, to, class) = match (class, v.signum()) {
+                (_, 0) => continue,
+                ("adj", 1) => (from, to, "adj-plus".to_owned()),
+                ("adj", _) => (to, from, "adj-minus".to_owned()),
+                (c, 1) => (from, to, c.to_owned()),
+                (c, _) => (to, from, format!("{c} minus")),
             };
             let _ = writeln!(
                 h,
@@ -416,12 +479,8 @@ pub fn money_chart(id: &str, title: &str, bars: &[MoneyBar]) -> String {
         }
         let ty = y + 18 + 14;
         let mut fx = LEFT;
-        for (part, name, value) in [
-            ("base", "基础", b.base),
-            ("performance", "绩效标准", b.performance),
-            ("adjustment", "调整", b.adjustment),
-            ("total", "实发", b.total),
-        ] {
+        let total = [("total", "", "实发", b.total)];
+        for (part, _, name, value) in parts(b).into_iter().chain(total) {
             let value = value.to_string();
             text(&mut h, fx, ty, "start", "unit", "", "", name);
             let nx = fx + 14 * i64::try_from(name.chars().count()).unwrap_or(0) + 4;
@@ -432,6 +491,30 @@ pub fn money_chart(id: &str, title: &str, bars: &[MoneyBar]) -> String {
     }
     h.push_str("</svg>\n");
     h
+}
+
+/// The money chart's legend: the settlement's parts, then every extra some bar has.
+fn legend(h: &mut String, bars: &[MoneyBar]) {
+    let mut entries = vec![
+        ("base", "基础补贴"),
+        ("perf", "绩效补贴标准"),
+        ("adj-plus", "上浮"),
+        ("adj-minus", "扣减"),
+    ];
+    for e in bars.iter().flat_map(|b| &b.extras) {
+        if !entries.contains(&(e.part, e.name)) {
+            entries.push((e.part, e.name));
+        }
+    }
+    let mut lx = LEFT;
+    for (class, name) in entries {
+        let _ = writeln!(
+            h,
+            "<rect class=\"{class}\" x=\"{lx}\" y=\"6\" width=\"14\" height=\"12\"/>"
+        );
+        text(h, lx + 18, 16, "start", "unit", "", "", name);
+        lx += 30 + 14 * i64::try_from(name.chars().count()).unwrap_or(0);
+    }
 }
 
 #[cfg(test)]
@@ -576,6 +659,7 @@ mod tests {
                 base: m("600"),
                 performance: m("400"),
                 adjustment: m("-200"),
+                extras: Vec::new(),
                 total: m("800"),
             },
             MoneyBar {
@@ -584,6 +668,7 @@ mod tests {
                 base: m("300"),
                 performance: m("200"),
                 adjustment: m("0.01"),
+                extras: Vec::new(),
                 total: m("500.01"),
             },
         ];
@@ -621,6 +706,91 @@ mod tests {
         assert!(
             svg.contains("class=\"adj-plus\" x=\"310\" y=\"76\" width=\"1\""),
             "{svg}"
+        );
+    }
+
+    #[test]
+    fn score_bars_run_from_zero_with_their_figures() {
+        let bar = |key: &str, v: &str, class| ScoreBar {
+            key: key.into(),
+            label: key.into(),
+            value: p(v),
+            class,
+            notes: vec![("grade", "合格".into()), ("rank", "3/12".into())],
+        };
+        let bars = [
+            bar("2026Q2", "75.00", "g-qualified"),
+            bar("2026Q3", "-5", ""),
+        ];
+        let rules = [Rule {
+            at: p("60"),
+            label: "合格 60.00".into(),
+        }];
+        let svg = score_chart("s", "总分", &bars, &rules);
+        // Axis -10..100 over 400 units from x = 110: 0 at 146, 75 at 419, -5 at 128.
+        assert!(
+            svg.contains("class=\"bar g-qualified\" x=\"146\" y=\"36\" width=\"273\""),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("class=\"bar \" x=\"128\" y=\"60\" width=\"18\""),
+            "{svg}"
+        );
+        assert!(svg.contains("data-key=\"2026Q2\" data-part=\"value\">75.00<"));
+        assert!(svg.contains("data-key=\"2026Q3\" data-part=\"value\">-5.00<"));
+        assert!(svg.contains("data-key=\"2026Q2\" data-part=\"rank\">3/12<"));
+        assert!(svg.contains("data-key=\"60.00\" data-part=\"rule\">合格 60.00<"));
+        assert_eq!(svg.matches("<line class=\"tick\"").count(), 12, "{svg}");
+    }
+
+    #[test]
+    fn money_extras_stack_after_the_adjustment_and_join_the_legend() {
+        let bar = MoneyBar {
+            key: "2026".into(),
+            label: "2026 年".into(),
+            base: m("100"),
+            performance: m("300"),
+            adjustment: m("0"),
+            extras: vec![
+                Extra {
+                    part: "award",
+                    name: "奖励",
+                    amount: m("600"),
+                },
+                Extra {
+                    part: "condolence",
+                    name: "抚恤",
+                    amount: m("-200"),
+                },
+            ],
+            total: m("800"),
+        };
+        let svg = money_chart("m", "金额", &[bar]);
+        // Reach 1000: base 40 units, performance 120, the award 240, the condolence's
+        // withdrawal hatched back 80 from x = 510; no rectangle for a zero adjustment.
+        assert!(svg.contains("class=\"base\" x=\"110\" y=\"32\" width=\"40\""));
+        assert!(svg.contains("class=\"perf\" x=\"150\" y=\"32\" width=\"120\""));
+        assert!(svg.contains("class=\"award\" x=\"270\" y=\"32\" width=\"240\""));
+        assert!(
+            svg.contains("class=\"condolence minus\" x=\"430\" y=\"32\" width=\"80\""),
+            "{svg}"
+        );
+        assert!(!svg.contains("class=\"adj-plus\" x=\"270\""), "{svg}");
+        for (part, v) in [
+            ("adjustment", "0.00"),
+            ("award", "600.00"),
+            ("condolence", "-200.00"),
+            ("total", "800.00"),
+        ] {
+            assert!(
+                svg.contains(&format!("data-key=\"2026\" data-part=\"{part}\">{v}<")),
+                "{part}: {svg}"
+            );
+        }
+        assert_eq!(
+            svg.matches(">奖励</text>").count(),
+            2,
+            "legend and figure: {svg}"
         );
     }
 }
