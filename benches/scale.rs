@@ -1164,7 +1164,7 @@ fn national_in_process(files: &Files, out: &Path) -> R<Vec<Phase>> {
     let (lines, ledger) = outcome.into_parts();
     m.done("free engine state", lines.len() as u64);
     let mut w = BufWriter::with_capacity(1 << 20, File::create(out)?);
-    kaohe_io::write_report_csv(&mut w, &lines)?;
+    kaohe_report::write_report_csv(&mut w, &lines)?;
     drop(w.into_inner().map_err(|e| e.into_error())?);
     m.done("write report csv", lines.len() as u64);
     drop((scores, events, roster, ledger));

@@ -17,7 +17,7 @@ use kaohe_domain::{
     Cadre, CadreId, Date, Event, HealthRecord, Inspection, Money, Policy, Quarter, Score,
     SettlementLine,
 };
-use kaohe_io::{ArchiveAppraisal, ArchiveEvent, ArchiveView, RosterChange, SectionSubtotal};
+use kaohe_report::{ArchiveAppraisal, ArchiveEvent, ArchiveView, RosterChange, SectionSubtotal};
 use kaohe_store::{AuditRecord, RecordImport, RosterImport, Store, StoreError};
 
 use crate::{AppError, Conflict};
@@ -161,7 +161,7 @@ pub async fn archive(store: &dyn Store, req: &ArchiveRequest) -> Result<ArchiveV
         history.push(RosterChange {
             at_unix: v.replaced_at_unix,
             file: v.replaced_by_file.clone(),
-            changes: kaohe_io::cadre_changes(&v.cadre, after),
+            changes: kaohe_report::cadre_changes(&v.cadre, after),
         });
     }
 

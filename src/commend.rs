@@ -18,7 +18,7 @@ use kaohe_grading::{Nominee, commendation};
 use kaohe_scoring::{Scorecards, ScoringInput, score_quarter};
 use kaohe_store::Store;
 
-use kaohe_io::{CommendList, CommendRow, VillageRow};
+use kaohe_report::{CommendList, CommendRow, VillageRow};
 
 use crate::AppError;
 use crate::lifecycle::Policies;

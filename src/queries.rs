@@ -29,10 +29,10 @@ pub async fn report(
 pub async fn report_notes(
     store: &dyn Store,
     q: Quarter,
-) -> Result<kaohe_io::ReportNotes, AppError> {
+) -> Result<kaohe_report::ReportNotes, AppError> {
     let policies = crate::lifecycle::Policies::load(store).await?;
     let policy = policies.for_quarter(q);
-    Ok(kaohe_io::ReportNotes::new(policy.excellent_ratio)
+    Ok(kaohe_report::ReportNotes::new(policy.excellent_ratio)
         .with_thresholds(policy)
         .with_ledger(&store.ledger(q).await?))
 }
@@ -43,7 +43,7 @@ pub async fn report_notes(
 pub async fn audit(
     store: &dyn Store,
     since: Option<kaohe_domain::Date>,
-) -> Result<Vec<kaohe_io::AuditRow>, AppError> {
+) -> Result<Vec<kaohe_report::AuditRow>, AppError> {
     let mut rows = Vec::new();
     for a in store.audit_log().await? {
         let at = kaohe_domain::Date::from_unix(a.at_unix);
@@ -64,7 +64,7 @@ pub async fn audit(
             (None, Some(h)) => format!("={h}"),
             _ => String::new(),
         };
-        rows.push(kaohe_io::AuditRow {
+        rows.push(kaohe_report::AuditRow {
             time,
             user: a.user,
             command: kaohe_store::redact_secrets(&a.command),

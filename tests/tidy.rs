@@ -57,7 +57,9 @@ fn core_crates_do_no_io() {
         "csv",
         "kaohe-store",
         "kaohe-io",
+        "kaohe-report",
         "rust_xlsxwriter",
+        "calamine",
     ];
     for name in ["domain", "scoring", "grading", "settlement"] {
         let deps = manifest_dependencies(&root().join("crates").join(name));
@@ -71,6 +73,34 @@ fn core_crates_do_no_io() {
                 !named,
                 "crates/{name} depends on {f}: the core crates do no IO"
             );
+        }
+    }
+}
+
+/// ARCHITECTURE.md: the reading and the writing halves of the file formats stand alone —
+/// kaohe-io (readers) and kaohe-report (writers) never depend on each other (only kaohe-io's
+/// tests use kaohe-report, to read back what it writes), nor on the engine or a store.
+#[test]
+fn readers_and_writers_stand_apart() {
+    for (name, other) in [("io", "kaohe-report"), ("report", "kaohe-io")] {
+        let text = fs::read_to_string(root().join("crates").join(name).join("Cargo.toml"))
+            .expect("Cargo.toml");
+        let deps: String = text
+            .split("\n[")
+            .filter(|t| t.starts_with("dependencies"))
+            .collect();
+        for f in [
+            other,
+            "kaohe-settlement",
+            "kaohe-grading",
+            "kaohe-scoring",
+            "kaohe-store",
+        ] {
+            let named = deps.lines().any(|l| {
+                let l = l.trim_start();
+                l.starts_with(&format!("{f} ")) || l.starts_with(&format!("{f}."))
+            });
+            assert!(!named, "crates/{name} depends on {f}");
         }
     }
 }

@@ -646,7 +646,7 @@ fn compute(
             ComputeFormat::Json => ReportFormat::Json,
             ComputeFormat::Table => ReportFormat::Table,
         };
-        let notes = kaohe_io::ReportNotes::new(policy.excellent_ratio);
+        let notes = kaohe_report::ReportNotes::new(policy.excellent_ratio);
         write_report(q, &lines, &notes, format, out)
     })
 }
@@ -654,7 +654,7 @@ fn compute(
 fn write_report(
     q: Quarter,
     lines: &[kaohe_domain::SettlementLine],
-    notes: &kaohe_io::ReportNotes,
+    notes: &kaohe_report::ReportNotes,
     format: ReportFormat,
     out: Option<&Path>,
 ) -> Result<()> {
@@ -664,11 +664,11 @@ fn write_report(
         ));
     }
     let render = |w: &mut dyn Write| match format {
-        ReportFormat::Csv => kaohe_io::write_report_csv(w, lines),
-        ReportFormat::Json => kaohe_io::write_report_json(w, lines),
-        ReportFormat::Table => kaohe_io::write_report_table(w, lines),
-        ReportFormat::Html => kaohe_io::write_report_html(w, lines, notes),
-        ReportFormat::Xlsx => kaohe_io::write_report_xlsx(w, lines, notes),
+        ReportFormat::Csv => kaohe_report::write_report_csv(w, lines),
+        ReportFormat::Json => kaohe_report::write_report_json(w, lines),
+        ReportFormat::Table => kaohe_report::write_report_table(w, lines),
+        ReportFormat::Html => kaohe_report::write_report_html(w, lines, notes),
+        ReportFormat::Xlsx => kaohe_report::write_report_xlsx(w, lines, notes),
     };
     let what = format!("the {q} report");
     match out {
@@ -745,14 +745,14 @@ fn resolved(path: &Path) -> Option<PathBuf> {
 pub(crate) fn write_out(
     path: &Path,
     what: &str,
-    render: impl FnOnce(&mut dyn Write) -> std::result::Result<(), kaohe_io::WriteError>,
+    render: impl FnOnce(&mut dyn Write) -> std::result::Result<(), kaohe_report::WriteError>,
 ) -> Result<()> {
     refuse_store_file(path)?;
     let cannot = |e: &dyn std::fmt::Display| {
         Failure::other(format!("{}: cannot write: {e}", path.display()))
     };
-    let failed = |e: kaohe_io::WriteError| match e {
-        kaohe_io::WriteError::Io(e) => cannot(&e),
+    let failed = |e: kaohe_report::WriteError| match e {
+        kaohe_report::WriteError::Io(e) => cannot(&e),
         e => Failure::other(format!("cannot write {what}: {e}")),
     };
     let special = fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
@@ -847,9 +847,9 @@ async fn commend(
         ));
     }
     let render = |w: &mut dyn Write| match format {
-        crate::CommendFormat::Table => kaohe_io::write_commend_table(w, &list),
-        crate::CommendFormat::Csv => kaohe_io::write_commend_csv(w, &list),
-        crate::CommendFormat::Html => kaohe_io::write_commend_html(w, &list),
+        crate::CommendFormat::Table => kaohe_report::write_commend_table(w, &list),
+        crate::CommendFormat::Csv => kaohe_report::write_commend_csv(w, &list),
+        crate::CommendFormat::Html => kaohe_report::write_commend_html(w, &list),
     };
     let what = format!("the {year} commendation list");
     match out {
@@ -872,9 +872,9 @@ async fn audit_log(url: &str, since: Option<&str>, format: crate::AuditFormat) -
     let rows = kaohe::queries::audit(&*store, since).await?;
     let mut buf = Vec::new();
     match format {
-        crate::AuditFormat::Table => kaohe_io::write_audit_table(&mut buf, &rows),
-        crate::AuditFormat::Csv => kaohe_io::write_audit_csv(&mut buf, &rows),
-        crate::AuditFormat::Json => kaohe_io::write_audit_json(&mut buf, &rows),
+        crate::AuditFormat::Table => kaohe_report::write_audit_table(&mut buf, &rows),
+        crate::AuditFormat::Csv => kaohe_report::write_audit_csv(&mut buf, &rows),
+        crate::AuditFormat::Json => kaohe_report::write_audit_json(&mut buf, &rows),
     }
     .map_err(|e| Failure::other(format!("cannot write the audit log: {e}")))?;
     emit(&buf, None)
@@ -903,9 +903,9 @@ async fn archive(
     };
     let view = kaohe::archive::archive(&*store, &request).await?;
     let render = |w: &mut dyn Write| match format {
-        crate::ArchiveFormat::Table => kaohe_io::write_archive_table(w, &view),
-        crate::ArchiveFormat::Json => kaohe_io::write_archive_json(w, &view),
-        crate::ArchiveFormat::Html => kaohe_io::write_archive_html(w, &view),
+        crate::ArchiveFormat::Table => kaohe_report::write_archive_table(w, &view),
+        crate::ArchiveFormat::Json => kaohe_report::write_archive_json(w, &view),
+        crate::ArchiveFormat::Html => kaohe_report::write_archive_html(w, &view),
     };
     let what = format!("the archive of {id}");
     match out {
@@ -923,7 +923,7 @@ async fn health_due(url: &str, year: u16) -> Result<()> {
     let store = open(url).await?;
     let due = kaohe::archive::health_due(&*store, year).await?;
     let mut buf = Vec::new();
-    kaohe_io::write_health_due_table(&mut buf, year, &due)
+    kaohe_report::write_health_due_table(&mut buf, year, &due)
         .map_err(|e| Failure::other(format!("cannot write the list: {e}")))?;
     emit(&buf, None)
 }

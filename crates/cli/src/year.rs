@@ -96,10 +96,10 @@ pub fn write_ledger(
         ));
     }
     let render = |w: &mut dyn std::io::Write| match format {
-        LedgerFormat::Csv => kaohe_io::write_ledger_csv(w, entries),
-        LedgerFormat::Json => kaohe_io::write_ledger_json(w, entries),
-        LedgerFormat::Table => kaohe_io::write_ledger_table(w, entries),
-        LedgerFormat::Xlsx => kaohe_io::write_ledger_xlsx(w, entries),
+        LedgerFormat::Csv => kaohe_report::write_ledger_csv(w, entries),
+        LedgerFormat::Json => kaohe_report::write_ledger_json(w, entries),
+        LedgerFormat::Table => kaohe_report::write_ledger_table(w, entries),
+        LedgerFormat::Xlsx => kaohe_report::write_ledger_xlsx(w, entries),
     };
     match out {
         Some(path) => write_out(path, what, render),

@@ -62,7 +62,9 @@ pub use policy::{
     Section, TieBreak,
 };
 pub use quarter::{Month, Quarter};
-pub use settlement::{Appraisal, EntryKind, LedgerEntry, PaidSplit, SettlementLine};
+pub use settlement::{
+    Appraisal, EntryKind, LEDGER_COLUMNS, LedgerEntry, PaidSplit, REPORT_COLUMNS, SettlementLine,
+};
 
 /// The decimal type used for every exact quantity (re-exported so that users of the domain
 /// need not name `rust_decimal` themselves).

@@ -178,6 +178,38 @@ pub struct LedgerEntry {
     pub article: &'static str,
 }
 
+/// The machine names of a [`SettlementLine`]'s fields: the columns of the settlement report
+/// (docs/reference.md), in this order. Written by kaohe-report, read back by kaohe-io.
+pub const REPORT_COLUMNS: [&str; 21] = [
+    "quarter",
+    "cadre_id",
+    "name",
+    "town",
+    "village",
+    "sequence",
+    "base_score",
+    "bonus",
+    "deduction",
+    "total",
+    "rank",
+    "group_size",
+    "quota",
+    "grade",
+    "standard",
+    "base_paid",
+    "performance_standard",
+    "adjustment",
+    "performance_paid",
+    "total_paid",
+    "flags",
+];
+
+/// The machine names of a [`LedgerEntry`]'s fields: the columns of the ledger
+/// (docs/reference.md), in this order.
+pub const LEDGER_COLUMNS: [&str; 8] = [
+    "quarter", "revision", "entry", "cadre_id", "kind", "month", "amount", "article",
+];
+
 impl LedgerEntry {
     /// The calendar year the payment counts in (the archive's 年度合计, Art.15): the year of
     /// its month when it has one, else of its quarter.

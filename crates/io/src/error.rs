@@ -1,4 +1,4 @@
-//! Errors of the readers and writers. The `Display` text of [`ReadError`] goes to users as it
+//! Errors of the readers (and of the template workbooks). The `Display` text of [`ReadError`] goes to users as it
 //! is: one line per problem, `file:line: column `x`: what is wrong`, or for an Excel workbook
 //! `file:SHEET!CELL: column `x`: what is wrong` (see [`Problem::cell`]).
 
@@ -134,35 +134,17 @@ impl fmt::Display for FileErrors {
     }
 }
 
-/// Why a report or ledger could not be written.
+/// Why a template workbook (`kaohe template`) could not be written.
 #[derive(Debug, Error)]
 #[non_exhaustive]
-pub enum WriteError {
-    /// Writing to the output failed.
-    #[error("cannot write the output: {0}")]
-    Io(#[from] io::Error),
+pub enum TemplateError {
     /// The xlsx workbook could not be assembled.
     #[error("cannot build the xlsx workbook: {0}")]
     Xlsx(String),
 }
 
-impl From<csv::Error> for WriteError {
-    fn from(e: csv::Error) -> WriteError {
-        match e.into_kind() {
-            csv::ErrorKind::Io(e) => WriteError::Io(e),
-            other => WriteError::Io(io::Error::other(format!("{other:?}"))),
-        }
-    }
-}
-
-impl From<serde_json::Error> for WriteError {
-    fn from(e: serde_json::Error) -> WriteError {
-        WriteError::Io(io::Error::other(e))
-    }
-}
-
-impl From<rust_xlsxwriter::XlsxError> for WriteError {
-    fn from(e: rust_xlsxwriter::XlsxError) -> WriteError {
-        WriteError::Xlsx(e.to_string())
+impl From<rust_xlsxwriter::XlsxError> for TemplateError {
+    fn from(e: rust_xlsxwriter::XlsxError) -> TemplateError {
+        TemplateError::Xlsx(e.to_string())
     }
 }

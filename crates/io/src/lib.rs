@@ -1,11 +1,13 @@
-//! File formats of kaohe: the CSV readers of SPEC 5.1 with located errors, and the writers of
-//! the settlement report (SPEC 5.3) and ledger (SPEC 5.4) for machines (csv, json) and for
-//! people (terminal table, html, xlsx).
+//! The reading half of kaohe's file formats: the CSV (and xlsx) readers of the input files with
+//! located errors, and the blank workbooks to fill them in (`kaohe template`). Writing reports,
+//! ledgers, lists and archives is `kaohe-report`'s, as grep-searcher and grep-printer are kept
+//! apart: neither crate depends on the other, and what both name (the report's and the ledger's
+//! columns) is the domain's.
 //!
-//! **Architecture invariant:** this crate turns bytes into domain values and domain values into
-//! bytes, and nothing else. It computes no score, grade or payment: it does not depend on the
-//! engine (`kaohe-settlement` and below) or on any store. Its checks are the ones a file can be
-//! held to alone or against the roster and policy it is given ([`Context`]).
+//! **Architecture invariant:** this crate turns bytes into domain values, and nothing else. It
+//! computes no score, grade or payment: it does not depend on the engine (`kaohe-settlement`
+//! and below), on any store or on `kaohe-report`. Its checks are the ones a file can be held to
+//! alone or against the roster and policy it is given ([`Context`]).
 //!
 //! Design decisions:
 //! - **Every problem, located.** A reader checks every row and reports every problem as
@@ -27,12 +29,8 @@
 //!   shortest decimal of its double, so `0.30000000000000004` is refused and `1406.08` taken
 //!   exactly; formula and error cells refused), and read by the same readers; each problem is
 //!   then located as `FILE:SHEET!CELL`. `kaohe template` writes the workbooks to fill in
-//!   ([`template_xlsx_bytes`]).
-//! - **Exact numbers out.** Money and scores are written from the domain's exact decimals with
-//!   two decimals (csv, json strings). The xlsx number cell is the single place an amount
-//!   becomes a float, by parsing its text, with no arithmetic after (see `write::xlsx`).
-//! - **Aggregates are pure.** [`summary`] computes totals per town and grade and the quota use
-//!   per group from the lines alone; the html and xlsx reports and the command line share it.
+//!   ([`template_xlsx_bytes`]); they stay here because the reader skips their notes row, so
+//!   template and reader must agree on it.
 //!
 //! # Example
 //!
@@ -55,15 +53,10 @@ mod columns;
 mod error;
 mod hash;
 mod read;
-pub mod summary;
-mod width;
 mod write;
-mod zh;
 
-pub use columns::{
-    AUDIT_COLUMNS, EVENTS_COLUMNS, LEDGER_COLUMNS, REPORT_COLUMNS, ROSTER_COLUMNS, SCORES_COLUMNS,
-};
-pub use error::{FileErrors, KEPT_PROBLEMS, PRINTED_PROBLEMS, Problem, ReadError, WriteError};
+pub use columns::{EVENTS_COLUMNS, LEDGER_COLUMNS, REPORT_COLUMNS, ROSTER_COLUMNS, SCORES_COLUMNS};
+pub use error::{FileErrors, KEPT_PROBLEMS, PRINTED_PROBLEMS, Problem, ReadError, TemplateError};
 pub use read::{
     AWARDS_COLUMNS, CONDOLENCES_COLUMNS, CondolencesRead, Context, HEALTH_COLUMNS,
     INSPECTIONS_COLUMNS, Input, MAX_PAYMENT, UTF8_HINT, appraisals, award_differences, award_lines,
@@ -73,21 +66,4 @@ pub use read::{
     read_health_bytes, read_inspections, read_inspections_bytes, read_report, read_report_bytes,
     read_roster, read_roster_bytes, read_scores, read_scores_bytes, roster_lines,
 };
-pub use summary::ReportNotes;
-pub use width::{char_width, display_width};
-pub use write::{
-    ArchiveAppraisal, ArchiveEvent, ArchiveView, FieldChange, RosterChange, SectionSubtotal,
-    archive_json, cadre_changes, write_archive_html, write_archive_json, write_archive_table,
-    write_health_due_table,
-};
-pub use write::{
-    AuditRow, COMMEND_COLUMNS, COMMEND_VILLAGE_COLUMNS, CommendList, CommendRow, VillageRow,
-    write_audit_csv, write_audit_json, write_audit_table, write_commend_csv, write_commend_html,
-    write_commend_table,
-};
-pub use write::{
-    Template, report_xlsx_bytes, template_xlsx_bytes, write_ledger_csv, write_ledger_json,
-    write_ledger_table, write_ledger_xlsx, write_report_csv, write_report_html, write_report_json,
-    write_report_table, write_report_xlsx, write_summary_table,
-};
-pub use zh::{LEDGER_HEADINGS as LEDGER_HEADINGS_ZH, REPORT_HEADINGS as REPORT_HEADINGS_ZH};
+pub use write::{Template, template_xlsx_bytes};

@@ -40,8 +40,9 @@ use kaohe_io::{
     SCORES_COLUMNS, award_lines, condolence_lines, event_lines, health_lines, inspection_lines,
     read_awards_bytes, read_condolences_bytes, read_events_bytes, read_health_bytes,
     read_inspections_bytes, read_report_bytes, read_roster_bytes, read_scores, read_scores_bytes,
-    roster_lines, write_report_csv,
+    roster_lines,
 };
+use kaohe_report::write_report_csv;
 use peak_alloc::PeakAlloc;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};

@@ -521,7 +521,7 @@ pub fn write_archive_table(mut w: impl Write, a: &ArchiveView) -> Result<(), Wri
 const ARCHIVE_CSS: &str = "#t-appraisals td:nth-child(2){white-space:normal;min-width:14em}";
 
 /// Writes the archive as one html page in Chinese: the table's parts, each table with an id
-/// (`t-appraisals`, …), and two charts drawn by [`super::svg`]: the total of every quarter
+/// (`t-appraisals`, …), and two charts drawn by the `svg` module: the total of every quarter
 /// against the Art.10 lines under 考核记录 (`chart-archive-totals`), and the money paid per
 /// year under 发放记录 (`chart-archive-money`). No script, nothing outside the file, every
 /// text escaped; it prints on A4.

@@ -1,6 +1,6 @@
 //! Charts for the html pages, as SVG inline in the page (HTML5 needs no namespace, so the page
 //! names no address at all): no script, no outside asset, so a page
-//! opens offline and prints as it shows (the page's CSS, [`super::html::CSS`], sizes them for
+//! opens offline and prints as it shows (the page's CSS, `html::CSS`, sizes them for
 //! A4).
 //!
 //! Four small charts, each a function of plain rows so that any page can draw one: a strip of

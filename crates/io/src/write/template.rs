@@ -17,7 +17,7 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Formula, Workbook, XlsxError,
 };
 
-use crate::error::WriteError;
+use crate::error::TemplateError;
 use crate::read::{
     AWARDS_COLUMNS, CONDOLENCES_COLUMNS, EVENTS_COLUMNS, ROSTER_COLUMNS, SCORES_COLUMNS,
 };
@@ -199,7 +199,7 @@ pub(crate) fn is_template_note(header: &[(String, u32)], row: &[String]) -> bool
 const LAST_ROW: u32 = 1_048_575;
 
 /// The template workbook of `t`: event kinds are `policy`'s. See the module notes.
-pub fn template_xlsx_bytes(t: Template, policy: &Policy) -> Result<Vec<u8>, WriteError> {
+pub fn template_xlsx_bytes(t: Template, policy: &Policy) -> Result<Vec<u8>, TemplateError> {
     Ok(build(t, policy)?)
 }
 
