@@ -3,6 +3,7 @@
 //! stores behave identically.
 //!
 //! - [`open_store`] picks the backend from a URL (`redb:FILE`, a bare path, or `postgres://…`).
+//! - [`compute`]: `kaohe compute`, a quarter from files alone (no store).
 //! - [`files`]: `kaohe import KIND FILE` as one use case — open, read and check, write with
 //!   its audit record, every error located in the file.
 //! - [`imports`]: roster, scores, events and policy imports with the checks that need the
@@ -32,6 +33,7 @@
 
 pub mod archive;
 pub mod commend;
+pub mod compute;
 mod error;
 pub mod files;
 mod fingerprint;

@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use kaohe::AppError;
 use kaohe::lifecycle::{self, Policies, SettleOptions, SettleStatus};
-use kaohe_domain::{Appraisal, CadreId, Policy, Quarter};
+use kaohe_domain::{CadreId, Policy, Quarter};
 use kaohe_store::{AuditRecord, Store, StoreError};
 
 use crate::progress::Spinner;
@@ -166,15 +166,6 @@ pub(crate) async fn open(url: &str) -> Result<Arc<dyn Store>> {
         .map_err(|e| Failure::other(kaohe::redact_secrets(&format!("{e} (store: {url})"))))
 }
 
-/// A file that cannot be read or has problems: invalid input (exit 2), every problem listed.
-fn read_failure(e: kaohe_io::ReadError) -> Failure {
-    Failure::invalid(e.to_string())
-}
-
-fn read_file(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|e| Failure::invalid(format!("{}: cannot read: {e}", path.display())))
-}
-
 /// Who runs this command, for the audit records of what it writes: the user, and the command
 /// line as typed (less any password in a store URL, `--store URL` or `--store=URL`, removed by
 /// [`kaohe::Invocation::record`]); an argument that is not UTF-8 is kept with U+FFFD in its
@@ -308,14 +299,6 @@ async fn import(url: &str, kind: ImportKind, path: &Path, sheet: Option<&str>) -
     Ok(())
 }
 
-fn read_policy(path: &Path) -> Result<Policy> {
-    let bytes = read_file(path)?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Failure::invalid(format!("{}: not UTF-8; save it as UTF-8", path.display()))
-    })?;
-    Policy::from_toml(&text).map_err(|e| Failure::invalid(format!("{}: {e}", path.display())))
-}
-
 /// Warns (the policy is still accepted) where it departs from a figure the regulation fixes.
 fn warn_policy(file: &Path, p: &Policy) {
     for w in p.warnings() {
@@ -326,7 +309,7 @@ fn warn_policy(file: &Path, p: &Policy) {
 async fn policy(url: &str, action: PolicyAction) -> Result<()> {
     match action {
         PolicyAction::Check { file } => {
-            let p = read_policy(&file)?;
+            let (p, _) = kaohe::files::read_policy_file(&file)?;
             warn_policy(&file, &p);
             say(&format!(
                 "{}: valid policy ({} sections, {} items, {} event kinds)\n",
@@ -371,9 +354,8 @@ async fn policy(url: &str, action: PolicyAction) -> Result<()> {
         PolicyAction::Set { file, from } => {
             let from =
                 Quarter::parse(&from).map_err(|e| Failure::invalid(format!("--from: {e}")))?;
-            let p = read_policy(&file)?;
+            let (p, bytes) = kaohe::files::read_policy_file(&file)?;
             warn_policy(&file, &p);
-            let bytes = read_file(&file)?;
             let store = open(url).await?;
             let name = file.display().to_string();
             let summary = format!("policy from {from}: {name}");
@@ -449,47 +431,21 @@ fn compute(
     format: ComputeFormat,
     out: Option<&Path>,
 ) -> Result<()> {
-    let q = quarter_arg(quarter)?;
-    let policy = match policy {
-        Some(p) => read_policy(p)?,
-        None => Policy::default(),
+    let files = kaohe::compute::ComputeFiles {
+        quarter: quarter_arg(quarter)?,
+        roster,
+        scores,
+        events,
+        policy,
+        previous,
     };
-    let roster = kaohe_io::read_roster(roster).map_err(read_failure)?;
-    let ctx = kaohe_io::Context::new(&roster, |_| Some(&policy));
-    let scores = kaohe_io::read_scores(scores, &ctx).map_err(read_failure)?;
-    let events = kaohe_io::read_events(events, &ctx).map_err(read_failure)?;
-    drop(ctx);
-    let mut history: Vec<Appraisal> = Vec::new();
-    for p in previous {
-        history.extend(kaohe_io::appraisals(
-            &kaohe_io::read_report(p).map_err(read_failure)?,
-        ));
-    }
-    // The report needs the lines only: no ledger is built.
-    let outcome = kaohe_settlement::compute_lines(&kaohe_settlement::QuarterInput {
-        quarter: q,
-        policy: &policy,
-        roster: &roster,
-        scores: &scores,
-        events: &events,
-        history: &history,
-        missing_as_zero: false,
-    })
-    .map_err(|e| Failure::invalid(format!("{q} cannot be computed: {e}")))?;
-    let (lines, _) = outcome.into_parts();
-    // The inputs are not needed any more. A national quarter is tens of millions of
-    // reference-counted ids, which take most of a second to free: they are freed on a thread
-    // of their own while the report is written, and the command returns once both are done.
-    std::thread::scope(|s| {
-        s.spawn(move || drop((roster, scores, events, history)));
-        let format = match format {
-            ComputeFormat::Csv => ReportFormat::Csv,
-            ComputeFormat::Json => ReportFormat::Json,
-            ComputeFormat::Table => ReportFormat::Table,
-        };
-        let notes = kaohe_io::ReportNotes::new(policy.excellent_ratio);
-        write_report(q, &lines, &notes, format, out)
-    })
+    let format = match format {
+        ComputeFormat::Csv => ReportFormat::Csv,
+        ComputeFormat::Json => ReportFormat::Json,
+        ComputeFormat::Table => ReportFormat::Table,
+    };
+    kaohe::compute::compute_from_files(&files)?
+        .write_while_freeing(|q, lines, notes| write_report(q, lines, notes, format, out))
 }
 
 fn write_report(
