@@ -35,6 +35,7 @@ pub mod archive;
 pub mod commend;
 pub mod compute;
 mod error;
+mod explain;
 pub mod files;
 mod fingerprint;
 pub mod imports;

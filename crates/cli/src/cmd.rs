@@ -622,8 +622,8 @@ async fn explain(url: &str, quarter: &str, cadre: &str) -> Result<()> {
     let q = quarter_arg(quarter)?;
     let id = cadre_arg(cadre)?;
     let store = open(url).await?;
-    let text = render::explain(&*store, q, &id).await?;
-    emit(text.as_bytes(), None)
+    let explanation = kaohe::queries::explain(&*store, q, &id).await?;
+    emit(render::explain(&explanation).as_bytes(), None)
 }
 
 /// `kaohe commend --year YYYY [--preview]` (Art.13).
