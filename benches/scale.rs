@@ -3,8 +3,8 @@
 //! **Smoke** (the default): a synthetic county of 200,000 cadres (villages of 4–6 cadres, 20
 //! villages a town, every village and cadre item of the default policy scored, one event per
 //! 100 cadres) is written as CSV files into a temporary folder, then imported and settled on
-//! each store exactly as the CLI does it (`kaohe_io` readers over the file bytes, then
-//! `kaohe::imports::*` and `kaohe::lifecycle::settle`). Each phase is timed and given in rows/s,
+//! each store through the CLI's own entry points (`kaohe::files::import_file`, timed phase by
+//! phase from the progress it reports, and `kaohe::lifecycle::settle`). Each phase is timed and given in rows/s,
 //! beside a raw bulk write of the same rows in the same run: for redb one write transaction of
 //! the same number of sorted (key, value) rows of similar size into a bare table, for
 //! PostgreSQL a `COPY` of the same rows into bare tables with only a primary key. The
@@ -45,7 +45,8 @@ use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use kaohe::lifecycle::{self, Policies, Progress, SettleOptions, SettleStatus};
+use kaohe::files::FileKind;
+use kaohe::lifecycle::{self, Progress, SettleOptions, SettleStatus};
 use kaohe_domain::{Cadre, LedgerEntry, Policy, Quarter, Scope, Score, SettlementLine};
 use kaohe_store::{AuditRecord, Store};
 use redb::{
@@ -438,6 +439,19 @@ impl Run {
 #[derive(Default)]
 struct Clock(Mutex<Vec<(String, Instant)>>);
 
+impl Clock {
+    /// When the first phase named `name…` began.
+    fn at(&self, name: &str) -> R<Instant> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(n, _)| n.starts_with(name))
+            .map(|(_, t)| *t)
+            .ok_or_else(|| format!("no phase `{name}` was reported").into())
+    }
+}
+
 impl Progress for Clock {
     fn phase(&self, name: &str) {
         self.0
@@ -484,61 +498,37 @@ async fn pipeline(
         }
     };
 
-    // kaohe import roster FILE
-    let t = Instant::now();
-    let bytes = fs::read(&files.roster)?;
-    let name = files.roster.display().to_string();
-    let cadres = kaohe_io::read_roster_bytes(&name, &bytes)?;
-    let a = audit(cadres.len() as u64, "roster", Some(&bytes));
-    run.set(PHASES[0], cadres.len() as u64, t.elapsed());
-    before_write().await;
-    let t = Instant::now();
-    kaohe::imports::import_roster(store, &cadres, &a).await?;
-    run.set(PHASES[1], cadres.len() as u64, t.elapsed());
-    drop(bytes);
-
-    // kaohe import scores FILE
-    let t = Instant::now();
-    let bytes = fs::read(&files.scores)?;
-    let name = files.scores.display().to_string();
-    let policies = Policies::load(store).await?;
-    let roster = store.roster().await?;
-    let (scores, a) = {
-        // Not `Send`: no await while it lives.
-        let ctx = kaohe_io::Context::new(&roster, |q| Some(policies.for_quarter(q)));
-        run.set(PHASES[2], roster.len() as u64, t.elapsed());
-        let t = Instant::now();
-        let scores = kaohe_io::read_scores_bytes(&name, &bytes, &ctx)?;
-        let a = audit(scores.len() as u64, "scores", Some(&bytes));
-        run.set(PHASES[3], scores.len() as u64, t.elapsed());
-        (scores, a)
+    // kaohe import roster|scores|events FILE, through the CLI's own entry point. The reading
+    // phases write nothing, so one checkpoint before each import serves its write phase.
+    let who = kaohe::Invocation {
+        user: "bench".into(),
+        command: "cargo bench --bench scale".into(),
     };
-    drop((roster, bytes));
-    before_write().await;
-    let t = Instant::now();
-    kaohe::imports::import_scores(store, &scores, &a).await?;
-    run.set(PHASES[4], scores.len() as u64, t.elapsed());
-
-    // kaohe import events FILE
-    let t = Instant::now();
-    let bytes = fs::read(&files.events)?;
-    let name = files.events.display().to_string();
-    let policies = Policies::load(store).await?;
-    let roster = store.roster().await?;
-    let (events, a) = {
-        let ctx = kaohe_io::Context::new(&roster, |q| Some(policies.for_quarter(q)));
-        run.set(PHASES[5], roster.len() as u64, t.elapsed());
-        let t = Instant::now();
-        let events = kaohe_io::read_events_bytes(&name, &bytes, &ctx)?;
-        let a = audit(events.len() as u64, "events", Some(&bytes));
-        run.set(PHASES[6], events.len() as u64, t.elapsed());
-        (events, a)
-    };
-    drop((roster, bytes));
-    before_write().await;
-    let t = Instant::now();
-    kaohe::imports::import_events(store, &events, &a).await?;
-    run.set(PHASES[7], events.len() as u64, t.elapsed());
+    let (mut inputs, mut cadres) = (0, 0);
+    for (kind, path, phases) in [
+        (FileKind::Roster, &files.roster, &PHASES[0..2]),
+        (FileKind::Scores, &files.scores, &PHASES[2..5]),
+        (FileKind::Events, &files.events, &PHASES[5..8]),
+    ] {
+        before_write().await;
+        let clock = Clock::default();
+        let t0 = Instant::now();
+        let done = kaohe::files::import_file(store, kind, (path, None), &who, &clock).await?;
+        let end = Instant::now();
+        let at = |name: &str| clock.at(name);
+        let (checking, importing) = (at("checking")?, at("importing")?);
+        let rows = done.rows;
+        if let [load, read, write] = phases {
+            run.set(load, cadres, checking - t0);
+            run.set(read, rows, importing - checking);
+            run.set(write, rows, end - importing);
+        } else if let [read, write] = phases {
+            run.set(read, rows, importing - t0);
+            run.set(write, rows, end - importing);
+            cadres = rows;
+        }
+        inputs += rows;
+    }
 
     // kaohe settle --quarter Q
     before_write().await;
@@ -557,18 +547,8 @@ async fn pipeline(
         return Err(format!("settle ended {:?}, not Settled", s.status).into());
     }
     let ledger = store.ledger(q).await?;
-    let at = |name: &str| {
-        clock
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .find(|(n, _)| n.starts_with(name))
-            .map(|(_, t)| *t)
-            .ok_or_else(|| format!("settle reported no phase `{name}`"))
-    };
+    let at = |name: &str| clock.at(name);
     let (read, compute, write) = (at("reading")?, at("computing")?, at("writing")?);
-    let inputs = (cadres.len() + scores.len() + events.len()) as u64;
     run.set(PHASES[8], 0, read - t0);
     run.set(PHASES[9], inputs, compute - read);
     run.set(PHASES[10], s.lines.len() as u64, write - compute);
@@ -602,10 +582,11 @@ async fn pipeline(
     );
     run.set(PHASES[19], stored_scores.len() as u64, t.elapsed());
     std::hint::black_box(print);
-    drop((roster, stored_scores, stored_events, history));
+    drop((stored_events, history));
+    // The rows the raw writes compare with: those kaohe stored (the raw rows are sorted).
     Ok(Written {
-        cadres,
-        scores,
+        cadres: roster,
+        scores: stored_scores,
         lines: s.lines,
         ledger,
     })

@@ -27,6 +27,11 @@ pub enum AppError {
     /// the file can name its line.
     #[error("{}", conflicts_text(.0))]
     Conflicts(Vec<Conflict>),
+    /// A file cannot be read, has problems, or conflicts with the store; nothing from it was
+    /// written. Every problem is located: `FILE:LINE` and column, or `FILE:SHEET!CELL` in a
+    /// workbook.
+    #[error(transparent)]
+    File(#[from] kaohe_io::ReadError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -36,9 +41,10 @@ impl AppError {
     /// The exit code SPEC 5.2 gives this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            AppError::Invalid(_) | AppError::Refused(_) | AppError::Conflicts(_) => {
-                ExitCode::Invalid
-            }
+            AppError::Invalid(_)
+            | AppError::Refused(_)
+            | AppError::Conflicts(_)
+            | AppError::File(_) => ExitCode::Invalid,
             AppError::Store(StoreError::Rejected(_)) => ExitCode::Invalid,
             AppError::Store(_) => ExitCode::Failure,
         }

@@ -3,6 +3,9 @@
 //! stores behave identically.
 //!
 //! - [`open_store`] picks the backend from a URL (`redb:FILE`, a bare path, or `postgres://…`).
+//! - [`compute`]: `kaohe compute`, a quarter from files alone (no store).
+//! - [`files`]: `kaohe import KIND FILE` as one use case — open, read and check, write with
+//!   its audit record, every error located in the file.
 //! - [`imports`]: roster, scores, events and policy imports with the checks that need the
 //!   store (a village under two towns across files, imports into a settled quarter).
 //! - [`lifecycle`]: the settlement life cycle of SPEC 3.5 — quarters in order, one atomic
@@ -30,9 +33,13 @@
 
 pub mod archive;
 pub mod commend;
+pub mod compute;
 mod error;
+mod explain;
+pub mod files;
 mod fingerprint;
 pub mod imports;
+mod invocation;
 pub mod lifecycle;
 mod open;
 pub mod payments;
@@ -41,6 +48,7 @@ pub mod queries;
 
 pub use error::{AppError, Conflict, ExitCode};
 pub use fingerprint::{fingerprint, sha256_hex};
+pub use invocation::Invocation;
 /// Masks the passwords in a text (a store URL, a message, a command line) before it is shown
 /// or kept.
 pub use kaohe_store::redact_secrets;

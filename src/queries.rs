@@ -1,10 +1,16 @@
-//! What reports, ledgers, the audit log and explanations read (SPEC 3.5, 3.6, 5.3, 5.4); the
-//! archives are in [`crate::archive`].
+//! What reports, ledgers, the audit log and explanations read (SPEC 3.5, 3.6, 5.3, 5.4), and
+//! [`explain`], an explanation as a value; the archives are in [`crate::archive`].
 
 use kaohe_domain::{LedgerEntry, Quarter, SettlementLine};
 use kaohe_store::{SettlementHeader, Store};
 
 use crate::AppError;
+
+pub use crate::explain::{
+    Basis, CountedEvent, Explanation, ItemPoints, Neighbour, SectionPoints, explain,
+};
+/// The engine's types an [`Explanation`] holds (Art.10 groups and placements, Art.11 money).
+pub use kaohe_settlement::{Group, MoneyWorking, MonthWorking, Placement, Reason, Separation};
 
 fn not_settled(q: Quarter) -> AppError {
     AppError::Refused(format!(

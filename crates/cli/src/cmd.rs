@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use kaohe::AppError;
 use kaohe::lifecycle::{self, Policies, SettleOptions, SettleStatus};
-use kaohe_domain::{Appraisal, CadreId, Policy, Quarter};
+use kaohe_domain::{CadreId, Policy, Quarter};
 use kaohe_store::{AuditRecord, Store, StoreError};
 
 use crate::progress::Spinner;
@@ -166,38 +166,26 @@ pub(crate) async fn open(url: &str) -> Result<Arc<dyn Store>> {
         .map_err(|e| Failure::other(kaohe::redact_secrets(&format!("{e} (store: {url})"))))
 }
 
-/// A file that cannot be read or has problems: invalid input (exit 2), every problem listed.
-fn read_failure(e: kaohe_io::ReadError) -> Failure {
-    Failure::invalid(e.to_string())
-}
-
-fn read_file(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|e| Failure::invalid(format!("{}: cannot read: {e}", path.display())))
+/// Who runs this command, for the audit records of what it writes: the user, and the command
+/// line as typed (less any password in a store URL, `--store URL` or `--store=URL`, removed by
+/// [`kaohe::Invocation::record`]); an argument that is not UTF-8 is kept with U+FFFD in its
+/// place.
+pub(crate) fn invocation() -> kaohe::Invocation {
+    kaohe::Invocation {
+        user: std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".into()),
+        command: std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
 }
 
 /// The audit record of a command that writes to the store; `source` is the file it read (its
 /// path as given, and its bytes, of which the SHA-256 is kept).
 pub(crate) fn audit(rows: u64, summary: String, source: Option<(&str, &[u8])>) -> AuditRecord {
-    AuditRecord {
-        at_unix: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64),
-        user: std::env::var("USER")
-            .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_else(|_| "unknown".into()),
-        // The command line as typed, less any password in a store URL (`--store URL`,
-        // `--store=URL`); an argument that is not UTF-8 is kept with U+FFFD in its place.
-        command: kaohe::redact_secrets(
-            &std::env::args_os()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        source_sha256: source.map(|(_, bytes)| kaohe::sha256_hex(bytes)),
-        source_path: source.map(|(path, _)| kaohe::redact_secrets(path)),
-        rows,
-        summary,
-    }
+    invocation().record(rows, summary, source)
 }
 
 pub(crate) fn say_needs_revision(quarters: &[Quarter]) {
@@ -248,231 +236,67 @@ fn template(kind: TemplateKind, out: &Path) -> Result<()> {
 }
 
 async fn import(url: &str, kind: ImportKind, path: &Path, sheet: Option<&str>) -> Result<()> {
-    // A CSV file, or a sheet of an `.xlsx` workbook turned into CSV text: the same checks,
-    // each problem located in the workbook (`FILE:SHEET!CELL`, SPEC 5.1).
-    let input = kaohe_io::Input::open(path, sheet).map_err(read_failure)?;
-    let name = input.name().to_owned();
-    let raw = input.raw();
-    let bytes = input.text();
-    // A refusal by a check against the store (SPEC 5.1: a village under another town, an
-    // event id stored with other content) names the file, line and column like the readers'
-    // problems do.
-    let in_file = |e: AppError| -> Failure {
-        match e {
-            AppError::Conflicts(conflicts) => {
-                let lines = match kind {
-                    ImportKind::Roster => kaohe_io::roster_lines(bytes),
-                    ImportKind::Awards => kaohe_io::award_lines(bytes),
-                    ImportKind::Condolences => kaohe_io::condolence_lines(bytes),
-                    ImportKind::Inspections => kaohe_io::inspection_lines(bytes),
-                    ImportKind::Health => kaohe_io::health_lines(bytes),
-                    _ => kaohe_io::event_lines(bytes),
-                };
-                let problems: Vec<kaohe_io::Problem> = conflicts
-                    .into_iter()
-                    .map(|c| {
-                        kaohe_io::Problem::at(
-                            lines.get(&c.key).copied().unwrap_or(0),
-                            Some(c.column),
-                            c.message,
-                        )
-                    })
-                    .collect();
-                let total = problems.len();
-                let errors = input.locate(kaohe_io::FileErrors {
-                    file: name.clone(),
-                    problems,
-                    total,
-                    hint: None,
-                });
-                Failure::invalid(errors.to_string())
-            }
-            other => {
-                let f = Failure::from(other);
-                if f.code == 2 {
-                    Failure::invalid(format!("{name}: {}", f.message))
-                } else {
-                    f
-                }
-            }
-        }
+    use kaohe::files::{FileKind, FileToImport, Outcome};
+    let kind = match kind {
+        ImportKind::Roster => FileKind::Roster,
+        ImportKind::Scores => FileKind::Scores,
+        ImportKind::Events => FileKind::Events,
+        ImportKind::Awards => FileKind::Awards,
+        ImportKind::Condolences => FileKind::Condolences,
+        ImportKind::Inspections => FileKind::Inspections,
+        ImportKind::Health => FileKind::Health,
     };
+    // The file first: one that cannot be read is refused before any store is opened.
+    let file = FileToImport::open(kind, path, sheet)?;
     let store = open(url).await?;
-    let spinner = Spinner::new(&format!("reading {name}"));
-    match kind {
-        ImportKind::Roster => {
-            let cadres = input
-                .located(kaohe_io::read_roster_bytes(&name, bytes))
-                .map_err(read_failure)?;
-            spinner.set(&format!("importing {} cadres", cadres.len()));
-            let summary = format!("roster: {} cadres from {name}", cadres.len());
-            let (r, imported) = kaohe::imports::import_roster(
-                &*store,
-                &cadres,
-                &audit(cadres.len() as u64, summary, Some((&name, raw))),
-            )
-            .await
-            .map_err(in_file)?;
-            spinner.done();
-            say(&format!(
-                "imported {} cadres from {name}: {} new, {} updated, {} unchanged\n",
-                cadres.len(),
-                r.added,
-                r.updated.saturating_sub(imported.unchanged),
-                imported.unchanged
-            ))?;
-            say_needs_revision(&imported.needs_revision);
-        }
-        ImportKind::Scores => {
-            let policies = Policies::load(&*store).await?;
-            let roster = store.roster().await?;
-            let ctx = kaohe_io::Context::new(&roster, |q| Some(policies.for_quarter(q)));
-            let scores = input
-                .located(kaohe_io::read_scores_bytes(&name, bytes, &ctx))
-                .map_err(read_failure)?;
-            spinner.set(&format!("importing {} scores", scores.len()));
-            let summary = format!("scores: {} rows from {name}", scores.len());
-            let imported = kaohe::imports::import_scores(
-                &*store,
-                &scores,
-                &audit(scores.len() as u64, summary, Some((&name, raw))),
-            )
-            .await
-            .map_err(in_file)?;
-            spinner.done();
-            say(&format!("imported {} scores from {name}\n", imported.rows))?;
-            say_needs_revision(&imported.needs_revision);
-        }
-        ImportKind::Events => {
-            let policies = Policies::load(&*store).await?;
-            let roster = store.roster().await?;
-            let ctx = kaohe_io::Context::new(&roster, |q| Some(policies.for_quarter(q)));
-            let events = input
-                .located(kaohe_io::read_events_bytes(&name, bytes, &ctx))
-                .map_err(read_failure)?;
-            spinner.set(&format!("importing {} events", events.len()));
-            let summary = format!("events: {} rows from {name}", events.len());
-            let imported = kaohe::imports::import_events(
-                &*store,
-                &events,
-                &audit(events.len() as u64, summary, Some((&name, raw))),
-            )
-            .await
-            .map_err(in_file)?;
-            spinner.done();
-            say(&format!(
-                "imported events from {name}: {} new, {} already stored unchanged\n",
-                imported.rows, imported.unchanged
-            ))?;
-            say_needs_revision(&imported.needs_revision);
-        }
-        ImportKind::Awards => {
-            let roster = store.roster().await?;
-            let ctx = kaohe_io::Context::new(&roster, |_| None);
-            let awards = input
-                .located(kaohe_io::read_awards_bytes(&name, bytes, &ctx))
-                .map_err(read_failure)?;
-            spinner.set(&format!("importing {} awards", awards.len()));
-            let summary = format!("awards: {} rows from {name}", awards.len());
-            let done = kaohe::payments::import_awards(
-                &*store,
-                &awards,
-                &audit(awards.len() as u64, summary, Some((&name, raw))),
-            )
-            .await
-            .map_err(in_file)?;
-            spinner.done();
-            say(&format!(
-                "imported awards from {name} (Art.12, Art.13): {} new, paid {}; {} already stored \
-                 unchanged\n",
-                done.added, done.paid, done.unchanged
-            ))?;
-        }
-        ImportKind::Condolences => {
-            let roster = store.roster().await?;
-            let ctx = kaohe_io::Context::new(&roster, |_| None);
-            let read = input
-                .located(kaohe_io::read_condolences_bytes(&name, bytes, &ctx))
-                .map_err(read_failure)?;
-            spinner.set(&format!("importing {} condolences", read.condolences.len()));
-            let summary = format!("condolences: {} rows from {name}", read.condolences.len());
-            let done = kaohe::payments::import_condolences(
-                &*store,
-                &read.condolences,
-                &audit(read.condolences.len() as u64, summary, Some((&name, raw))),
-            )
-            .await
-            .map_err(in_file)?;
-            spinner.done();
-            say(&format!(
-                "imported condolence payments from {name} (Art.16): {} new, paid {}; {} already \
-                 stored unchanged\n",
-                done.added, done.paid, done.unchanged
-            ))?;
-            for w in &input.locate_problems(read.warnings) {
-                let col = w.column.as_deref().unwrap_or("");
-                eprintln!(
-                    "warning: {name}:{}: column `{col}`: {}",
-                    w.place(),
-                    w.message
-                );
-            }
-        }
-        ImportKind::Inspections => {
-            let roster = store.roster().await?;
-            let ctx = kaohe_io::Context::new(&roster, |_| None);
-            let records = input
-                .located(kaohe_io::read_inspections_bytes(&name, bytes, &ctx))
-                .map_err(read_failure)?;
-            spinner.set(&format!("importing {} supervision records", records.len()));
-            let summary = format!("inspections: {} rows from {name}", records.len());
-            let done = kaohe::archive::import_inspections(
-                &*store,
-                &records,
-                &audit(records.len() as u64, summary, Some((&name, raw))),
-            )
-            .await
-            .map_err(in_file)?;
-            spinner.done();
-            say(&format!(
-                "imported supervision records from {name} (Art.14): {} new, {} already stored \
-                 unchanged; they change no score by themselves (the town scores the card)\n",
-                done.added, done.unchanged
-            ))?;
-        }
-        ImportKind::Health => {
-            let roster = store.roster().await?;
-            let ctx = kaohe_io::Context::new(&roster, |_| None);
-            let records = input
-                .located(kaohe_io::read_health_bytes(&name, bytes, &ctx))
-                .map_err(read_failure)?;
-            spinner.set(&format!("importing {} health records", records.len()));
-            // The audit summary counts rows only: health data never reaches the log.
-            let summary = format!("health: {} check-ups from {name}", records.len());
-            let done = kaohe::archive::import_health(
-                &*store,
-                &records,
-                &audit(records.len() as u64, summary, Some((&name, raw))),
-            )
-            .await
-            .map_err(in_file)?;
-            spinner.done();
-            say(&format!(
-                "imported health check-ups from {name} (Art.15, health archive): {} new, {} \
-                 replaced\n",
-                done.added, done.updated
-            ))?;
-        }
+    let spinner = Spinner::new(&format!("reading {}", file.name()));
+    let done = file.import(&*store, &invocation(), &spinner).await;
+    spinner.done();
+    let done = done?;
+    let name = &done.file;
+    let text = match &done.outcome {
+        Outcome::Roster {
+            added,
+            updated,
+            unchanged,
+        } => format!(
+            "imported {} cadres from {name}: {added} new, {updated} updated, {unchanged} unchanged",
+            done.rows
+        ),
+        Outcome::Scores { rows } => format!("imported {rows} scores from {name}"),
+        Outcome::Events { added, unchanged } => format!(
+            "imported events from {name}: {added} new, {unchanged} already stored unchanged"
+        ),
+        Outcome::Awards(p) => format!(
+            "imported awards from {name} (Art.12, Art.13): {} new, paid {}; {} already stored \
+             unchanged",
+            p.added, p.paid, p.unchanged
+        ),
+        Outcome::Condolences(p) => format!(
+            "imported condolence payments from {name} (Art.16): {} new, paid {}; {} already \
+             stored unchanged",
+            p.added, p.paid, p.unchanged
+        ),
+        Outcome::Inspections { added, unchanged } => format!(
+            "imported supervision records from {name} (Art.14): {added} new, {unchanged} already \
+             stored unchanged; they change no score by themselves (the town scores the card)"
+        ),
+        Outcome::Health { added, updated } => format!(
+            "imported health check-ups from {name} (Art.15, health archive): {added} new, \
+             {updated} replaced"
+        ),
+    };
+    say(&format!("{text}\n"))?;
+    for w in &done.warnings {
+        let col = w.column.as_deref().unwrap_or("");
+        note(&format!(
+            "warning: {name}:{}: column `{col}`: {}",
+            w.place(),
+            w.message
+        ));
     }
+    say_needs_revision(&done.needs_revision);
     Ok(())
-}
-
-fn read_policy(path: &Path) -> Result<Policy> {
-    let bytes = read_file(path)?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Failure::invalid(format!("{}: not UTF-8; save it as UTF-8", path.display()))
-    })?;
-    Policy::from_toml(&text).map_err(|e| Failure::invalid(format!("{}: {e}", path.display())))
 }
 
 /// Warns (the policy is still accepted) where it departs from a figure the regulation fixes.
@@ -485,7 +309,7 @@ fn warn_policy(file: &Path, p: &Policy) {
 async fn policy(url: &str, action: PolicyAction) -> Result<()> {
     match action {
         PolicyAction::Check { file } => {
-            let p = read_policy(&file)?;
+            let (p, _) = kaohe::files::read_policy_file(&file)?;
             warn_policy(&file, &p);
             say(&format!(
                 "{}: valid policy ({} sections, {} items, {} event kinds)\n",
@@ -530,9 +354,8 @@ async fn policy(url: &str, action: PolicyAction) -> Result<()> {
         PolicyAction::Set { file, from } => {
             let from =
                 Quarter::parse(&from).map_err(|e| Failure::invalid(format!("--from: {e}")))?;
-            let p = read_policy(&file)?;
+            let (p, bytes) = kaohe::files::read_policy_file(&file)?;
             warn_policy(&file, &p);
-            let bytes = read_file(&file)?;
             let store = open(url).await?;
             let name = file.display().to_string();
             let summary = format!("policy from {from}: {name}");
@@ -608,47 +431,21 @@ fn compute(
     format: ComputeFormat,
     out: Option<&Path>,
 ) -> Result<()> {
-    let q = quarter_arg(quarter)?;
-    let policy = match policy {
-        Some(p) => read_policy(p)?,
-        None => Policy::default(),
+    let files = kaohe::compute::ComputeFiles {
+        quarter: quarter_arg(quarter)?,
+        roster,
+        scores,
+        events,
+        policy,
+        previous,
     };
-    let roster = kaohe_io::read_roster(roster).map_err(read_failure)?;
-    let ctx = kaohe_io::Context::new(&roster, |_| Some(&policy));
-    let scores = kaohe_io::read_scores(scores, &ctx).map_err(read_failure)?;
-    let events = kaohe_io::read_events(events, &ctx).map_err(read_failure)?;
-    drop(ctx);
-    let mut history: Vec<Appraisal> = Vec::new();
-    for p in previous {
-        history.extend(kaohe_io::appraisals(
-            &kaohe_io::read_report(p).map_err(read_failure)?,
-        ));
-    }
-    // The report needs the lines only: no ledger is built.
-    let outcome = kaohe_settlement::compute_lines(&kaohe_settlement::QuarterInput {
-        quarter: q,
-        policy: &policy,
-        roster: &roster,
-        scores: &scores,
-        events: &events,
-        history: &history,
-        missing_as_zero: false,
-    })
-    .map_err(|e| Failure::invalid(format!("{q} cannot be computed: {e}")))?;
-    let (lines, _) = outcome.into_parts();
-    // The inputs are not needed any more. A national quarter is tens of millions of
-    // reference-counted ids, which take most of a second to free: they are freed on a thread
-    // of their own while the report is written, and the command returns once both are done.
-    std::thread::scope(|s| {
-        s.spawn(move || drop((roster, scores, events, history)));
-        let format = match format {
-            ComputeFormat::Csv => ReportFormat::Csv,
-            ComputeFormat::Json => ReportFormat::Json,
-            ComputeFormat::Table => ReportFormat::Table,
-        };
-        let notes = kaohe_report::ReportNotes::new(policy.excellent_ratio);
-        write_report(q, &lines, &notes, format, out)
-    })
+    let format = match format {
+        ComputeFormat::Csv => ReportFormat::Csv,
+        ComputeFormat::Json => ReportFormat::Json,
+        ComputeFormat::Table => ReportFormat::Table,
+    };
+    kaohe::compute::compute_from_files(&files)?
+        .write_while_freeing(|q, lines, notes| write_report(q, lines, notes, format, out))
 }
 
 fn write_report(
@@ -825,8 +622,8 @@ async fn explain(url: &str, quarter: &str, cadre: &str) -> Result<()> {
     let q = quarter_arg(quarter)?;
     let id = cadre_arg(cadre)?;
     let store = open(url).await?;
-    let text = render::explain(&*store, q, &id).await?;
-    emit(text.as_bytes(), None)
+    let explanation = kaohe::queries::explain(&*store, q, &id).await?;
+    emit(render::explain(&explanation).as_bytes(), None)
 }
 
 /// `kaohe commend --year YYYY [--preview]` (Art.13).

@@ -24,11 +24,6 @@ impl Spinner {
         Spinner(bar)
     }
 
-    /// Changes the message.
-    pub fn set(&self, what: &str) {
-        self.0.set_message(what.to_owned());
-    }
-
     /// Clears the spinner.
     pub fn done(&self) {
         self.0.finish_and_clear();

@@ -1,9 +1,11 @@
-//! Text for people: the settle summary and `explain`.
+//! Text for people: the settle summary and `explain`, formatted from the application layer's
+//! values.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use kaohe_domain::{Flag, Grade, Money, Policy, QuotaScope, SettlementLine};
+use kaohe::queries::{Basis, Explanation, Reason, Separation};
+use kaohe_domain::{Flag, Grade, Money, Policy, QuotaScope, Scope, SettlementLine};
 
 /// Art.11: the base already paid monthly and what the settlement pays, shown apart so that
 /// nothing is paid twice.
@@ -109,53 +111,46 @@ fn signed(p: kaohe_domain::Points) -> String {
 
 /// `kaohe explain`: one cadre through Art.7 → 8 → 9 → 10 → 11 for a clerk, in Chinese, with
 /// every number: each formula with its figures, amounts in yuan with two decimals, each step
-/// naming its article, and the quarter's supervision records (Art.14) as evidence.
-pub async fn explain(
-    store: &dyn kaohe_store::Store,
-    q: kaohe_domain::Quarter,
-    id: &kaohe_domain::CadreId,
-) -> Result<String, kaohe::AppError> {
-    use kaohe_domain::Scope;
-    use kaohe_settlement::{Reason, Separation};
-    let ctx = kaohe::queries::explain_context(store, q).await?;
-    let outcome = match ctx.inputs.compute(ctx.missing_as_zero) {
-        Ok(o) => o,
-        Err(_) if !ctx.missing_as_zero => ctx.inputs.compute(true)?,
-        Err(e) => return Err(e),
-    };
-    let Some(x) = outcome.explain(id) else {
-        return Err(kaohe::AppError::Invalid(format!(
-            "cadre `{id}` is not assessed in {q} (not in the roster, or not in office on any day of the quarter)"
-        )));
-    };
-    let supervision = kaohe::archive::supervision_in(store, q, x.cadre).await?;
-    let policy = &ctx.inputs.policy;
-    let l = x.line;
-    let c = x.cadre;
+/// naming its article, and the quarter's supervision records (Art.14) as evidence. The figures
+/// are [`kaohe::queries::explain`]'s; this only words them.
+pub fn explain(x: &Explanation) -> String {
     let mut o = String::new();
+    explain_header(&mut o, x);
+    explain_scores(&mut o, x);
+    explain_events(&mut o, x);
+    explain_supervision(&mut o, x);
+    explain_total(&mut o, x);
+    explain_grade(&mut o, x);
+    explain_money(&mut o, x);
+    o
+}
+
+fn explain_header(o: &mut String, x: &Explanation) {
+    let (q, c) = (x.quarter, &x.cadre);
     let _ = writeln!(
         o,
         "{q} · {} {} · 镇 {} · 村 {} · 序列 {} · {}",
         c.id, c.name, c.town, c.village, c.sequence, c.position
     );
-    match (&ctx.settled, ctx.inputs_changed) {
-        (Some(h), false) => {
-            let _ = writeln!(o, "已结算（修订号 {}），以下即结算所用的数字。", h.revision);
+    match x.basis {
+        Basis::Settled { revision } => {
+            let _ = writeln!(o, "已结算（修订号 {revision}），以下即结算所用的数字。");
         }
-        (Some(h), true) => {
+        Basis::Changed { revision } => {
             let _ = writeln!(
                 o,
-                "已结算（修订号 {}），但此后输入已有变化：以下是修订后将得到的数字（`kaohe settle --quarter {q} --revise`），不是已发放的数字。",
-                h.revision
+                "已结算（修订号 {revision}），但此后输入已有变化：以下是修订后将得到的数字（`kaohe settle --quarter {q} --revise`），不是已发放的数字。"
             );
         }
-        (None, _) => {
+        Basis::Preview => {
             let _ = writeln!(o, "{q} 尚未结算：以下按现有输入预览。");
         }
     }
+}
 
+fn explain_scores(o: &mut String, x: &Explanation) {
     let _ = writeln!(o, "\n一、百分制评分（Art.7）");
-    for (section, subtotal) in &x.sections {
+    for section in &x.sections {
         let scope = match section.scope {
             Scope::Village => "按村评分",
             Scope::Cadre => "按人评分",
@@ -163,29 +158,31 @@ pub async fn explain(
         let _ = writeln!(
             o,
             "  {}（{}，{scope}，满分 {}）：{} 分（Art.7）",
-            section.name, section.id, section.max, subtotal
+            section.name, section.id, section.max, section.subtotal
         );
-        for it in x.items.iter().filter(|it| it.section.id == section.id) {
+        for it in &section.items {
             let pts = it
                 .points
                 .map_or_else(|| "缺评分，按 0 计".to_owned(), |p| p.to_string());
-            let _ = writeln!(o, "      {:<28} {:>6} / {}", it.item.id, pts, it.item.max);
+            let _ = writeln!(o, "      {:<28} {:>6} / {}", it.id, pts, it.max);
         }
     }
-    let parts: Vec<String> = x.sections.iter().map(|(_, p)| p.to_string()).collect();
+    let parts: Vec<String> = x.sections.iter().map(|s| s.subtotal.to_string()).collect();
     let _ = writeln!(
         o,
         "  基础分 = 各部分之和 = {} = {}（Art.7）",
         parts.join(" + "),
-        l.base_score
+        x.line.base_score
     );
+}
 
+fn explain_events(o: &mut String, x: &Explanation) {
     let _ = writeln!(o, "\n二、加减分事项（Art.8，事项日期在任的才计入）");
     if x.events.is_empty() {
         let _ = writeln!(o, "  无");
     }
     for ev in &x.events {
-        let e = ev.event;
+        let e = &ev.event;
         let level = e.level.map_or("无级别".to_owned(), |lv| {
             format!("{} {}", lv.zh(), lv.as_str())
         });
@@ -200,13 +197,19 @@ pub async fn explain(
             e.note
         );
     }
-    let _ = writeln!(o, "  加分 {} · 减分 {}（Art.8）", l.bonus, l.deduction);
+    let _ = writeln!(
+        o,
+        "  加分 {} · 减分 {}（Art.8）",
+        x.line.bonus, x.line.deduction
+    );
+}
 
+fn explain_supervision(o: &mut String, x: &Explanation) {
     let _ = writeln!(o, "\n督查记录（Art.14，日常督查，作为评分依据列出）");
-    if supervision.is_empty() {
+    if x.supervision.is_empty() {
         let _ = writeln!(o, "  本季度无对本人或本村的督查记录。");
     }
-    for i in &supervision {
+    for i in &x.supervision {
         let _ = writeln!(
             o,
             "  {} {} 对象 {} · {}（{}）· 结果 {}（{}）（Art.14）{}",
@@ -225,20 +228,25 @@ pub async fn explain(
         );
     }
     let _ = writeln!(o, "  督查结果本身不改变分数：由镇在评分时参考（Art.14）。");
+}
 
+fn explain_total(o: &mut String, x: &Explanation) {
+    let l = &x.line;
     let _ = writeln!(o, "\n三、总分（Art.9，上不封顶、下不保底）");
     let _ = writeln!(
         o,
         "  总分 = 基础分 {} + 加分 {} − 减分 {} = {}（Art.9）",
         l.base_score, l.bonus, l.deduction, l.total
     );
+}
 
+fn explain_grade(o: &mut String, x: &Explanation) {
+    let (policy, l, g) = (&x.policy, &x.line, &x.group);
     let _ = writeln!(
         o,
         "\n四、等次（Art.10，同一序列优秀不超过 {}）",
         policy.excellent_ratio
     );
-    let g = x.group;
     let group = match &g.town {
         Some(t) => format!("镇 {t} · 序列 {}", g.sequence),
         None => format!("全县 · 序列 {}", g.sequence),
@@ -276,25 +284,17 @@ pub async fn explain(
         Separation::RankKey(k) => format!("总分相同，以 `{}` 区分", policy.rank_keys[k]),
         Separation::CadreId => "总分和各排序项都相同，以 cadre_id 区分".to_owned(),
     };
-    if let Some(a) = &x.above {
-        let _ = writeln!(
-            o,
-            "  前一名：第 {} 名 {} 总分 {} — {}",
-            a.rank,
-            a.cadre_id,
-            a.total,
-            sep(a.separation)
-        );
-    }
-    if let Some(b) = &x.below {
-        let _ = writeln!(
-            o,
-            "  后一名：第 {} 名 {} 总分 {} — {}",
-            b.rank,
-            b.cadre_id,
-            b.total,
-            sep(b.separation)
-        );
+    for (label, n) in [("前一名", &x.above), ("后一名", &x.below)] {
+        if let Some(n) = n {
+            let _ = writeln!(
+                o,
+                "  {label}：第 {} 名 {} 总分 {} — {}",
+                n.rank,
+                n.cadre_id,
+                n.total,
+                sep(n.separation)
+            );
+        }
     }
     let why = match x.placement.reason {
         Reason::BelowQualifiedMin => format!(
@@ -317,16 +317,17 @@ pub async fn explain(
         l.grade.zh(),
         l.grade
     );
+}
 
-    let m = &x.money;
+fn explain_money(o: &mut String, x: &Explanation) {
+    let (policy, m) = (&x.policy, &x.money);
     let _ = writeln!(
         o,
         "\n五、补贴（Art.11，月补贴标准 M = {} 元，基础补贴占 {}）",
         m.monthly_subsidy, policy.base_share
     );
     let mut month_terms = Vec::new();
-    for mw in &m.months {
-        let (num, den) = mw.standard_exact(m.monthly_subsidy);
+    for (mw, standard) in m.months.iter().zip(&x.month_standards) {
         let term = format!(
             "{} × {}/{}",
             m.monthly_subsidy, mw.days_in_office, mw.days_in_month
@@ -334,12 +335,7 @@ pub async fn explain(
         let _ = writeln!(
             o,
             "  {}：在任 {}/{} 天，应发 {term} = {} 元；基础补贴 {term} × {} = {} 元（按月发放，Art.11）",
-            mw.month,
-            mw.days_in_office,
-            mw.days_in_month,
-            Money::round_ratio(num, den),
-            policy.base_share,
-            mw.base
+            mw.month, mw.days_in_office, mw.days_in_month, standard, policy.base_share, mw.base
         );
         month_terms.push(term);
     }
@@ -361,16 +357,16 @@ pub async fn explain(
         "  绩效补贴 P = T − 基础补贴 = {} − {} = {} 元（Art.11）",
         m.standard, m.base_paid, m.performance_standard
     );
-    let adj = match l.grade {
-        kaohe_domain::Grade::Excellent => format!(
+    let adj = match x.line.grade {
+        Grade::Excellent => format!(
             "优秀加发 = {} × {} = {} 元",
             m.performance_standard, policy.excellent_bonus_rate, m.adjustment
         ),
-        kaohe_domain::Grade::Unqualified => format!(
+        Grade::Unqualified => format!(
             "不合格扣除 = −({} × {}) = {} 元",
             m.performance_standard, policy.unqualified_deduction_rate, m.adjustment
         ),
-        kaohe_domain::Grade::Qualified => "合格，绩效补贴全额发放，调整 0.00 元".to_owned(),
+        Grade::Qualified => "合格，绩效补贴全额发放，调整 0.00 元".to_owned(),
     };
     let _ = writeln!(o, "  调整：{adj}（Art.11）");
     let _ = writeln!(
@@ -383,6 +379,10 @@ pub async fn explain(
         m.performance_paid,
         m.total_paid
     );
+    explain_chain(o, x);
+}
+
+fn explain_chain(o: &mut String, x: &Explanation) {
     if !x.earlier_appraisals.is_empty() {
         let chain: Vec<String> = x
             .earlier_appraisals
@@ -391,10 +391,11 @@ pub async fn explain(
             .collect();
         let _ = writeln!(o, "  此前考核（由近及远，Art.11）：{}", chain.join("、"));
     }
-    let flags = if l.flags.is_empty() {
+    let flags = if x.line.flags.is_empty() {
         "无".to_owned()
     } else {
-        l.flags
+        x.line
+            .flags
             .iter()
             .map(|f| format!("{}（{}）", f.zh(), f.as_str()))
             .collect::<Vec<_>>()
@@ -403,7 +404,7 @@ pub async fn explain(
     let _ = writeln!(
         o,
         "  处理：{flags}（连续 {} 次不合格的进入免职审查，Art.11）",
-        policy.consecutive_unqualified_for_dismissal
+        x.policy.consecutive_unqualified_for_dismissal
     );
     let _ = writeln!(o, "\n台账记录（Art.11；格式见 docs/reference.md）");
     for e in &x.ledger {
@@ -417,5 +418,4 @@ pub async fn explain(
             e.article
         );
     }
-    Ok(o)
 }
