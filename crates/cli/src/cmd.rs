@@ -615,7 +615,8 @@ fn compute(
     };
     let roster = kaohe_io::read_roster(roster).map_err(read_failure)?;
     let ctx = kaohe_io::Context::new(&roster, |_| Some(&policy));
-    let scores = kaohe_io::read_scores(scores, &ctx).map_err(read_failure)?;
+    // The quarter's scores in their compact grid: no score row is held as a record.
+    let scores = kaohe_io::read_scores_grid(scores, &ctx, q).map_err(read_failure)?;
     let events = kaohe_io::read_events(events, &ctx).map_err(read_failure)?;
     drop(ctx);
     let mut history: Vec<Appraisal> = Vec::new();
@@ -629,7 +630,7 @@ fn compute(
         quarter: q,
         policy: &policy,
         roster: &roster,
-        scores: &scores,
+        scores: (&scores).into(),
         events: &events,
         history: &history,
         missing_as_zero: false,

@@ -77,15 +77,17 @@ fn run<'a>(
         quarter: q(),
         policy,
         roster,
-        scores,
+        scores: scores.into(),
         events,
         missing_as_zero,
     })
 }
 
 fn problems(e: ScoringError) -> Vec<Problem> {
-    let ScoringError::Input(p) = e;
-    p.problems
+    match e {
+        ScoringError::Input(p) => p.problems,
+        other => panic!("not an input problem: {other}"),
+    }
 }
 
 /// Two cadres of V1 and one of V2; village items at max, cadre items at max except
