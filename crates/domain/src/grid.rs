@@ -73,6 +73,8 @@ pub struct ScoreGrid {
     quarter: Quarter,
     village_width: usize,
     cadre_width: usize,
+    villages: usize,
+    cadres: usize,
     village: Vec<Option<u16>>,
     cadre: Vec<Option<u16>>,
 }
@@ -86,6 +88,8 @@ impl ScoreGrid {
             quarter,
             village_width: vw,
             cadre_width: cw,
+            villages,
+            cadres,
             village: vec![None; villages * vw],
             cadre: vec![None; cadres * cw],
         }
@@ -106,8 +110,10 @@ impl ScoreGrid {
 
     /// The number of subjects (villages or cadres) of `scope`.
     pub fn subjects(&self, scope: Scope) -> usize {
-        let (cells, w) = self.cells(scope);
-        if w == 0 { 0 } else { cells.len() / w }
+        match scope {
+            Scope::Village => self.villages,
+            Scope::Cadre => self.cadres,
+        }
     }
 
     fn cells(&self, scope: Scope) -> (&[Option<u16>], usize) {

@@ -136,8 +136,8 @@ impl<'g> ItemPoints<'g> {
         let fits = grid.quarter() == quarter
             && grid.width(Scope::Village) == vw
             && grid.width(Scope::Cadre) == cw
-            && (vw == 0 || grid.subjects(Scope::Village) == county.n_villages())
-            && (cw == 0 || grid.subjects(Scope::Cadre) == county.roster.len());
+            && grid.subjects(Scope::Village) == county.n_villages()
+            && grid.subjects(Scope::Cadre) == county.roster.len();
         if !fits {
             return Err(ScoringError::GridMismatch {
                 quarter,

@@ -937,9 +937,9 @@ fn name_duplicates(table: &Table<'_, 4>, dups: &Set<Key>, problems: &mut Collect
 
 #[cfg(test)]
 mod tests {
-    use super::{read_scores_bytes, simple_hundredths, streamed};
+    use super::{read_scores_bytes, read_scores_grid_bytes, simple_hundredths, streamed};
     use crate::read::{Context, read_roster_bytes};
-    use kaohe_domain::{Points, Policy};
+    use kaohe_domain::{ItemColumns, Points, Policy, Quarter, Scope, Score, ScoreGrid};
 
     /// The streamed reader gives exactly what the whole-file reader gives, or steps aside.
     #[test]
@@ -991,6 +991,27 @@ mod tests {
         ];
         for (k, v) in variants.iter().enumerate() {
             let whole = read_scores_bytes("s.csv", v.as_bytes(), &ctx);
+            for q in ["2000Q1", "2013Q4", "2025Q4", "1999Q1"] {
+                let q = Quarter::parse(q).unwrap();
+                let want = whole.as_ref().map(|rows| grid_of(&ctx, &policy, q, rows));
+                let got = read_scores_grid_bytes("s.csv", v.as_bytes(), &ctx, q);
+                for (block, threads) in [(4096, 3), (300, 1)] {
+                    let streamed =
+                        streamed::read(v.as_bytes(), "s.csv", &ctx, Some(q), block, 0, threads)
+                            .map(|r| r.map(|k| k.grid.unwrap()));
+                    match (&want, streamed) {
+                        (_, None) => assert!(k >= 4, "variant {k} should stream"),
+                        (Ok(a), Some(Ok(b))) => assert_eq!(a, &b, "variant {k} {q}"),
+                        (Err(a), Some(Err(b))) => assert_eq!(a.to_string(), b.to_string()),
+                        (a, Some(b)) => panic!("variant {k}: {a:?} vs {b:?}"),
+                    }
+                }
+                match (want, got) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "variant {k} {q}"),
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "variant {k}"),
+                    (a, b) => panic!("variant {k}: {a:?} vs {b:?}"),
+                }
+            }
             for (block, threads) in [(4096, 3), (1 << 20, 2), (300, 1)] {
                 let got = streamed::read(v.as_bytes(), "s.csv", &ctx, None, block, 0, threads)
                     .map(|r| r.map(|k| k.scores));
@@ -1004,6 +1025,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The grid of quarter `q` from score rows, by a plain route: subjects looked up in the
+    /// context, items by their place in the rubric.
+    fn grid_of(ctx: &Context<'_>, policy: &Policy, q: Quarter, rows: &[Score]) -> ScoreGrid {
+        let columns = ItemColumns::new(policy);
+        let (villages, cadres) = ctx.counts();
+        let mut grid = ScoreGrid::new(q, &columns, villages, cadres);
+        let items: Vec<&str> = policy.items().map(|(_, _, i)| i.id.as_str()).collect();
+        for s in rows.iter().filter(|s| s.quarter == q) {
+            let item = items.iter().position(|i| *i == s.item.as_str()).unwrap();
+            let (scope, column) = columns.place(item);
+            let code = s.subject.as_str().as_bytes();
+            let subject = match scope {
+                Scope::Village => ctx.village(code).unwrap().idx as usize,
+                Scope::Cadre => ctx.cadre(code).unwrap().idx as usize - villages,
+            };
+            let h = u16::try_from(s.points.hundredths()).unwrap();
+            grid.set(scope, subject, column, h).unwrap();
+        }
+        grid
     }
 
     #[test]
