@@ -18,8 +18,9 @@
 //!   in the quarter is skipped too (it has no line to count in); importers refuse it earlier.
 //! - **Interned, flat, integer.** Items, villages and cadres are mapped once to dense `u32`
 //!   indices (one hash lookup per row; a row naming the subject of the row before skips it);
-//!   item points sit in flat matrices of cells (missing, refused or hundredths) and subtotals
-//!   in flat `i64` hundredths. Every point has at most two decimals, so hundredths are exact
+//!   item points sit in a [`kaohe_domain::ScoreGrid`] (hundredths or not scored; a refused
+//!   cell is noted beside it) and subtotals in flat `i64` hundredths. A caller that already
+//!   holds the grid (a reader) gives it as [`Scores::Grid`] and no row is looked at. Every point has at most two decimals, so hundredths are exact
 //!   and sums in integers are the exact decimal sums.
 //! - **Order-free.** Nothing in the result depends on the order of the input: events of a
 //!   cadre are listed by (date, event id), problems in their fixed order.
