@@ -150,7 +150,7 @@ fn engine(c: &mut Criterion) {
             quarter,
             policy: &data.policy,
             roster: &data.roster,
-            scores: &data.scores,
+            scores: (&data.scores).into(),
             events: &data.events,
             history: &[],
             missing_as_zero: false,

@@ -1135,7 +1135,7 @@ fn national_in_process(files: &Files, out: &Path) -> R<Vec<Phase>> {
         quarter: q,
         policy: &policy,
         roster: &roster,
-        scores: &scores,
+        scores: (&scores).into(),
         events: &events,
         history: &[],
         missing_as_zero: false,

@@ -18,7 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         quarter: Quarter::parse("2026Q2")?,
         policy: &policy,
         roster: &roster,
-        scores: &scores,
+        scores: (&scores).into(),
         events: &events,
         history: &[], // earlier appraisals, for Art.11's dismissal rule
         missing_as_zero: false,

@@ -361,7 +361,7 @@ fn scorecard(
         quarter: line.quarter,
         policy,
         roster: &roster,
-        scores: &scores,
+        scores: (&scores).into(),
         events: &events,
         missing_as_zero: true,
     })

@@ -73,7 +73,7 @@ pub async fn commend(
             quarter: q,
             policy: qpolicy,
             roster: &roster,
-            scores: &scores,
+            scores: (&scores).into(),
             events: &events,
             missing_as_zero: true,
         })

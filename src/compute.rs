@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use kaohe_domain::{Appraisal, Cadre, Event, Policy, Quarter, Score, SettlementLine};
+use kaohe_domain::{Appraisal, Cadre, Event, Policy, Quarter, ScoreGrid, SettlementLine};
 use kaohe_report::ReportNotes;
 
 use crate::AppError;
@@ -37,13 +37,12 @@ pub struct Computed {
     /// The notes of the report.
     pub notes: ReportNotes,
     /// The inputs, kept to be freed apart (see [`Computed::write_while_freeing`]).
-    inputs: (Vec<Cadre>, Vec<Score>, Vec<Event>, Vec<Appraisal>),
+    inputs: (Vec<Cadre>, ScoreGrid, Vec<Event>, Vec<Appraisal>),
 }
 
 impl Computed {
     /// Calls `write` with the lines and notes while the inputs are freed on a thread of their
-    /// own: a national quarter is tens of millions of reference-counted ids, which take most of
-    /// a second to free. Returns once both are done.
+    /// own: a national roster is millions of strings, which take a moment to free. Returns once both are done.
     pub fn write_while_freeing<T>(
         self,
         write: impl FnOnce(Quarter, &[SettlementLine], &ReportNotes) -> T,
@@ -71,7 +70,8 @@ pub fn compute_from_files(files: &ComputeFiles<'_>) -> Result<Computed, AppError
     };
     let roster = kaohe_io::read_roster(files.roster)?;
     let ctx = kaohe_io::Context::new(&roster, |_| Some(&policy));
-    let scores = kaohe_io::read_scores(files.scores, &ctx)?;
+    // The quarter's scores in their compact grid: no score row is held as a record.
+    let scores = kaohe_io::read_scores_grid(files.scores, &ctx, q)?;
     let events = kaohe_io::read_events(files.events, &ctx)?;
     drop(ctx);
     let mut history: Vec<Appraisal> = Vec::new();
@@ -82,7 +82,7 @@ pub fn compute_from_files(files: &ComputeFiles<'_>) -> Result<Computed, AppError
         quarter: q,
         policy: &policy,
         roster: &roster,
-        scores: &scores,
+        scores: (&scores).into(),
         events: &events,
         history: &history,
         missing_as_zero: false,

@@ -168,7 +168,7 @@ impl QuarterInputs {
             quarter: self.quarter,
             policy: &self.policy,
             roster: &self.roster,
-            scores: &self.scores,
+            scores: (&self.scores).into(),
             events: &self.events,
             history: &self.history,
             missing_as_zero,

@@ -38,6 +38,7 @@ mod date;
 mod error;
 mod event;
 mod grade;
+mod grid;
 mod ids;
 mod money;
 mod payment;
@@ -51,6 +52,7 @@ pub use date::{Date, days_in_month};
 pub use error::ParseError;
 pub use event::{Difference, Event, Level, Score};
 pub use grade::{Flag, Flags, Grade};
+pub use grid::{ItemColumns, ScoreGrid};
 pub use ids::{
     CadreId, EventId, EventKind, FORMULA_STARTS, ItemId, MAX_CODE_CHARS, MAX_NAME_CHARS,
     MAX_NOTE_CHARS, SectionId, Sequence, Subject, TownCode, VillageCode, check_text, free_text,

@@ -64,6 +64,7 @@ pub use read::{
     inspection_differences, inspection_lines, is_xlsx, read_awards, read_awards_bytes,
     read_condolences, read_condolences_bytes, read_events, read_events_bytes, read_health,
     read_health_bytes, read_inspections, read_inspections_bytes, read_report, read_report_bytes,
-    read_roster, read_roster_bytes, read_scores, read_scores_bytes, roster_lines,
+    read_roster, read_roster_bytes, read_scores, read_scores_bytes, read_scores_grid,
+    read_scores_grid_bytes, roster_lines,
 };
 pub use write::{Template, template_xlsx_bytes};

@@ -2,10 +2,12 @@
 //! counts for every cadre of the village; a cadre item is scored per cadre), each within
 //! 0..=the item's maximum; section subtotals; `base_score`, their sum.
 
-use kaohe_domain::{Item, Points, Policy, Quarter, Scope, Score, Subject};
+use std::borrow::Cow;
 
-use crate::county::{County, Index, Lookup};
-use crate::{Matrix, Problem};
+use kaohe_domain::{Item, ItemColumns, Points, Policy, Quarter, Scope, Score, ScoreGrid, Subject};
+
+use crate::county::{County, Index, Lookup, Set};
+use crate::{Matrix, Problem, ScoringError};
 
 /// Where an item sits: the matrix of its scope and its column there.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +41,8 @@ pub(crate) struct Rubric<'a> {
     max: Vec<u16>,
     pub(crate) village: Columns<'a>,
     pub(crate) cadre: Columns<'a>,
+    /// The grid's columns of the rubric.
+    pub(crate) columns: ItemColumns,
 }
 
 impl<'a> Rubric<'a> {
@@ -50,6 +54,7 @@ impl<'a> Rubric<'a> {
             max: Vec::new(),
             village: Columns::default(),
             cadre: Columns::default(),
+            columns: ItemColumns::new(policy),
         };
         for (s, section, item) in policy.items() {
             let columns = match section.scope {
@@ -72,27 +77,6 @@ impl<'a> Rubric<'a> {
     }
 }
 
-/// One cell of a points matrix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Cell {
-    /// No score given.
-    Missing,
-    /// A score was given but is out of range: present for the missing check, never summed.
-    Refused,
-    /// The points, in hundredths.
-    Scored(u16),
-}
-
-impl Cell {
-    /// The points counted in a subtotal, in hundredths.
-    fn hundredths(self) -> i64 {
-        match self {
-            Cell::Scored(h) => i64::from(h),
-            Cell::Missing | Cell::Refused => 0,
-        }
-    }
-}
-
 /// The points of `p` in hundredths if `0 ≤ p ≤ max` (`max` in hundredths), without ever
 /// overflowing on absurd values.
 fn hundredths_within(p: Points, max: u16) -> Option<u16> {
@@ -106,11 +90,14 @@ fn hundredths_within(p: Points, max: u16) -> Option<u16> {
     u16::try_from(p.hundredths()).ok()
 }
 
-/// The item points of a quarter: villages × village items and assessed cadres × cadre items.
+/// The item points of a quarter (Art.7): the grid of villages × village items and roster
+/// cadres × cadre items, given by the caller or built here from score rows.
 #[derive(Debug)]
-pub(crate) struct ItemPoints {
-    pub(crate) village: Matrix<Cell>,
-    pub(crate) cadre: Matrix<Cell>,
+pub(crate) struct ItemPoints<'g> {
+    pub(crate) grid: Cow<'g, ScoreGrid>,
+    /// Cells given a score out of range (from rows only): present for the missing check and
+    /// the duplicate check, never summed (their quarter is refused).
+    refused: Set<(Scope, usize)>,
 }
 
 /// A score row resolved to its cell.
@@ -118,8 +105,10 @@ pub(crate) struct ItemPoints {
 struct Placement<'s> {
     row: &'s Score,
     scope: Scope,
-    cell: usize,
-    value: Cell,
+    subject: usize,
+    column: usize,
+    /// `None`: out of range (refused).
+    value: Option<u16>,
 }
 
 /// Rows resolved by one thread at a time; the placements of a block wait to be placed.
@@ -133,24 +122,60 @@ pub(crate) struct Rows<'c, 'a> {
     pub(crate) county: &'c County<'a>,
 }
 
-impl ItemPoints {
-    pub(crate) fn new(rubric: &Rubric<'_>, county: &County<'_>) -> Self {
-        ItemPoints {
-            village: Matrix::new(county.n_villages(), rubric.village.len(), Cell::Missing),
-            cadre: Matrix::new(county.len(), rubric.cadre.len(), Cell::Missing),
+impl<'g> ItemPoints<'g> {
+    /// Art.7: takes a grid built by the caller (a reader or a store), checked whole and
+    /// valid, once its shape is seen to fit the quarter, the roster and the rubric.
+    pub(crate) fn from_grid(
+        grid: &'g ScoreGrid,
+        quarter: Quarter,
+        rubric: &Rubric<'_>,
+        county: &County<'_>,
+    ) -> Result<Self, ScoringError> {
+        let shape = |v: usize, vw: usize, c: usize, cw: usize| format!("{v} × {vw}, {c} × {cw}");
+        let (vw, cw) = (rubric.village.len(), rubric.cadre.len());
+        let fits = grid.quarter() == quarter
+            && grid.width(Scope::Village) == vw
+            && grid.width(Scope::Cadre) == cw
+            && grid.subjects(Scope::Village) == county.n_villages()
+            && grid.subjects(Scope::Cadre) == county.roster.len();
+        if !fits {
+            return Err(ScoringError::GridMismatch {
+                quarter,
+                got_quarter: grid.quarter(),
+                grid: shape(
+                    grid.subjects(Scope::Village),
+                    grid.width(Scope::Village),
+                    grid.subjects(Scope::Cadre),
+                    grid.width(Scope::Cadre),
+                ),
+                expected: shape(county.n_villages(), vw, county.roster.len(), cw),
+            });
         }
+        Ok(ItemPoints {
+            grid: Cow::Borrowed(grid),
+            refused: Set::default(),
+        })
     }
 
     /// Art.7: checks and records every score row of the quarter. Rows are resolved to their
     /// cells on threads over consecutive blocks, then placed in input order on this thread: a
     /// second score of a cell is a duplicate, so the problems found never depend on the
     /// number of threads.
-    pub(crate) fn record(
-        &mut self,
+    pub(crate) fn from_rows(
         rows: Rows<'_, '_>,
         scores: &[Score],
         problems: &mut Vec<Problem>,
-    ) {
+    ) -> Self {
+        let grid = ScoreGrid::new(
+            rows.quarter,
+            &rows.rubric.columns,
+            rows.county.n_villages(),
+            rows.county.roster.len(),
+        );
+        let mut points = ItemPoints {
+            grid: Cow::Owned(grid),
+            refused: Set::default(),
+        };
         let threads = crate::threads_for(scores.len());
         for block in scores.chunks(threads * BLOCK) {
             let parts: Vec<(Vec<Placement<'_>>, Vec<Problem>)> = if threads == 1 {
@@ -167,21 +192,26 @@ impl ItemPoints {
             for (placements, found) in parts {
                 problems.extend(found);
                 for p in placements {
-                    self.place(p, problems);
+                    points.place(p, problems);
                 }
             }
         }
+        points
     }
 
     fn place(&mut self, p: Placement<'_>, problems: &mut Vec<Problem>) {
-        let matrix = match p.scope {
-            Scope::Village => &mut self.village,
-            Scope::Cadre => &mut self.cadre,
-        };
-        let cell = &mut matrix.cells[p.cell];
-        if *cell == Cell::Missing {
-            *cell = p.value;
-        } else {
+        let cell = (p.scope, p.subject * self.grid.width(p.scope) + p.column);
+        let taken = self.grid.get(p.scope, p.subject, p.column).is_some()
+            || self.refused.contains(&cell)
+            || match p.value {
+                Some(h) => self
+                    .grid
+                    .to_mut()
+                    .set(p.scope, p.subject, p.column, h)
+                    .is_err(),
+                None => !self.refused.insert(cell),
+            };
+        if taken {
             problems.push(Problem::DuplicateScore {
                 subject: p.row.subject.clone(),
                 item: p.row.item.clone(),
@@ -189,43 +219,47 @@ impl ItemPoints {
         }
     }
 
+    /// Whether a cell has a score (in range or refused).
+    fn given(&self, scope: Scope, subject: usize, column: usize) -> bool {
+        self.grid.get(scope, subject, column).is_some()
+            || self
+                .refused
+                .contains(&(scope, subject * self.grid.width(scope) + column))
+    }
+
     /// Art.7: a missing score is a problem, named once per (subject, item): a village item
     /// once per village with an assessed cadre.
     pub(crate) fn missing(&self, rubric: &Rubric<'_>, county: &County<'_>) -> Vec<Problem> {
         let mut problems = Vec::new();
+        let mut scan = |scope: Scope, s: usize, subject: Subject, items: &Columns<'_>| {
+            for col in 0..items.len() {
+                if !self.given(scope, s, col) {
+                    problems.push(Problem::MissingScore {
+                        subject: subject.clone(),
+                        item: items.item[col].id.clone(),
+                        scope,
+                    });
+                }
+            }
+        };
         for v in 0..county.n_villages() {
-            if county.members(v).is_empty() {
+            if county.members(v).is_empty() || rubric.village.len() == 0 {
                 continue;
             }
             let village = &county.roster[county.first_cadre[v]].village;
-            for (col, _) in self
-                .village
-                .row(v)
-                .iter()
-                .enumerate()
-                .filter(|c| *c.1 == Cell::Missing)
-            {
-                problems.push(Problem::MissingScore {
-                    subject: Subject::from(village),
-                    item: rubric.village.item[col].id.clone(),
-                    scope: Scope::Village,
-                });
-            }
+            scan(Scope::Village, v, Subject::from(village), &rubric.village);
         }
         for a in 0..county.len() {
-            for (col, _) in self
-                .cadre
-                .row(a)
-                .iter()
-                .enumerate()
-                .filter(|c| *c.1 == Cell::Missing)
-            {
-                problems.push(Problem::MissingScore {
-                    subject: Subject::from(&county.cadre(a).id),
-                    item: rubric.cadre.item[col].id.clone(),
-                    scope: Scope::Cadre,
-                });
+            if rubric.cadre.len() == 0 {
+                break;
             }
+            let r = county.assessed[a] as usize;
+            scan(
+                Scope::Cadre,
+                r,
+                Subject::from(&county.cadre(a).id),
+                &rubric.cadre,
+            );
         }
         problems
     }
@@ -238,11 +272,16 @@ impl ItemPoints {
         county: &County<'_>,
         n_sections: usize,
     ) -> (Matrix<i64>, Vec<i64>) {
+        let add = |row: &mut [i64], cells: &[Option<u16>], section: &[usize]| {
+            for (col, cell) in cells.iter().enumerate() {
+                row[section[col]] += cell.map_or(0, i64::from);
+            }
+        };
         let mut village = Matrix::new(county.n_villages(), n_sections, 0i64);
-        for v in 0..county.n_villages() {
-            let row = village.row_mut(v);
-            for (col, cell) in self.village.row(v).iter().enumerate() {
-                row[rubric.village.section[col]] += cell.hundredths();
+        if rubric.village.len() > 0 {
+            for v in 0..county.n_villages() {
+                let cells = self.grid.row(Scope::Village, v);
+                add(village.row_mut(v), cells, &rubric.village.section);
             }
         }
         let mut subtotals = Matrix::new(county.len(), n_sections, 0i64);
@@ -250,8 +289,9 @@ impl ItemPoints {
         for a in 0..county.len() {
             let row = subtotals.row_mut(a);
             row.copy_from_slice(village.row(county.village_of[a] as usize));
-            for (col, cell) in self.cadre.row(a).iter().enumerate() {
-                row[rubric.cadre.section[col]] += cell.hundredths();
+            if rubric.cadre.len() > 0 {
+                let cells = self.grid.row(Scope::Cadre, county.assessed[a] as usize);
+                add(row, cells, &rubric.cadre.section);
             }
             base.push(row.iter().sum());
         }
@@ -281,9 +321,9 @@ impl Rows<'_, '_> {
                 // to count in.
                 Scope::Cadre => cadres
                     .get(s.subject.as_str())
-                    .map(|r| self.county.position[r as usize]),
+                    .map(|r| self.county.position[r as usize].map(|_| r)),
             };
-            let row = match subject {
+            let subject = match subject {
                 Some(Some(row)) => row as usize,
                 Some(None) => continue,
                 None => {
@@ -296,26 +336,20 @@ impl Rows<'_, '_> {
                 }
             };
             let max = self.rubric.max[it as usize];
-            let value = hundredths_within(s.points, max).map_or_else(
-                || {
-                    problems.push(Problem::PointsOutOfRange {
-                        subject: s.subject.clone(),
-                        item: s.item.clone(),
-                        points: s.points,
-                        max: Points::from_hundredths(i64::from(max)),
-                    });
-                    Cell::Refused
-                },
-                Cell::Scored,
-            );
-            let width = match scope {
-                Scope::Village => self.rubric.village.len(),
-                Scope::Cadre => self.rubric.cadre.len(),
-            };
+            let value = hundredths_within(s.points, max);
+            if value.is_none() {
+                problems.push(Problem::PointsOutOfRange {
+                    subject: s.subject.clone(),
+                    item: s.item.clone(),
+                    points: s.points,
+                    max: Points::from_hundredths(i64::from(max)),
+                });
+            }
             placements.push(Placement {
                 row: s,
                 scope,
-                cell: row * width + column,
+                subject,
+                column,
                 value,
             });
         }

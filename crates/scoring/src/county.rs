@@ -11,6 +11,7 @@ use kaohe_domain::{Cadre, Quarter, TownCode};
 use crate::Problem;
 
 pub(crate) type Map<K, V> = HashMap<K, V, FixedState>;
+pub(crate) type Set<K> = std::collections::HashSet<K, FixedState>;
 
 /// A code → dense index map, built once and then only read (shared by worker threads).
 #[derive(Debug)]

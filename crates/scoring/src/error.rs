@@ -223,4 +223,20 @@ pub enum ScoringError {
     /// The roster, scores or events have problems; every one is listed.
     #[error(transparent)]
     Input(#[from] Problems),
+    /// The scores were given as a [`kaohe_domain::ScoreGrid`] that does not fit the quarter,
+    /// the roster or the policy's rubric (Art.7): a caller's mistake, not the county's.
+    #[error(
+        "Art.7: the scores given are a grid of {grid} for {got_quarter}, but {quarter} with this \
+         roster and policy needs {expected}"
+    )]
+    GridMismatch {
+        /// The quarter computed.
+        quarter: Quarter,
+        /// The grid's quarter.
+        got_quarter: Quarter,
+        /// The grid's shape (villages × items, cadres × items).
+        grid: String,
+        /// The shape the roster and the policy give.
+        expected: String,
+    },
 }

@@ -18,8 +18,9 @@
 //!   in the quarter is skipped too (it has no line to count in); importers refuse it earlier.
 //! - **Interned, flat, integer.** Items, villages and cadres are mapped once to dense `u32`
 //!   indices (one hash lookup per row; a row naming the subject of the row before skips it);
-//!   item points sit in flat matrices of cells (missing, refused or hundredths) and subtotals
-//!   in flat `i64` hundredths. Every point has at most two decimals, so hundredths are exact
+//!   item points sit in a [`kaohe_domain::ScoreGrid`] (hundredths or not scored; a refused
+//!   cell is noted beside it) and subtotals in flat `i64` hundredths. A caller that already
+//!   holds the grid (a reader) gives it as [`Scores::Grid`] and no row is looked at. Every point has at most two decimals, so hundredths are exact
 //!   and sums in integers are the exact decimal sums.
 //! - **Order-free.** Nothing in the result depends on the order of the input: events of a
 //!   cadre are listed by (date, event id), problems in their fixed order.
@@ -67,7 +68,7 @@
 //!     quarter: q,
 //!     policy: &policy,
 //!     roster: &roster,
-//!     scores: &scores,
+//!     scores: (&scores[..]).into(),
 //!     events: &[],
 //!     missing_as_zero: true,
 //! })
@@ -84,9 +85,11 @@ mod error;
 #[cfg(test)]
 mod tests;
 
-use kaohe_domain::{Cadre, CadreId, Event, Item, Points, Policy, Quarter, Scope, Score, Section};
+use kaohe_domain::{
+    Cadre, CadreId, Event, Item, Points, Policy, Quarter, Scope, Score, ScoreGrid, Section,
+};
 
-use art7::{Cell, ItemPoints, Rows, Rubric};
+use art7::{ItemPoints, Rows, Rubric};
 use art8::EventTotals;
 use county::County;
 pub use error::{Problem, Problems, ScoringError};
@@ -101,12 +104,42 @@ pub struct ScoringInput<'a> {
     /// Every cadre of the roster; those in office on at least one day of the quarter are
     /// assessed (SPEC 2).
     pub roster: &'a [Cadre],
-    /// The scorecard entries.
-    pub scores: &'a [Score],
+    /// The scorecard entries: rows, checked here, or a grid already checked by its maker.
+    pub scores: Scores<'a>,
     /// The bonus and deduction events.
     pub events: &'a [Event],
     /// Count a missing score as 0 instead of refusing (SPEC 3.1).
     pub missing_as_zero: bool,
+}
+
+/// A quarter's scorecard entries (Art.7), in one of two forms.
+#[derive(Debug, Clone, Copy)]
+pub enum Scores<'a> {
+    /// Score rows, as small callers hold them (tests, `explain`): every row is checked
+    /// (quarter, item, subject, range, duplicates) and placed in a grid here.
+    Rows(&'a [Score]),
+    /// The compact grid of one quarter (a reader's or a store's), every cell already
+    /// checked: villages numbered in order of first appearance in the roster, cadres by
+    /// roster position, items by [`kaohe_domain::ItemColumns`] of the policy.
+    Grid(&'a ScoreGrid),
+}
+
+impl<'a> From<&'a [Score]> for Scores<'a> {
+    fn from(rows: &'a [Score]) -> Self {
+        Scores::Rows(rows)
+    }
+}
+
+impl<'a> From<&'a Vec<Score>> for Scores<'a> {
+    fn from(rows: &'a Vec<Score>) -> Self {
+        Scores::Rows(rows)
+    }
+}
+
+impl<'a> From<&'a ScoreGrid> for Scores<'a> {
+    fn from(grid: &'a ScoreGrid) -> Self {
+        Scores::Grid(grid)
+    }
 }
 
 /// A row-major matrix of `rows × width` cells.
@@ -203,7 +236,7 @@ pub struct Scorecards<'a> {
     events_counted: EventTotals,
     /// The place of each item, in rubric order.
     places: Vec<art7::Column>,
-    points: ItemPoints,
+    points: ItemPoints<'a>,
 }
 
 fn pts(h: i64) -> Points {
@@ -271,22 +304,24 @@ impl<'a> Scorecards<'a> {
     /// rubric order.
     pub fn items(&self, i: usize) -> impl Iterator<Item = ItemScore<'a>> + '_ {
         let v = self.village_of[i] as usize;
+        let r = self.assessed[i] as usize;
         self.policy
             .items()
             .zip(&self.places)
             .map(move |((_, section, item), place)| {
-                let cell = match place.scope {
-                    Scope::Village => self.points.village.row(v)[place.column],
-                    Scope::Cadre => self.points.cadre.row(i)[place.column],
+                let subject = match place.scope {
+                    Scope::Village => v,
+                    Scope::Cadre => r,
                 };
                 ItemScore {
                     section,
                     item,
                     // A refused score stops the computation: none is left here.
-                    points: match cell {
-                        Cell::Scored(h) => Some(pts(i64::from(h))),
-                        Cell::Missing | Cell::Refused => None,
-                    },
+                    points: self
+                        .points
+                        .grid
+                        .get(place.scope, subject, place.column)
+                        .map(|h| pts(i64::from(h))),
                 }
             })
     }
@@ -330,13 +365,17 @@ pub fn score_quarter<'a>(input: &ScoringInput<'a>) -> Result<Scorecards<'a>, Sco
     let county = County::new(roster, quarter, &mut problems);
 
     // Art.7: item points by scope.
-    let mut points = ItemPoints::new(&rubric, &county);
-    let rows = Rows {
-        quarter,
-        rubric: &rubric,
-        county: &county,
+    let points = match scores {
+        Scores::Grid(grid) => ItemPoints::from_grid(grid, quarter, &rubric, &county)?,
+        Scores::Rows(scores) => {
+            let rows = Rows {
+                quarter,
+                rubric: &rubric,
+                county: &county,
+            };
+            ItemPoints::from_rows(rows, scores, &mut problems)
+        }
     };
-    points.record(rows, scores, &mut problems);
     if !missing_as_zero {
         problems.extend(points.missing(&rubric, &county));
     }

@@ -77,15 +77,17 @@ fn run<'a>(
         quarter: q(),
         policy,
         roster,
-        scores,
+        scores: scores.into(),
         events,
         missing_as_zero,
     })
 }
 
 fn problems(e: ScoringError) -> Vec<Problem> {
-    let ScoringError::Input(p) = e;
-    p.problems
+    match e {
+        ScoringError::Input(p) => p.problems,
+        other => panic!("not an input problem: {other}"),
+    }
 }
 
 /// Two cadres of V1 and one of V2; village items at max, cadre items at max except
@@ -510,4 +512,57 @@ fn large_input_is_split_and_order_free() {
     assert_eq!(want.len(), 2, "{want:?}");
     assert!(matches!(&want[0], Problem::PointsOutOfRange { .. }));
     assert!(matches!(&want[1], Problem::DuplicateScore { .. }));
+}
+
+/// A grid that does not fit the quarter or the roster is refused, naming both shapes; one
+/// that fits scores like the rows it holds.
+#[test]
+fn a_grid_must_fit_the_quarter_and_the_roster() {
+    let policy = Policy::default();
+    let (roster, scores) = village_world(&policy);
+    let columns = kaohe_domain::ItemColumns::new(&policy);
+    fn grid_run<'a>(
+        policy: &'a Policy,
+        roster: &'a [Cadre],
+        grid: &'a ScoreGrid,
+    ) -> Result<Scorecards<'a>, ScoringError> {
+        score_quarter(&ScoringInput {
+            quarter: q(),
+            policy,
+            roster,
+            scores: grid.into(),
+            events: &[],
+            missing_as_zero: true,
+        })
+    }
+    let other = Quarter::parse("2026Q2").unwrap();
+    for grid in [
+        ScoreGrid::new(other, &columns, 2, roster.len()),
+        ScoreGrid::new(q(), &columns, 3, roster.len()),
+        ScoreGrid::new(q(), &columns, 2, roster.len() + 1),
+    ] {
+        let e = grid_run(&policy, &roster, &grid).unwrap_err();
+        assert!(matches!(e, ScoringError::GridMismatch { .. }), "{e}");
+        assert!(e.to_string().starts_with("Art.7"), "{e}");
+    }
+    let mut grid = ScoreGrid::new(q(), &columns, 2, roster.len());
+    let rubric: Vec<_> = policy.items().map(|(_, _, i)| i.id.clone()).collect();
+    for s in &scores {
+        let (scope, column) = columns.place(rubric.iter().position(|i| *i == s.item).unwrap());
+        let subject = match scope {
+            Scope::Village => ["V1", "V2"].iter().position(|v| *v == s.subject.as_str()),
+            Scope::Cadre => roster
+                .iter()
+                .position(|c| c.id.as_str() == s.subject.as_str()),
+        };
+        let h = u16::try_from(s.points.hundredths()).unwrap();
+        grid.set(scope, subject.unwrap(), column, h).unwrap();
+    }
+    let by_grid = grid_run(&policy, &roster, &grid).unwrap();
+    let by_rows = run(&policy, &roster, &scores, &[], true).unwrap();
+    assert_eq!(by_grid.len(), by_rows.len());
+    for i in 0..by_rows.len() {
+        assert_eq!(by_grid.total(i), by_rows.total(i));
+        assert!(by_grid.items(i).eq(by_rows.items(i)));
+    }
 }

@@ -68,7 +68,7 @@ use std::collections::HashMap;
 use foldhash::fast::FixedState;
 use kaohe_domain::{
     Appraisal, Cadre, CadreId, Event, Grade, LedgerEntry, Points, Policy, Quarter, QuotaScope,
-    Score, SettlementLine,
+    SettlementLine,
 };
 use kaohe_grading::{Entrant, grade};
 use kaohe_scoring::{ScoringInput, score_quarter};
@@ -78,7 +78,7 @@ pub use explain::{Explanation, Neighbour};
 pub use flags::{dismissal_review, flags};
 pub use kaohe_grading::{Grading, Group, Placement, Reason, Separation, quota};
 pub use kaohe_scoring::{
-    EventContribution, ItemScore, Problem, Problems, Scorecards, ScoringError,
+    EventContribution, ItemScore, Problem, Problems, Scorecards, Scores, ScoringError,
 };
 pub use ledger::{cadre_entries, revise};
 pub use money::{MoneyWorking, MonthWorking, adjustment, cadre_subsidy, month_base, subsidy};
@@ -92,8 +92,8 @@ pub struct QuarterInput<'a> {
     pub policy: &'a Policy,
     /// Every cadre; those in office on at least one day of the quarter get a line.
     pub roster: &'a [Cadre],
-    /// Scores; those of other quarters are ignored.
-    pub scores: &'a [Score],
+    /// Scores: rows (those of other quarters are ignored) or the quarter's compact grid.
+    pub scores: Scores<'a>,
     /// Events; those dated outside the quarter are ignored.
     pub events: &'a [Event],
     /// Earlier appraisals (settled quarters in which a cadre was assessed) for the

@@ -2,7 +2,7 @@
 
 use super::*;
 use kaohe_domain::{
-    Date, Decimal, EntryKind, Flag, Item, Money, Month, Scope, Sequence, Subject, TownCode,
+    Date, Decimal, EntryKind, Flag, Item, Money, Month, Scope, Score, Sequence, Subject, TownCode,
     VillageCode,
 };
 
@@ -400,7 +400,7 @@ impl World {
             quarter: q3(),
             policy: &self.policy,
             roster: &self.roster,
-            scores: &self.scores,
+            scores: (&self.scores).into(),
             events: &self.events,
             history: &self.history,
             missing_as_zero: false,

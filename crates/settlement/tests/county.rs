@@ -3,9 +3,9 @@
 //! earlier appraisals, and a policy with its knobs turned.
 
 use kaohe_domain::{
-    Appraisal, Cadre, CadreId, Date, Decimal, Event, EventId, EventKind, EventPoints, Grade, Level,
-    Money, Points, Policy, PolicyParts, Quarter, QuotaScope, Scope, Score, SectionId, Sequence,
-    Subject, TieBreak, TownCode, VillageCode,
+    Appraisal, Cadre, CadreId, Date, Decimal, Event, EventId, EventKind, EventPoints, Grade,
+    ItemColumns, Level, Money, Points, Policy, PolicyParts, Quarter, QuotaScope, Scope, Score,
+    ScoreGrid, SectionId, Sequence, Subject, TieBreak, TownCode, VillageCode,
 };
 use kaohe_settlement::QuarterInput;
 
@@ -74,11 +74,40 @@ impl County {
             quarter: quarter(),
             policy: &self.policy,
             roster: &self.roster,
-            scores: &self.scores,
+            scores: (&self.scores).into(),
             events: &self.events,
             history: &self.history,
             missing_as_zero: false,
         }
+    }
+
+    /// The quarter's scores as a compact grid, built by a plain route of its own: villages
+    /// numbered in order of first appearance in the roster, cadres by roster position, items
+    /// by their scope's rubric order. Scores of other quarters are left out.
+    pub fn grid(&self) -> ScoreGrid {
+        let columns = ItemColumns::new(&self.policy);
+        let mut villages: Vec<&str> = Vec::new();
+        for c in &self.roster {
+            if !villages.contains(&c.village.as_str()) {
+                villages.push(c.village.as_str());
+            }
+        }
+        let mut grid = ScoreGrid::new(quarter(), &columns, villages.len(), self.roster.len());
+        let items: Vec<&str> = self.policy.items().map(|(_, _, i)| i.id.as_str()).collect();
+        for s in self.scores.iter().filter(|s| s.quarter == quarter()) {
+            let item = items.iter().position(|i| *i == s.item.as_str()).unwrap();
+            let (scope, column) = columns.place(item);
+            let subject = match scope {
+                Scope::Village => villages.iter().position(|v| *v == s.subject.as_str()),
+                Scope::Cadre => self
+                    .roster
+                    .iter()
+                    .position(|c| c.id.as_str() == s.subject.as_str()),
+            };
+            let h = u16::try_from(s.points.hundredths()).unwrap();
+            grid.set(scope, subject.unwrap(), column, h).unwrap();
+        }
+        grid
     }
 
     /// The same county with every input list shuffled.

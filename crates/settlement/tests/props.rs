@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use kaohe_domain::{
     Decimal, EntryKind, Flag, Grade, LedgerEntry, Money, QuotaScope, SettlementLine, TieBreak,
 };
-use kaohe_settlement::{QuarterOutcome, compute_quarter, revise};
+use kaohe_settlement::{QuarterInput, QuarterOutcome, compute_quarter, revise};
 use proptest::prelude::*;
 
 use crate::county::{County, Knobs, Rng, county, quarter};
@@ -297,6 +297,24 @@ proptest! {
         let c = county(&k);
         let out = compute_quarter(&c.input()).unwrap();
         check(&c, &out)?;
+    }
+
+    /// The compact grid (as a reader or a store gives it) computes exactly what the score
+    /// rows compute: lines, ledger, and every item's points for `explain`.
+    #[test]
+    fn the_grid_computes_what_the_rows_compute(k in knobs(), shuffle in any::<u64>()) {
+        let c = county(&k).shuffled(shuffle);
+        let grid = c.grid();
+        let rows = compute_quarter(&c.input()).unwrap();
+        let by_grid = compute_quarter(&QuarterInput { scores: (&grid).into(), ..c.input() })
+            .unwrap();
+        prop_assert_eq!(&rows.lines, &by_grid.lines);
+        prop_assert_eq!(&rows.ledger, &by_grid.ledger);
+        let (a, b) = (rows.scorecards(), by_grid.scorecards());
+        for i in 0..a.len() {
+            prop_assert!(a.items(i).eq(b.items(i)));
+            prop_assert!(a.section_subtotals(i).eq(b.section_subtotals(i)));
+        }
     }
 
     #[test]

@@ -293,6 +293,11 @@ impl<'p> Context<'p> {
         }
     }
 
+    /// The number of villages and of cadres (a [`kaohe_domain::ScoreGrid`]'s subjects).
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        (self.villages.len(), self.cadres.len())
+    }
+
     /// The number of distinct subjects (villages and cadres).
     pub(crate) fn subject_count(&self) -> usize {
         self.villages.len() + self.cadres.len()

@@ -19,7 +19,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use kaohe_domain::{Date, ItemId, ParseError, Points, Policy, Quarter, Scope, Score};
+use kaohe_domain::{
+    Date, ItemColumns, ItemId, ParseError, Points, Policy, Quarter, Scope, Score, ScoreGrid,
+};
 
 use super::{Collector, Context, Table, estimate_records, input, open, refusal, txt};
 use crate::error::ReadError;
@@ -38,18 +40,54 @@ const BLOCK: usize = 4 << 20;
 ///
 /// A large file without quotes is read streamed, on every core; any other file whole.
 pub fn read_scores(path: &Path, ctx: &Context<'_>) -> Result<Vec<Score>, ReadError> {
+    read_path(path, ctx, None).map(|r| r.scores)
+}
+
+/// Reads `scores.csv` as [`read_scores`] does, with the same checks and messages for every
+/// row of every quarter, but keeps only the scores of `quarter`, in its compact grid (Art.7):
+/// no score row is ever held as a record.
+///
+/// The grid numbers villages in order of first appearance in the roster, cadres by roster
+/// position and items by [`ItemColumns`] of the policy in force for `quarter` (no item when
+/// none is), as the engine reads it.
+pub fn read_scores_grid(
+    path: &Path,
+    ctx: &Context<'_>,
+    quarter: Quarter,
+) -> Result<ScoreGrid, ReadError> {
+    read_path(path, ctx, Some(quarter)).map(|r| r.grid.expect("a grid was asked for"))
+}
+
+/// [`read_scores_grid`] from bytes; `file` names it in messages.
+pub fn read_scores_grid_bytes(
+    file: &str,
+    bytes: &[u8],
+    ctx: &Context<'_>,
+    quarter: Quarter,
+) -> Result<ScoreGrid, ReadError> {
+    read_bytes(file, bytes, ctx, Some(quarter)).map(|r| r.grid.expect("a grid was asked for"))
+}
+
+/// What a reading keeps: every score as a record, or only one quarter's grid.
+struct Kept {
+    scores: Vec<Score>,
+    grid: Option<ScoreGrid>,
+}
+
+fn read_path(path: &Path, ctx: &Context<'_>, grid: Option<Quarter>) -> Result<Kept, ReadError> {
     #[cfg(unix)]
     if !super::is_xlsx(path)
         && let Ok(f) = std::fs::File::open(path)
     {
         let name = path.display().to_string();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-        if let Some(done) = streamed::read(&f, &name, ctx, BLOCK, PARALLEL_MIN_BYTES, threads) {
+        if let Some(done) = streamed::read(&f, &name, ctx, grid, BLOCK, PARALLEL_MIN_BYTES, threads)
+        {
             return done;
         }
     }
     let i = input(path)?;
-    i.located(read_scores_bytes(i.name(), i.text(), ctx))
+    i.located(read_bytes(i.name(), i.text(), ctx, grid))
 }
 
 /// Reads scores from bytes; `file` names it in messages. The scores come back in file order.
@@ -63,8 +101,17 @@ pub fn read_scores_bytes(
     bytes: &[u8],
     ctx: &Context<'_>,
 ) -> Result<Vec<Score>, ReadError> {
+    read_bytes(file, bytes, ctx, None).map(|r| r.scores)
+}
+
+fn read_bytes(
+    file: &str,
+    bytes: &[u8],
+    ctx: &Context<'_>,
+    grid: Option<Quarter>,
+) -> Result<Kept, ReadError> {
     let table = open(file, bytes, SCORES_COLUMNS)?;
-    let shared = Shared::new(ctx, bytes.len());
+    let shared = Shared::new(ctx, bytes.len(), grid);
     let parts = split(table.body, table.has_quotes);
     let plain = !table.has_quotes;
     let mut results: Vec<PartReader<'_, '_, '_>> = Vec::with_capacity(parts.len());
@@ -93,7 +140,10 @@ pub fn read_scores_bytes(
         name_duplicates(&table, &dups, &mut problems);
     }
     problems.finish(file, None)?;
-    Ok(out)
+    Ok(Kept {
+        scores: out,
+        grid: shared.into_grid(),
+    })
 }
 
 /// Joins the parts in file order: scores appended, problem lines made absolute (each part
@@ -151,7 +201,29 @@ type Key = (Quarter, Box<str>, Box<str>);
 struct Shared<'c, 'p> {
     ctx: &'c Context<'p>,
     quarters: Mutex<Quarters<'p>>,
+    /// The grid kept instead of records, when one is asked for.
+    grid: Option<GridSink>,
 }
+
+/// The one quarter whose scores are kept, in its grid; threads add their rows in batches.
+struct GridSink {
+    quarter: Quarter,
+    /// The number of villages: subject indexes past it are cadres.
+    villages: u32,
+    grid: Mutex<ScoreGrid>,
+}
+
+/// A score kept for the grid: its cell and its points in hundredths.
+#[derive(Clone, Copy)]
+struct Placed {
+    scope: Scope,
+    subject: u32,
+    column: u16,
+    hundredths: u16,
+}
+
+/// Rows a thread keeps before adding them to the grid.
+const PLACED_BATCH: usize = 1 << 16;
 
 /// The quarters met so far, and how many bytes of dense bit sets are still allowed.
 struct Quarters<'p> {
@@ -197,14 +269,47 @@ impl<'c, 'p> Shared<'c, 'p> {
     /// State for reading `input_len` bytes against `ctx`. The quarters' dense bit sets may
     /// take as many bytes as the input (at least [`DENSE_ALLOWANCE`]); quarters past that
     /// are tracked sparsely, so memory stays a small multiple of the input.
-    fn new(ctx: &'c Context<'p>, input_len: usize) -> Shared<'c, 'p> {
+    fn new(ctx: &'c Context<'p>, input_len: usize, grid: Option<Quarter>) -> Shared<'c, 'p> {
+        let grid = grid.map(|q| {
+            // No policy in force: every row of the quarter is refused, the grid has no item.
+            let columns = ctx.policy_for(q).map(ItemColumns::new).unwrap_or_default();
+            let (villages, cadres) = ctx.counts();
+            GridSink {
+                quarter: q,
+                villages: u32::try_from(villages).expect("fewer than 4 billion villages"),
+                grid: Mutex::new(ScoreGrid::new(q, &columns, villages, cadres)),
+            }
+        });
         Shared {
             ctx,
             quarters: Mutex::new(Quarters {
                 by_quarter: Map::default(),
                 dense_left: input_len.max(DENSE_ALLOWANCE),
             }),
+            grid,
         }
+    }
+
+    /// Adds `placed` to the grid (each cell is new: the seen bits let each through once).
+    fn place(&self, placed: &mut Vec<Placed>) {
+        if let Some(sink) = &self.grid
+            && !placed.is_empty()
+        {
+            let mut grid = sink.grid.lock().unwrap_or_else(|e| e.into_inner());
+            for p in placed.drain(..) {
+                let subject = match p.scope {
+                    Scope::Village => p.subject,
+                    Scope::Cadre => p.subject - sink.villages,
+                };
+                // A cell is placed once: a second score of it was a duplicate, not kept.
+                let _ = grid.set(p.scope, subject as usize, p.column.into(), p.hundredths);
+            }
+        }
+    }
+
+    fn into_grid(self) -> Option<ScoreGrid> {
+        self.grid
+            .map(|s| s.grid.into_inner().unwrap_or_else(|e| e.into_inner()))
     }
 
     fn quarter(&self, q: Quarter) -> Arc<QuarterState<'p>> {
@@ -240,6 +345,8 @@ struct ItemRef {
     id: ItemId,
     idx: usize,
     scope: Scope,
+    /// The item's column in a [`ScoreGrid`].
+    column: u16,
     max: Points,
     /// `max` in hundredths, for a cheap comparison.
     max_h: i64,
@@ -269,6 +376,7 @@ impl<'p> ItemTable<'p> {
     fn new(p: &'p Policy) -> ItemTable<'p> {
         let mut items = Vec::new();
         let mut index = Map::default();
+        let columns = ItemColumns::new(p);
         {
             for (idx, (_, section, item)) in p.items().enumerate() {
                 let id = ItemId::parse(item.id.as_str()).expect("a policy's item id is valid");
@@ -278,6 +386,7 @@ impl<'p> ItemTable<'p> {
                     id,
                     idx,
                     scope: section.scope,
+                    column: u16::try_from(columns.place(idx).1).expect("fewer than 65536 items"),
                     max: item.max,
                     max_h: item.max.hundredths(),
                 });
@@ -311,6 +420,8 @@ impl<'p> ItemTable<'p> {
 struct PartReader<'s, 'c, 'p> {
     shared: &'s Shared<'c, 'p>,
     scores: Vec<Score>,
+    /// Scores of the grid's quarter waiting to be added to it.
+    placed: Vec<Placed>,
     problems: Collector,
     dups: Set<Key>,
     quarters: Vec<LocalQuarter<'p>>,
@@ -327,9 +438,12 @@ struct PartReader<'s, 'c, 'p> {
 
 impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
     fn new(shared: &'s Shared<'c, 'p>, capacity: usize) -> PartReader<'s, 'c, 'p> {
+        // With a grid, no score is kept as a record.
+        let capacity = if shared.grid.is_some() { 0 } else { capacity };
         PartReader {
             shared,
             scores: Vec::with_capacity(capacity),
+            placed: Vec::new(),
             problems: Collector::default(),
             dups: Set::default(),
             quarters: Vec::new(),
@@ -351,6 +465,7 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
             self.row(line, vals, p)
         });
         self.problems = problems;
+        self.shared.place(&mut self.placed);
         end
     }
 
@@ -553,22 +668,38 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
                 .insert((lq.state.quarter, txt(sb).into(), txt(item_raw).into()));
             return;
         }
-        self.scores.push(Score {
-            quarter: lq.state.quarter,
-            subject: subj.clone(),
-            item: it.id.clone(),
-            points,
-        });
+        match &self.shared.grid {
+            None => self.scores.push(Score {
+                quarter: lq.state.quarter,
+                subject: subj.clone(),
+                item: it.id.clone(),
+                points,
+            }),
+            Some(sink) if sink.quarter == lq.state.quarter => {
+                self.placed.push(Placed {
+                    scope: it.scope,
+                    subject: sidx,
+                    column: it.column,
+                    hundredths: u16::try_from(points.hundredths())
+                        .expect("points within an item's maximum fit"),
+                });
+                if self.placed.len() >= PLACED_BATCH {
+                    self.shared.place(&mut self.placed);
+                }
+            }
+            Some(_) => {}
+        }
     }
 }
 
 /// The streamed, parallel reading of a large file (see the module notes).
 #[cfg_attr(not(unix), allow(dead_code))]
 mod streamed {
-    use kaohe_domain::Score;
+    use kaohe_domain::Quarter;
 
     use super::{
-        MIN_RECORD_BYTES, PartReader, SCORES_COLUMNS, Shared, TYPICAL_RECORD_BYTES, merge, open,
+        Kept, MIN_RECORD_BYTES, PartReader, SCORES_COLUMNS, Shared, TYPICAL_RECORD_BYTES, merge,
+        open,
     };
     use crate::error::ReadError;
     use crate::read::estimate_records;
@@ -602,14 +733,16 @@ mod streamed {
 
     /// The scores of `src`, or `None` when it must be read whole instead (smaller than `min`,
     /// with quotes, not UTF-8, a header problem, duplicate keys to name, or a read error).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn read<S: Source + ?Sized>(
         src: &S,
         name: &str,
         ctx: &Context<'_>,
+        grid: Option<Quarter>,
         block: usize,
         min: usize,
         threads: usize,
-    ) -> Option<Result<Vec<Score>, ReadError>> {
+    ) -> Option<Result<Kept, ReadError>> {
         let len = src.len()?;
         if len < min.max(1) {
             return None;
@@ -636,7 +769,7 @@ mod streamed {
             }
         }
         bounds.push(len);
-        let shared = Shared::new(ctx, len);
+        let shared = Shared::new(ctx, len, grid);
         // Records per byte from the first block: the first part's vector receives every
         // part, and must not have to grow (and copy) at the end.
         let sample = &head[..cut];
@@ -675,7 +808,10 @@ mod streamed {
             return None;
         }
         Some(match problems.finish(name, None) {
-            Ok(()) => Ok(out),
+            Ok(()) => Ok(Kept {
+                scores: out,
+                grid: shared.into_grid(),
+            }),
             Err(e) => Err(e.into()),
         })
     }
@@ -801,9 +937,9 @@ fn name_duplicates(table: &Table<'_, 4>, dups: &Set<Key>, problems: &mut Collect
 
 #[cfg(test)]
 mod tests {
-    use super::{read_scores_bytes, simple_hundredths, streamed};
+    use super::{read_scores_bytes, read_scores_grid_bytes, simple_hundredths, streamed};
     use crate::read::{Context, read_roster_bytes};
-    use kaohe_domain::{Points, Policy};
+    use kaohe_domain::{ItemColumns, Points, Policy, Quarter, Scope, Score, ScoreGrid};
 
     /// The streamed reader gives exactly what the whole-file reader gives, or steps aside.
     #[test]
@@ -855,8 +991,30 @@ mod tests {
         ];
         for (k, v) in variants.iter().enumerate() {
             let whole = read_scores_bytes("s.csv", v.as_bytes(), &ctx);
+            for q in ["2000Q1", "2013Q4", "2025Q4", "1999Q1"] {
+                let q = Quarter::parse(q).unwrap();
+                let want = whole.as_ref().map(|rows| grid_of(&ctx, &policy, q, rows));
+                let got = read_scores_grid_bytes("s.csv", v.as_bytes(), &ctx, q);
+                for (block, threads) in [(4096, 3), (300, 1)] {
+                    let streamed =
+                        streamed::read(v.as_bytes(), "s.csv", &ctx, Some(q), block, 0, threads)
+                            .map(|r| r.map(|k| k.grid.unwrap()));
+                    match (&want, streamed) {
+                        (_, None) => assert!(k >= 4, "variant {k} should stream"),
+                        (Ok(a), Some(Ok(b))) => assert_eq!(a, &b, "variant {k} {q}"),
+                        (Err(a), Some(Err(b))) => assert_eq!(a.to_string(), b.to_string()),
+                        (a, Some(b)) => panic!("variant {k}: {a:?} vs {b:?}"),
+                    }
+                }
+                match (want, got) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "variant {k} {q}"),
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "variant {k}"),
+                    (a, b) => panic!("variant {k}: {a:?} vs {b:?}"),
+                }
+            }
             for (block, threads) in [(4096, 3), (1 << 20, 2), (300, 1)] {
-                let got = streamed::read(v.as_bytes(), "s.csv", &ctx, block, 0, threads);
+                let got = streamed::read(v.as_bytes(), "s.csv", &ctx, None, block, 0, threads)
+                    .map(|r| r.map(|k| k.scores));
                 match (&whole, got) {
                     (_, None) => assert!(k >= 4, "variant {k} should stream"),
                     (Ok(a), Some(Ok(b))) => assert_eq!(a, &b, "variant {k}"),
@@ -867,6 +1025,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The grid of quarter `q` from score rows, by a plain route: subjects looked up in the
+    /// context, items by their place in the rubric.
+    fn grid_of(ctx: &Context<'_>, policy: &Policy, q: Quarter, rows: &[Score]) -> ScoreGrid {
+        let columns = ItemColumns::new(policy);
+        let (villages, cadres) = ctx.counts();
+        let mut grid = ScoreGrid::new(q, &columns, villages, cadres);
+        let items: Vec<&str> = policy.items().map(|(_, _, i)| i.id.as_str()).collect();
+        for s in rows.iter().filter(|s| s.quarter == q) {
+            let item = items.iter().position(|i| *i == s.item.as_str()).unwrap();
+            let (scope, column) = columns.place(item);
+            let code = s.subject.as_str().as_bytes();
+            let subject = match scope {
+                Scope::Village => ctx.village(code).unwrap().idx as usize,
+                Scope::Cadre => ctx.cadre(code).unwrap().idx as usize - villages,
+            };
+            let h = u16::try_from(s.points.hundredths()).unwrap();
+            grid.set(scope, subject, column, h).unwrap();
+        }
+        grid
     }
 
     #[test]
