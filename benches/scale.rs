@@ -24,16 +24,22 @@
 //! CPU (`/usr/bin/time -v`, else the peak polled from `/proc`). Build the binary first:
 //! `cargo build --release -p kaohe-cli`.
 //!
+//! **Binary** (`-- binary`, what `cargo xtask bench` runs; `scale/children.rs`): every phase
+//! as the real binary in a child process — `kaohe compute`, then per store `kaohe import
+//! roster|scores|events` and `kaohe settle` — with wall time, peak RSS and CPU, beside the raw
+//! bulk write of the same rows; the county is cached in `target/bench/county-N/`.
+//!
 //! ```text
 //! cargo bench --bench scale                         # redb and PostgreSQL, 200,000 cadres, 3 runs
 //! cargo bench --bench scale -- redb 50000 runs=1    # one store, another size
 //! KAOHE_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test cargo bench --bench scale -- pg
 //! cargo bench --bench scale -- national             # national compute, 3 runs
 //! cargo bench --bench scale -- national 500000 runs=1
+//! cargo xtask bench --cadres 100k                   # = -- binary 100000 (after building kaohe)
 //! ```
 //!
-//! Arguments (any order): `redb`, `pg`/`postgres`, `national`, a number of cadres (`200000`,
-//! `200k`, `2m`), `runs=N`. Medians of the runs are printed, with the machine's load average.
+//! Arguments (any order): `redb`, `pg`/`postgres`, `national`, `binary`, a number of cadres
+//! (`200000`, `200k`, `2m`), `runs=N`, `peer=CMD` (binary mode). Medians of the runs are printed, with the machine's load average.
 
 use std::error::Error;
 use std::fmt::Write as _;
