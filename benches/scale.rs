@@ -24,16 +24,22 @@
 //! CPU (`/usr/bin/time -v`, else the peak polled from `/proc`). Build the binary first:
 //! `cargo build --release -p kaohe-cli`.
 //!
+//! **Binary** (`-- binary`, what `cargo xtask bench` runs; `scale/children.rs`): every phase
+//! as the real binary in a child process — `kaohe compute`, then per store `kaohe import
+//! roster|scores|events` and `kaohe settle` — with wall time, peak RSS and CPU, beside the raw
+//! bulk write of the same rows; the county is cached in `target/bench/county-N/`.
+//!
 //! ```text
 //! cargo bench --bench scale                         # redb and PostgreSQL, 200,000 cadres, 3 runs
 //! cargo bench --bench scale -- redb 50000 runs=1    # one store, another size
 //! KAOHE_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test cargo bench --bench scale -- pg
 //! cargo bench --bench scale -- national             # national compute, 3 runs
 //! cargo bench --bench scale -- national 500000 runs=1
+//! cargo xtask bench --cadres 100k                   # = -- binary 100000 (after building kaohe)
 //! ```
 //!
-//! Arguments (any order): `redb`, `pg`/`postgres`, `national`, a number of cadres (`200000`,
-//! `200k`, `2m`), `runs=N`. Medians of the runs are printed, with the machine's load average.
+//! Arguments (any order): `redb`, `pg`/`postgres`, `national`, `binary`, a number of cadres
+//! (`200000`, `200k`, `2m`), `runs=N`, `peer=CMD` (binary mode). Medians of the runs are printed, with the machine's load average.
 
 use std::error::Error;
 use std::fmt::Write as _;
@@ -55,6 +61,9 @@ use redb::{
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
+#[path = "scale/children.rs"]
+mod children;
+
 type R<T> = Result<T, Box<dyn Error + Send + Sync>>;
 
 const QUARTER: &str = "2026Q3";
@@ -68,8 +77,12 @@ struct Args {
     redb: bool,
     postgres: bool,
     national: bool,
+    /// `binary`: every phase as the real `kaohe` binary in a child process (`children.rs`).
+    binary: bool,
     cadres: Option<usize>,
     runs: usize,
+    /// `peer=CMD`: an outside tool timed beside `kaohe compute` (binary mode only).
+    peer: Option<String>,
 }
 
 fn parse_count(s: &str) -> Option<usize> {
@@ -89,8 +102,10 @@ fn args() -> R<Args> {
         redb: false,
         postgres: false,
         national: false,
+        binary: false,
         cadres: None,
         runs: 3,
+        peer: None,
     };
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
@@ -99,20 +114,25 @@ fn args() -> R<Args> {
             "redb" => a.redb = true,
             "pg" | "postgres" | "postgresql" => a.postgres = true,
             "national" => a.national = true,
+            "binary" => a.binary = true,
+            s if s.starts_with("peer=") => a.peer = Some(s["peer=".len()..].to_owned()),
             s => match s.strip_prefix("runs=") {
                 Some(n) => a.runs = n.parse().map_err(|_| format!("bad `{s}`: runs=N"))?,
                 None => match parse_count(s) {
                     Some(n) if n > 0 => a.cadres = Some(n),
                     _ => {
                         return Err(format!(
-                            "unknown argument `{s}`: use redb, pg, national, a number of \
-                             cadres, runs=N"
+                            "unknown argument `{s}`: use redb, pg, national, binary, a \
+                             number of cadres, runs=N, peer=CMD"
                         )
                         .into());
                     }
                 },
             },
         }
+    }
+    if a.peer.is_some() && !a.binary {
+        return Err("peer=CMD is for the binary mode only".into());
     }
     if !a.redb && !a.postgres && !a.national {
         a.redb = true;
@@ -249,6 +269,17 @@ impl Files {
     }
 }
 
+/// Creates (or truncates) a file only its owner can read and write (mode 0600).
+fn create_private(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+}
+
 /// Points as the file writes them: two decimals.
 fn hundredths_text(out: &mut String, h: i64) {
     let _ = write!(out, "{}.{:02}", h / 100, h % 100);
@@ -261,7 +292,7 @@ fn hundredths_text(out: &mut String, h: i64) {
 /// quarter. Scores: every item of the default policy, village items for each village and
 /// cadre items for each cadre, in roster order (village by village), multiples of 0.25 from
 /// 60% of the item's maximum up to it. Events: one per 100 cadres, every kind of the default
-/// table, cadre events only for cadres in office all quarter.
+/// table, cadre events only for cadres in office all quarter. The files are created 0600.
 fn generate(dir: &Path, shape: Shape) -> R<County> {
     let files = Files::in_dir(dir);
     let policy = Policy::default();
@@ -275,8 +306,8 @@ fn generate(dir: &Path, shape: Shape) -> R<County> {
         items.iter().filter(|i| i.1 == Scope::Cadre).collect();
 
     let mut rng = Rng(0x6B61_6F68_6500_0000 ^ shape.cadres as u64);
-    let mut roster = BufWriter::with_capacity(1 << 20, File::create(&files.roster)?);
-    let mut scores = BufWriter::with_capacity(1 << 20, File::create(&files.scores)?);
+    let mut roster = BufWriter::with_capacity(1 << 20, create_private(&files.roster)?);
+    let mut scores = BufWriter::with_capacity(1 << 20, create_private(&files.scores)?);
     roster.write_all(
         b"cadre_id,name,town,village,sequence,position,monthly_subsidy,start_date,end_date\n",
     )?;
@@ -342,7 +373,7 @@ fn generate(dir: &Path, shape: Shape) -> R<County> {
     roster.flush()?;
     scores.flush()?;
 
-    let mut events = BufWriter::new(File::create(&files.events)?);
+    let mut events = BufWriter::new(create_private(&files.events)?);
     events.write_all(b"event_id,date,subject,kind,level,note\n")?;
     let kinds = [
         ("inspection_praise", true),
@@ -700,6 +731,19 @@ fn raw_redb_write(path: &Path, rows: &[(Vec<u8>, Vec<u8>)]) -> R<Duration> {
     Ok(d)
 }
 
+/// The raw bulk writes of the rows kaohe wrote, on redb: the roster, score and settle rows of
+/// [`raw_rows`], each one durable write transaction into a new file `path` (removed after).
+/// The rows and the time of each write.
+fn raw_redb(path: &Path, written: Written) -> R<[(u64, Duration); 3]> {
+    let sets = raw_rows(&written);
+    drop(written);
+    let mut out = [(0, Duration::ZERO); 3];
+    for (slot, rows) in out.iter_mut().zip(&sets) {
+        *slot = (rows.len() as u64, raw_redb_write(path, rows)?);
+    }
+    Ok(out)
+}
+
 async fn smoke_redb(args: &Args, cadres: usize) -> R<()> {
     println!(
         "\n== redb: {} cadres, {} runs ==",
@@ -728,24 +772,10 @@ async fn smoke_redb(args: &Args, cadres: usize) -> R<()> {
         run.rows[11] += written.lines.len() as u64;
         drop(store);
         let _ = fs::remove_file(&path);
-        let [roster, scores, settle] = raw_rows(&written);
-        drop(written);
-        let raw = dir.path.join("raw.redb");
-        run.set(
-            PHASES[13],
-            roster.len() as u64,
-            raw_redb_write(&raw, &roster)?,
-        );
-        run.set(
-            PHASES[14],
-            scores.len() as u64,
-            raw_redb_write(&raw, &scores)?,
-        );
-        run.set(
-            PHASES[15],
-            settle.len() as u64,
-            raw_redb_write(&raw, &settle)?,
-        );
+        let raw = raw_redb(&dir.path.join("raw.redb"), written)?;
+        for (i, (rows, d)) in raw.into_iter().enumerate() {
+            run.set(PHASES[13 + i], rows, d);
+        }
         println!(
             "  run {}: settle total {} ms, scores import {} ms ({})",
             k + 1,
@@ -906,35 +936,36 @@ async fn pg_run(url: String, schema: String, dir: PathBuf) -> R<Run> {
     let store = kaohe_store_postgres::PgStore::connect_with_schema(&url, &schema).await?;
     let written = pipeline(&store, &files, Some(&url), &mut run).await?;
     store.close().await;
+    let raw = raw_pg(&url, &schema, &written).await?;
+    for (i, (rows, d)) in raw.into_iter().enumerate() {
+        run.set(PHASES[13 + i], rows, d);
+    }
+    Ok(run)
+}
 
-    let opts = PgConnectOptions::from_str(&url)?.options([
-        ("search_path", schema.as_str()),
-        ("synchronous_commit", "on"),
-    ]);
+/// The raw bulk writes of the rows kaohe wrote, on PostgreSQL: bare tables ([`PG_RAW_DDL`])
+/// created in `schema`, then one committed transaction of `COPY`s each for the roster rows,
+/// the score rows and the settle rows (lines and ledger), a `CHECKPOINT` before each. The
+/// rows and the time of each write (the COPY text is made before the clock starts).
+async fn raw_pg(url: &str, schema: &str, written: &Written) -> R<[(u64, Duration); 3]> {
+    let opts = PgConnectOptions::from_str(url)?
+        .options([("search_path", schema), ("synchronous_commit", "on")]);
     let mut conn = PgConnection::connect_with(&opts).await?;
     sqlx::raw_sql(PG_RAW_DDL).execute(&mut conn).await?;
-    let texts = copy_texts(&written);
+    let texts = copy_texts(written);
     let [cadres, scores, lines, ledger] = &texts;
-    checkpoint(&url).await;
-    run.set(
-        PHASES[13],
-        written.cadres.len() as u64,
-        raw_pg_copy(&mut conn, &[cadres]).await?,
-    );
-    checkpoint(&url).await;
-    run.set(
-        PHASES[14],
-        written.scores.len() as u64,
-        raw_pg_copy(&mut conn, &[scores]).await?,
-    );
-    checkpoint(&url).await;
-    run.set(
-        PHASES[15],
-        (written.lines.len() + written.ledger.len()) as u64,
-        raw_pg_copy(&mut conn, &[lines, ledger]).await?,
-    );
+    checkpoint(url).await;
+    let roster = raw_pg_copy(&mut conn, &[cadres]).await?;
+    checkpoint(url).await;
+    let score = raw_pg_copy(&mut conn, &[scores]).await?;
+    checkpoint(url).await;
+    let settle = raw_pg_copy(&mut conn, &[lines, ledger]).await?;
     let _ = conn.close().await;
-    Ok(run)
+    Ok([
+        (written.cadres.len() as u64, roster),
+        (written.scores.len() as u64, score),
+        ((written.lines.len() + written.ledger.len()) as u64, settle),
+    ])
 }
 
 async fn smoke_postgres(args: &Args, cadres: usize) -> R<()> {
@@ -1376,6 +1407,9 @@ fn national(args: &Args) -> R<()> {
 
 fn main() -> R<()> {
     let args = args()?;
+    if args.binary {
+        return children::run(&args);
+    }
     println!("kaohe scale bench ({}; {} cores)", load(), {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     });
