@@ -4,7 +4,7 @@
 //! Shape of the county: about 4 cadres per village, 20 villages per town, two sequences, the
 //! default policy (16 village items, 9 cadre items), one event per 100 cadres, ids shared as
 //! an importer interns them. At national scale (2M cadres, 26M score rows) this is the shape
-//! of SPEC's target. Run: `cargo bench --bench engine`; throughput is reported in cadres/s.
+//! of the national target (docs/rules.md, ARCHITECTURE.md Scale). Run: `cargo bench --bench engine`; throughput is reported in cadres/s.
 
 use std::hint::black_box;
 use std::time::Duration;

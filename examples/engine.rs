@@ -8,7 +8,7 @@ use kaohe_settlement::{QuarterInput, compute_quarter};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sample-county");
-    let policy = Policy::default(); // SPEC 4; or Policy::from_toml(&text)?
+    let policy = Policy::default(); // docs/rules.md, the default policy; or Policy::from_toml(&text)?
     let roster = kaohe_io::read_roster(&dir.join("roster.csv"))?;
     let ctx = kaohe_io::Context::with_policy(&roster, &policy);
     let scores = kaohe_io::read_scores(&dir.join("scores.csv"), &ctx)?;

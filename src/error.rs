@@ -1,7 +1,7 @@
 use kaohe_store::StoreError;
 use thiserror::Error;
 
-/// The exit codes of SPEC 5.2.
+/// The exit codes of docs/guide.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
     /// 0: success.
@@ -19,10 +19,10 @@ pub enum AppError {
     /// The input is invalid (a file, an argument, a policy); nothing was written.
     #[error("{0}")]
     Invalid(String),
-    /// The request is refused by a rule of the life cycle (SPEC 3.5); nothing was written.
+    /// The request is refused by a rule of the life cycle (docs/rules.md, the settlement life cycle); nothing was written.
     #[error("{0}")]
     Refused(String),
-    /// The input conflicts with what the store holds (SPEC 2, 5.1); nothing was written. Each
+    /// The input conflicts with what the store holds (docs/rules.md Art.2; docs/guide.md, file formats); nothing was written. Each
     /// conflict names the row by its key (`cadre_id` or `event_id`) so that a caller holding
     /// the file can name its line.
     #[error("{}", conflicts_text(.0))]
@@ -38,7 +38,7 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// The exit code SPEC 5.2 gives this error.
+    /// The exit code docs/guide.md gives this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
             AppError::Invalid(_)

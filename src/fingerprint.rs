@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use kaohe_domain::{Appraisal, Cadre, Event, Policy, Quarter, Score};
 use sha2::{Digest, Sha256};
 
-/// The fingerprint of everything a quarter's settlement is computed from (SPEC 3.5): the
+/// The fingerprint of everything a quarter's settlement is computed from (docs/rules.md, the settlement life cycle): the
 /// policy, the cadres assessed, the quarter's scores and events, the earlier appraisals of those
 /// cadres and the missing-score choice. Hex SHA-256 over a canonical byte stream, so the order
 /// the inputs come in does not matter.

@@ -1,5 +1,5 @@
 //! Imports that need the store: checks across files and the notice that a settled quarter
-//! needs a revision (SPEC 3.5, 5.1). Files are read and checked by `kaohe-io` first; a file
+//! needs a revision (docs/rules.md, the settlement life cycle; docs/guide.md, file formats). Files are read and checked by `kaohe-io` first; a file
 //! with any problem imports nothing.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -20,7 +20,7 @@ pub struct Imported {
     pub needs_revision: Vec<Quarter>,
 }
 
-/// Imports a roster (SPEC 5.1): adds or updates cadres by `cadre_id`. Refuses a village that
+/// Imports a roster (docs/guide.md, file formats): adds or updates cadres by `cadre_id`. Refuses a village that
 /// would stand under two towns once the file is merged with the stored roster.
 pub async fn import_roster(
     store: &dyn Store,
@@ -50,7 +50,7 @@ pub async fn import_roster(
     ))
 }
 
-/// Villages the file puts under another town than the store does (SPEC 2: a village belongs
+/// Villages the file puts under another town than the store does (docs/rules.md Art.2: a village belongs
 /// to one town), once per village and file town: the first file row of each. Stored cadres
 /// that the file replaces do not count, so a file may move a whole village.
 fn village_conflicts(stored: &[Cadre], cadres: &[Cadre]) -> Vec<Conflict> {
@@ -80,7 +80,7 @@ fn village_conflicts(stored: &[Cadre], cadres: &[Cadre]) -> Vec<Conflict> {
     out
 }
 
-/// Imports scores (SPEC 5.1): replaces the same (quarter, subject, item).
+/// Imports scores (docs/guide.md, file formats): replaces the same (quarter, subject, item).
 pub async fn import_scores(
     store: &dyn Store,
     scores: &[Score],
@@ -96,7 +96,7 @@ pub async fn import_scores(
     })
 }
 
-/// Imports events (SPEC 5.1): the same `event_id` with the same content is a no-op; with other
+/// Imports events (docs/guide.md, file formats): the same `event_id` with the same content is a no-op; with other
 /// content the whole file is refused, naming what differs.
 pub async fn import_events(
     store: &dyn Store,
@@ -138,7 +138,7 @@ pub async fn import_events(
 }
 
 /// The conflict of an incoming event with the stored one of the same id, if they differ
-/// (SPEC 5.1: the same id again with other content is an error naming what differs).
+/// (docs/guide.md, file formats: the same id again with other content is an error naming what differs).
 fn event_conflict(old: &Event, new: &Event) -> Option<Conflict> {
     let diffs = kaohe_io::event_differences(old, new);
     (!diffs.is_empty()).then(|| Conflict {

@@ -8,7 +8,7 @@
 //!   its audit record, every error located in the file.
 //! - [`imports`]: roster, scores, events and policy imports with the checks that need the
 //!   store (a village under two towns across files, imports into a settled quarter).
-//! - [`lifecycle`]: the settlement life cycle of SPEC 3.5 — quarters in order, one atomic
+//! - [`lifecycle`]: the settlement life cycle of docs/rules.md, the settlement life cycle — quarters in order, one atomic
 //!   write, no-op re-settles, refusal or revision when inputs changed, races.
 //! - [`queries`]: what reports, ledgers and explanations read.
 //! - [`archive`]: the work and health archives of Art.15 and the supervision records of

@@ -1,4 +1,4 @@
-//! The settlement life cycle of SPEC 3.5, identical on every store.
+//! The settlement life cycle of docs/rules.md, the settlement life cycle, identical on every store.
 //!
 //! - Quarters are settled in order: settling is refused while an earlier quarter with imported
 //!   scores is unsettled, because Art.11's "two consecutive unqualified" rule reads the earlier
@@ -21,14 +21,14 @@ use kaohe_store::{AuditRecord, NewSettlement, SettlementHeader, Store, StoreErro
 
 use crate::{AppError, fingerprint};
 
-/// What `settle` was asked to do (SPEC 5.2).
+/// What `settle` was asked to do (docs/guide.md).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SettleOptions {
     /// Compute and show, write nothing.
     pub dry_run: bool,
     /// Append a revision when the inputs changed since the quarter was settled.
     pub revise: bool,
-    /// Count missing scores as 0 instead of refusing (SPEC 3.1).
+    /// Count missing scores as 0 instead of refusing (docs/rules.md Art.7).
     pub missing_as_zero: bool,
 }
 
@@ -59,7 +59,7 @@ pub struct Settlement {
     pub status: SettleStatus,
     /// The revision now in force (0 for a dry run of an unsettled quarter).
     pub revision: u32,
-    /// The lines, in report order (SPEC 5.3).
+    /// The lines, in report order (docs/reference.md, settlement report).
     pub lines: Vec<SettlementLine>,
     /// The policy the quarter was computed with.
     pub policy: Policy,
@@ -88,7 +88,7 @@ impl Progress for Quiet {
     fn phase(&self, _name: &str) {}
 }
 
-/// The policies of a store, by the quarter they take effect (SPEC 2: "a policy is effective
+/// The policies of a store, by the quarter they take effect (docs/rules.md Art.2: "a policy is effective
 /// from a quarter on"); the built-in default before the first one.
 #[derive(Debug, Clone, Default)]
 pub struct Policies {
@@ -177,7 +177,7 @@ impl QuarterInputs {
     }
 }
 
-/// Refuses to settle `quarter` while an earlier quarter with scores is unsettled (SPEC 3.5).
+/// Refuses to settle `quarter` while an earlier quarter with scores is unsettled (docs/rules.md, the settlement life cycle).
 pub async fn check_order(store: &dyn Store, quarter: Quarter) -> Result<(), AppError> {
     let settled = store.settled_quarters().await?;
     let waiting: Vec<String> = store
@@ -198,7 +198,7 @@ pub async fn check_order(store: &dyn Store, quarter: Quarter) -> Result<(), AppE
     )))
 }
 
-/// Settles `quarter` (SPEC 3.5, `kaohe settle`).
+/// Settles `quarter` (docs/rules.md, the settlement life cycle, `kaohe settle`).
 pub async fn settle(
     store: &dyn Store,
     quarter: Quarter,
@@ -533,7 +533,7 @@ fn describe_change(
 
 #[cfg(test)]
 mod tests {
-    //! The life cycle of SPEC 3.5 over a real store (redb in a temp file); the end-to-end tests
+    //! The life cycle of docs/rules.md, the settlement life cycle over a real store (redb in a temp file); the end-to-end tests
     //! in `tests/` run the same rules through the binary on both backends.
 
     use std::sync::Arc;

@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use kaohe_store::{Store, StoreError};
 
-/// The store used when neither `--store` nor `KAOHE_STORE` is given (SPEC 5.2): an embedded
+/// The store used when neither `--store` nor `KAOHE_STORE` is given (docs/guide.md): an embedded
 /// file in the current directory.
 pub const DEFAULT_STORE: &str = "redb:kaohe.redb";
 

@@ -1,4 +1,4 @@
-//! What reports, ledgers, the audit log and explanations read (SPEC 3.5, 3.6, 5.3, 5.4), and
+//! What reports, ledgers, the audit log and explanations read (docs/rules.md, the settlement life cycle and paying the base monthly; docs/reference.md), and
 //! [`explain`], an explanation as a value; the archives are in [`crate::archive`].
 
 use kaohe_domain::{LedgerEntry, Quarter, SettlementLine};

@@ -1,4 +1,4 @@
-//! Scenario 3: bad input, every family of SPEC 5.1, refused with exit 2, located on stderr,
+//! Scenario 3: bad input, every family of docs/guide.md, file formats, refused with exit 2, located on stderr,
 //! and nothing imported; plus refused requests (unsettled quarter, bad quarter), an
 //! unreachable store (exit 1) and a policy outside Art.11's range.
 //!
@@ -442,7 +442,7 @@ pub fn refused_and_nothing_imported(env: &Env) {
     env.kaohe(&["settle", "--quarter", "2026Q3"]).code(2);
 }
 
-/// SPEC 5.1/5.2: every problem names the file, the line and the column — also the two found
+/// docs/guide.md, file formats/5.2: every problem names the file, the line and the column — also the two found
 /// against the store. Today these name the file only (see the report in the commit).
 pub fn located_against_the_store(env: &Env) {
     env.import_sample();

@@ -1,5 +1,5 @@
-//! Checks shared by the scenarios: a report against SPEC 5.3's rules and against the oracle,
-//! a ledger against SPEC 5.4 and its report, JSON against CSV.
+//! Checks shared by the scenarios: a report against docs/reference.md, settlement report's rules and against the oracle,
+//! a ledger against docs/reference.md, ledger and its report, JSON against CSV.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,11 +27,15 @@ pub fn sample_group_sizes(q: &str) -> BTreeMap<(&'static str, &'static str), u32
     keys.into_iter().zip(sizes).collect()
 }
 
-/// Checks a report CSV against the rules of SPEC 3.3–3.4 and 5.3 that can be seen in the
+/// Checks a report CSV against the rules of docs/rules.md Art.10–3.4 and 5.3 that can be seen in the
 /// report alone, with `ratio` = excellent_ratio as (num, den); returns it parsed.
 #[track_caller]
 pub fn report_rules(text: &str, q: &str, ratio: (u32, u32)) -> Table {
-    assert_eq!(first_line(text), REPORT_HEADER, "report header (SPEC 5.3)");
+    assert_eq!(
+        first_line(text),
+        REPORT_HEADER,
+        "report header (docs/reference.md, settlement report)"
+    );
     let t = parse(text);
     assert!(!t.rows.is_empty(), "{q}: an empty report");
     // Sorted by town, then sequence (UTF-8 bytes), then rank.
@@ -102,7 +106,7 @@ pub fn report_rules(text: &str, q: &str, ratio: (u32, u32)) -> Table {
             assert_eq!(
                 base + p,
                 standard,
-                "{q} {id}: base + P = standard (SPEC 3.4)"
+                "{q} {id}: base + P = standard (docs/rules.md Art.11)"
             );
             assert_eq!(perf, p + adj, "{q} {id}: performance paid = P + adjustment");
             assert_eq!(
@@ -117,7 +121,10 @@ pub fn report_rules(text: &str, q: &str, ratio: (u32, u32)) -> Table {
                 .collect();
             let mut sorted = flags.clone();
             sorted.sort_unstable();
-            assert_eq!(flags, sorted, "{q} {id}: flags sorted (SPEC 5.3)");
+            assert_eq!(
+                flags, sorted,
+                "{q} {id}: flags sorted (docs/reference.md, settlement report)"
+            );
             match r.get("grade") {
                 "excellent" => {
                     excellent += 1;
@@ -237,12 +244,16 @@ pub struct Entry {
     pub amount: i64,
 }
 
-/// Checks a ledger CSV of `q` against SPEC 5.4 and against its report (`report`: the latest
+/// Checks a ledger CSV of `q` against docs/reference.md, ledger and against its report (`report`: the latest
 /// revision): per cadre, the four settlement kinds add up to `total_paid`. Returns the
 /// entries.
 #[track_caller]
 pub fn ledger_rules(text: &str, q: &str, report: &Table) -> Vec<Entry> {
-    assert_eq!(first_line(text), LEDGER_HEADER, "ledger header (SPEC 5.4)");
+    assert_eq!(
+        first_line(text),
+        LEDGER_HEADER,
+        "ledger header (docs/reference.md, ledger)"
+    );
     let t = parse(text);
     let (year, n) = q.split_once('Q').expect("quarter");
     let n: u32 = n.parse().expect("quarter");
@@ -331,7 +342,7 @@ pub fn of_revision(entries: &[Entry], revision: u32) -> Vec<oracle::Entry> {
 }
 
 /// Settles nothing and checks everything of the sample county's two settled quarters:
-/// reports against the rules and the oracle, JSON against CSV, ledgers against SPEC 5.4 and
+/// reports against the rules and the oracle, JSON against CSV, ledgers against docs/reference.md, ledger and
 /// the oracle. Returns the report tables (Q2, Q3).
 #[track_caller]
 pub fn sample_settled_correctly(env: &Env) -> (Table, Table) {
@@ -355,14 +366,18 @@ pub fn sample_settled_correctly(env: &Env) -> (Table, Table) {
         }
         assert_eq!(got.rows.len() as u32, sizes.values().sum::<u32>());
         let want = oracle::report(&inputs, oracle::Policy::default(), q, &history);
-        same_report(&got, &want, &format!("{q} report vs SPEC 3 (oracle)"));
+        same_report(
+            &got,
+            &want,
+            &format!("{q} report vs docs/rules.md (oracle)"),
+        );
         json_matches_csv(env, q, &got);
         let entries = ledger_rules(&env.ledger_csv(q), q, &got);
         assert!(entries.iter().all(|e| e.revision == 1), "{q}: one revision");
         assert_eq!(
             of_revision(&entries, 1),
             oracle::ledger(&inputs, &got),
-            "{q}: ledger entries vs SPEC 3.4 (oracle)"
+            "{q}: ledger entries vs docs/rules.md Art.11 (oracle)"
         );
         oracle::remember(&mut history, &got);
         out.push(got);

@@ -1,4 +1,4 @@
-//! Scenario 4: `kaohe explain` walks a cadre through Art.7 → 11 with the numbers of SPEC 6, and
+//! Scenario 4: `kaohe explain` walks a cadre through Art.7 → 11 with the numbers of the worked examples of docs/rules.md Art.11, and
 //! says what decided a tie.
 
 use super::harness::Env;
@@ -21,7 +21,7 @@ pub fn explain(env: &Env) {
     for article in ["Art.7", "Art.8", "Art.9", "Art.10", "Art.11"] {
         assert!(text.contains(article), "explain names {article}:\n{text}");
     }
-    // SPEC 6's first worked example.
+    // the worked examples of docs/rules.md Art.11's first worked example.
     for n in ["82.73", "3564.68", "712.93", "2851.75", "1500.07"] {
         assert!(text.contains(n), "explain shows {n}:\n{text}");
     }
@@ -41,7 +41,7 @@ pub fn explain(env: &Env) {
         september.contains("20/30") && september.contains("= 1000.05 元"),
         "{september}"
     );
-    // The quarter's standard from the exact sum, not from the rounded months (SPEC 6): no raw
+    // The quarter's standard from the exact sum, not from the rounded months (the worked examples of docs/rules.md Art.11): no raw
     // fraction is shown.
     assert!(
         line_with(&text, "季度应发 T")

@@ -1,4 +1,4 @@
-//! Scenario 1: the whole quarterly flow over the sample county's two quarters (SPEC 3.5).
+//! Scenario 1: the whole quarterly flow over the sample county's two quarters (docs/rules.md, the settlement life cycle).
 
 use super::checks::{line_has, sample_settled_correctly};
 use super::harness::Env;
@@ -22,10 +22,10 @@ pub fn two_quarters(env: &Env) {
         .ok()
         .stdout_has("2026Q3 settled");
 
-    // Every line and entry against SPEC 3 (the oracle), SPEC 5.3/5.4, JSON = CSV.
+    // Every line and entry against docs/rules.md (the oracle), docs/reference.md, JSON = CSV.
     let (q2, q3) = sample_settled_correctly(env);
 
-    // The hand-worked anchors, from SPEC 6 and the sample county's README (these also hold
+    // The hand-worked anchors, from the worked examples of docs/rules.md Art.11 and the sample county's README (these also hold
     // the oracle to the spec).
     line_has(
         &q3,

@@ -10,13 +10,13 @@
 //!   it began;
 //! - a field that starts like a spreadsheet formula, a control character in any text field and
 //!   an amount the stores cannot both hold are refused at import with `FILE:LINE: column`
-//!   (SPEC 5.1), and nothing is imported;
+//!   (docs/guide.md, file formats), and nothing is imported;
 //! - an event imported again with another date is refused with its line and column (issue 9,
 //!   item 10);
 //! - a damaged redb file gives exit 0, 1 or 2 — never a panic, never a signal — and when it
 //!   fails, says that the store file is damaged.
 //!
-//! Exit codes are SPEC 5.2's: 0 success, 2 invalid input or refused request, 1 any other
+//! Exit codes are docs/guide.md's: 0 success, 2 invalid input or refused request, 1 any other
 //! failure (the store cannot be reached).
 
 use std::collections::BTreeSet;
@@ -134,7 +134,7 @@ fn pg_authority() -> Option<String> {
     (!host.is_empty()).then(|| host.to_owned())
 }
 
-/// Every way a store URL can fail to open, with a password in it: exit 1 (SPEC 5.2: the
+/// Every way a store URL can fail to open, with a password in it: exit 1 (docs/guide.md: the
 /// store cannot be reached), a message that names the store, and never the password — given
 /// as `--store URL`, `--store=URL` or `KAOHE_STORE`, to a reading and a writing command.
 #[test]
@@ -767,7 +767,7 @@ fn refused_at_line_3(env: &Env, name: &str, case: &Bad) -> Run {
     r
 }
 
-/// SPEC 5.1: a field that begins with `=`, `+`, `-` or `@` — also after a leading tab or
+/// docs/guide.md, file formats: a field that begins with `=`, `+`, `-` or `@` — also after a leading tab or
 /// carriage return, which a trim would remove — is refused at import with its line and
 /// column: names, ids, towns, villages, subjects, payees, notes, reasons, recipients.
 pub fn formula_fields_refused(env: &Env) {
@@ -786,7 +786,7 @@ pub fn formula_fields_refused(env: &Env) {
     canaries_count(env, &before);
 }
 
-/// SPEC 5.1: a control character in any text field (ESC of a terminal escape, BEL, BS, NUL,
+/// docs/guide.md, file formats: a control character in any text field (ESC of a terminal escape, BEL, BS, NUL,
 /// DEL, a C1 control) is refused at import with its line and column, by the reader, so the
 /// same way on both stores, and the message shows it escaped, never raw.
 pub fn control_characters_refused(env: &Env) {
@@ -970,7 +970,7 @@ pub fn amounts_bounded(env: &Env) {
 // Item 10. A changed event date
 
 /// An event imported again with another date — into another quarter, within its quarter, or
-/// a withdrawn one — is refused naming the file, the line and the column (SPEC 5.1/5.2), and
+/// a withdrawn one — is refused naming the file, the line and the column (docs/guide.md, file formats/5.2), and
 /// both dates; nothing is imported.
 pub fn changed_event_date_located(env: &Env) {
     env.import_sample();

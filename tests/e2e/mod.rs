@@ -6,9 +6,9 @@
 //! `postgres://postgres@127.0.0.1:5432/test`); each gets a fresh schema there, dropped at the
 //! end. Without the variable they say so once and pass, unless `KAOHE_REQUIRE_POSTGRES=1`.
 //!
-//! Expected values come from outside the code under test: SPEC 5.3/5.4's column lists, the
-//! hand-worked examples of SPEC 6, the sample county's README, and [`oracle`], a reading of
-//! SPEC 3 written for these tests.
+//! Expected values come from outside the code under test: docs/reference.md's column lists, the
+//! hand-worked examples of the worked examples of docs/rules.md Art.11, the sample county's README, and [`oracle`], a reading of
+//! docs/rules.md written for these tests.
 
 mod archive;
 mod audit;

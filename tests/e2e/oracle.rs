@@ -1,9 +1,9 @@
-//! An independent reading of SPEC 3.1–3.4 under the default policy of SPEC 4, written for the
+//! An independent reading of docs/rules.md Art.7–3.4 under the default policy of docs/rules.md, the default policy, written for the
 //! tests from the spec alone (no kaohe code): from the roster, scores and events files it
 //! derives every line of the settlement report and every ledger entry, in integer fen.
 //!
 //! It is small on purpose — the sample county has no missing scores and one policy — and is
-//! itself checked against the hand-worked numbers of SPEC 6 and the sample county's README
+//! itself checked against the hand-worked numbers of the worked examples of docs/rules.md Art.11 and the sample county's README
 //! (see `flow`), so a bug in it and the same bug in the engine would both have to agree with
 //! those numbers.
 
@@ -143,7 +143,7 @@ impl Inputs {
         inputs
     }
 
-    /// Applies a scores file: each (quarter, subject, item) replaces the one stored (SPEC 5.1).
+    /// Applies a scores file: each (quarter, subject, item) replaces the one stored (docs/guide.md, file formats).
     pub fn apply_scores(&mut self, text: &str) {
         for r in records(text) {
             self.scores.insert(
@@ -166,7 +166,7 @@ impl Inputs {
     }
 }
 
-/// The settings of SPEC 4 the tests vary.
+/// The settings of docs/rules.md, the default policy the tests vary.
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {
     /// `excellent_ratio` as a fraction num/den.
@@ -181,7 +181,7 @@ impl Default for Policy {
     }
 }
 
-/// SPEC 4's event table: (scope is village, points by level national/provincial/municipal/
+/// docs/rules.md, the default policy's event table: (scope is village, points by level national/provincial/municipal/
 /// county, or the flat points of a kind without levels).
 fn event_points(kind: &str, level: &str) -> (bool, i64) {
     let by_level = |p: [i64; 4]| match level {
@@ -201,7 +201,7 @@ fn event_points(kind: &str, level: &str) -> (bool, i64) {
     }
 }
 
-/// Sections whose items are scored per village under the default rubric (SPEC 3.1).
+/// Sections whose items are scored per village under the default rubric (docs/rules.md Art.7).
 fn village_scope(item: &str) -> bool {
     ["party.", "poverty.", "collective."]
         .iter()
@@ -235,7 +235,7 @@ struct Work<'a> {
     grade: &'static str,
 }
 
-/// The report of quarter `q` (SPEC 5.3), rows in report order.
+/// The report of quarter `q` (docs/reference.md, settlement report), rows in report order.
 pub fn report(inputs: &Inputs, policy: Policy, q: &str, history: &History) -> Table {
     let (y, months) = quarter(q);
     let first = (y, months[0], 1);
@@ -418,7 +418,7 @@ pub fn report(inputs: &Inputs, policy: Policy, q: &str, history: &History) -> Ta
 /// One ledger entry as the oracle sees it: (cadre, kind, month, amount in fen).
 pub type Entry = (String, String, String, i64);
 
-/// The ledger entries of revision 1 for a report (SPEC 3.4, 5.4): a `base` entry per month in
+/// The ledger entries of revision 1 for a report (docs/rules.md Art.11; docs/reference.md, ledger): a `base` entry per month in
 /// office, `performance`, and the adjustment under its kind when it is not zero.
 pub fn ledger(inputs: &Inputs, report: &Table) -> Vec<Entry> {
     let mut out = Vec::new();

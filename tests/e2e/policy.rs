@@ -1,4 +1,4 @@
-//! Scenario 8: policies in force from a quarter on (SPEC 2, 5.1), and what they change.
+//! Scenario 8: policies in force from a quarter on (docs/rules.md Art.2; docs/guide.md, file formats), and what they change.
 
 use super::checks::{ledger_rules, line_has, report_rules, same_report};
 use super::harness::{Env, Run};

@@ -1,4 +1,4 @@
-//! Scenario 2: a correction after settling (SPEC 3.5): refused without `--revise`, appended
+//! Scenario 2: a correction after settling (docs/rules.md, the settlement life cycle): refused without `--revise`, appended
 //! as correcting entries with it, old entries untouched.
 
 use std::collections::BTreeMap;
@@ -68,7 +68,11 @@ pub fn correct_a_settled_quarter(env: &Env) {
     let new_text = env.report_csv("2026Q3");
     let new = report_rules(&new_text, "2026Q3", (20, 100));
     let want = oracle::report(&inputs, oracle::Policy::default(), "2026Q3", &history);
-    same_report(&new, &want, "2026Q3 revised report vs SPEC 3 (oracle)");
+    same_report(
+        &new,
+        &want,
+        "2026Q3 revised report vs docs/rules.md (oracle)",
+    );
     // By hand: below 90, so no longer a candidate; the next candidate in T01 委员 is below 90
     // too (89.38), so no one moves up, and he is paid his standard.
     line_has(
@@ -113,7 +117,7 @@ pub fn correct_a_settled_quarter(env: &Env) {
         "revision 2's entries follow revision 1's"
     );
 
-    // Revision 2 = new − old, per cadre, kind and month (SPEC 3.5).
+    // Revision 2 = new − old, per cadre, kind and month (docs/rules.md, the settlement life cycle).
     let mut net: BTreeMap<(String, String, String), i64> = BTreeMap::new();
     for (c, k, m, a) in oracle::ledger(&inputs, &want) {
         *net.entry((c, k, m)).or_default() += a;
@@ -133,7 +137,7 @@ pub fn correct_a_settled_quarter(env: &Env) {
         want_corrections,
         "revision 2's entries"
     );
-    // By hand: only his excellent bonus (SPEC 6: 1349.83) is taken back.
+    // By hand: only his excellent bonus (the worked examples of docs/rules.md Art.11: 1349.83) is taken back.
     assert_eq!(
         want_corrections,
         [(

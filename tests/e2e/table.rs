@@ -1,17 +1,17 @@
 //! Reading what the binary prints: CSV tables by column name, money as integer fen.
 //!
 //! Nothing here uses kaohe's own readers or column lists: the expected headers are copied from
-//! SPEC 5.3 and 5.4, so the tests hold the binary to the spec, not to itself.
+//! docs/reference.md, settlement report and 5.4, so the tests hold the binary to the spec, not to itself.
 
 use std::collections::BTreeMap;
 
-/// SPEC 5.3's report columns, in order.
+/// docs/reference.md, settlement report's report columns, in order.
 pub const REPORT_HEADER: &str = "quarter,cadre_id,name,town,village,sequence,base_score,bonus,deduction,total,rank,group_size,quota,grade,standard,base_paid,performance_standard,adjustment,performance_paid,total_paid,flags";
 
-/// SPEC 5.4's ledger columns, in order.
+/// docs/reference.md, ledger's ledger columns, in order.
 pub const LEDGER_HEADER: &str = "quarter,revision,entry,cadre_id,kind,month,amount,article";
 
-/// The four settlement kinds of SPEC 5.4 (their sum per cadre is the report's `total_paid`).
+/// The four settlement kinds of docs/reference.md, ledger (their sum per cadre is the report's `total_paid`).
 pub const SETTLEMENT_KINDS: [&str; 4] = [
     "base",
     "performance",
@@ -39,7 +39,7 @@ impl Row {
             .unwrap_or_else(|| panic!("no column `{col}` in {:?}", self.0))
     }
 
-    /// The value of `col` as money or points in fen (hundredths), checking SPEC 5.3's format.
+    /// The value of `col` as money or points in fen (hundredths), checking docs/reference.md, settlement report's format.
     #[track_caller]
     pub fn cents(&self, col: &str) -> i64 {
         cents(self.get(col))
@@ -86,7 +86,7 @@ pub fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or("")
 }
 
-/// `"-2284.80"` → -228480. Asserts SPEC 5.3's form: an optional `-`, digits, a point and
+/// `"-2284.80"` → -228480. Asserts docs/reference.md, settlement report's form: an optional `-`, digits, a point and
 /// exactly two decimals; never `+`, never `-0.00`.
 #[track_caller]
 pub fn cents(v: &str) -> i64 {
@@ -102,10 +102,13 @@ pub fn cents(v: &str) -> i64 {
             .all(|(i, b)| b.is_ascii_digit() || i == digits.len() - 3);
     assert!(
         ok,
-        "`{v}` is not an amount with exactly two decimals (SPEC 5.3)"
+        "`{v}` is not an amount with exactly two decimals (docs/reference.md, settlement report)"
     );
     let n: i64 = digits.replace('.', "").parse().expect("digits");
-    assert!(!(neg && n == 0), "`{v}`: SPEC 5.3 says never -0.00");
+    assert!(
+        !(neg && n == 0),
+        "`{v}`: docs/reference.md, settlement report says never -0.00"
+    );
     if neg { -n } else { n }
 }
 
@@ -116,7 +119,7 @@ pub fn fmt_cents(c: i64) -> String {
     format!("{sign}{}.{:02}", a / 100, a % 100)
 }
 
-/// `num / den` rounded to an integer, half away from zero (SPEC 3.4's 四舍五入).
+/// `num / den` rounded to an integer, half away from zero (docs/rules.md Art.11's 四舍五入).
 pub fn round_half_away(num: i128, den: i128) -> i128 {
     assert!(den > 0);
     let q = num / den;

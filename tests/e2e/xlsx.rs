@@ -1,4 +1,4 @@
-//! Excel workbooks (SPEC 5.1 "Excel workbooks", 5.2 `import KIND FILE.xlsx [--sheet NAME]`,
+//! Excel workbooks (docs/guide.md, file formats, "Excel workbooks"; `import KIND FILE.xlsx [--sheet NAME]`,
 //! `template KIND --out FILE.xlsx`): the sample county imported from workbooks gives the very
 //! bytes of the CSV import; every bad-input case of [`super::bad_input`] has a workbook twin,
 //! refused with `FILE:SHEET!CELL`; templates are written 0600 and import once filled in.

@@ -188,7 +188,7 @@ pub fn payroll_after_roster_correction(env: &Env) {
     env.kaohe(&["payroll", "--month", "2026-07"]).ok();
     let july = month_sheet(env, "2026-07");
     assert_eq!(amounts_of(&july, "T01V05-04"), ["281.22"]);
-    // SPEC 6: 1500.07 × 22/31 × 0.20 = 212.913… → 212.91.
+    // the worked examples of docs/rules.md Art.11: 1500.07 × 22/31 × 0.20 = 212.913… → 212.91.
     assert_eq!(amounts_of(&july, "T03V03-05"), ["212.91"]);
 
     // The end of office recorded late (2026-07-15): payroll writes the correcting entry.
@@ -510,7 +510,7 @@ pub fn concurrent_payrolls_pay_once(env: &Env) {
             r.get("cadre_id")
         );
     }
-    // SPEC 6: 1406.08 × 0.20 = 281.216 → 281.22, once.
+    // the worked examples of docs/rules.md Art.11: 1406.08 × 0.20 = 281.216 → 281.22, once.
     assert_eq!(amounts_of(&july, "T01V05-04"), ["281.22"]);
     env.kaohe(&["payroll", "--month", "2026-07"])
         .ok()

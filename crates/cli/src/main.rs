@@ -1,6 +1,6 @@
-//! The `kaohe` command line (SPEC 5.2): a thin shell over the `kaohe` application layer.
+//! The `kaohe` command line (docs/guide.md): a thin shell over the `kaohe` application layer.
 //! It parses arguments, shows progress on a terminal, prints reports and maps every error to
-//! the exit codes of SPEC 5.2 — 0 success, 2 invalid input or refused request, 1 any other
+//! the exit codes of docs/guide.md — 0 success, 2 invalid input or refused request, 1 any other
 //! failure — as a short readable message, never a panic or a backtrace.
 
 mod cmd;

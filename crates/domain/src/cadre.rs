@@ -1,6 +1,6 @@
 use crate::{CadreId, Date, Money, Month, Quarter, Sequence, TownCode, VillageCode};
 
-/// A subsidised village cadre (村“两委”干部, Art.2) as the roster gives them (SPEC 2).
+/// A subsidised village cadre (村“两委”干部, Art.2) as the roster gives them (docs/rules.md Art.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cadre {
     /// Unique code.
@@ -25,12 +25,12 @@ pub struct Cadre {
 
 impl Cadre {
     /// Whether the cadre is in office on `date`: from `start_date` to `end_date`, both days
-    /// included (SPEC 2).
+    /// included (docs/rules.md Art.2).
     pub fn in_office_on(&self, date: Date) -> bool {
         self.start_date <= date && self.end_date.is_none_or(|end| date <= end)
     }
 
-    /// Days in office in `month`, 0 to the month's length (SPEC 3.4, `f_m`).
+    /// Days in office in `month`, 0 to the month's length (docs/rules.md Art.11, `f_m`).
     pub fn days_in_office(&self, month: Month) -> u8 {
         let (first, last) = (month.first_day(), month.last_day());
         let from = self.start_date.max(first);
@@ -43,7 +43,7 @@ impl Cadre {
     }
 
     /// Whether the cadre is assessed in `quarter`: in office on at least one of its days
-    /// (SPEC 2).
+    /// (docs/rules.md Art.2).
     pub fn assessed_in(&self, quarter: Quarter) -> bool {
         self.start_date <= quarter.last_day()
             && self.end_date.is_none_or(|end| end >= quarter.first_day())

@@ -56,7 +56,7 @@ impl fmt::Display for Level {
     }
 }
 
-/// A bonus or deduction event (Art.8), as `events.csv` gives it (SPEC 3.2, 5.1).
+/// A bonus or deduction event (Art.8), as `events.csv` gives it (docs/rules.md Art.8; docs/guide.md, file formats).
 ///
 /// It counts in the quarter that contains `date`, for the cadres in office on that date.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -76,7 +76,7 @@ pub struct Event {
 }
 
 impl Event {
-    /// The quarter the event counts in (SPEC 3.2).
+    /// The quarter the event counts in (docs/rules.md Art.8).
     pub fn quarter(&self) -> Quarter {
         Quarter::of(self.date)
     }

@@ -15,7 +15,7 @@ impl Grade {
     /// All grades, best first.
     pub const ALL: [Grade; 3] = [Grade::Excellent, Grade::Qualified, Grade::Unqualified];
 
-    /// The machine name used in reports (SPEC 5.3): `excellent`, `qualified`, `unqualified`.
+    /// The machine name used in reports (docs/reference.md, settlement report): `excellent`, `qualified`, `unqualified`.
     pub fn as_str(self) -> &'static str {
         match self {
             Grade::Excellent => "excellent",
@@ -63,7 +63,7 @@ pub enum Flag {
 }
 
 impl Flag {
-    /// All flags, in the byte order of their names (the order SPEC 5.3 sorts them in).
+    /// All flags, in the byte order of their names (the order docs/reference.md, settlement report sorts them in).
     pub const ALL: [Flag; 3] = [Flag::Admonish, Flag::DismissalReview, Flag::Recommend];
 
     /// The machine name used in reports: `admonish`, `dismissal_review`, `recommend`.
@@ -89,7 +89,7 @@ impl Flag {
     }
 }
 
-/// A set of [`Flag`]s, shown sorted and joined by `;` (SPEC 5.3).
+/// A set of [`Flag`]s, shown sorted and joined by `;` (docs/reference.md, settlement report).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Flags(u8);
 
@@ -124,7 +124,7 @@ impl Flags {
 }
 
 impl fmt::Display for Flags {
-    /// Sorted and joined by `;`, empty when none (SPEC 5.3).
+    /// Sorted and joined by `;`, empty when none (docs/reference.md, settlement report).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, flag) in self.iter().enumerate() {
             if i > 0 {

@@ -11,7 +11,7 @@ use crate::ParseError;
 
 /// Rounds `numerator / denominator` to 0.01, half away from zero (四舍五入), exactly.
 ///
-/// SPEC 3.4: "every amount written anywhere is rounded to 0.01 yuan (fen), half away from zero".
+/// docs/rules.md Art.11: "every amount written anywhere is rounded to 0.01 yuan (fen), half away from zero".
 /// This is the one place that rule lives. The quotient is never formed as a truncated decimal:
 /// the division is done on integers, so `1500.07 × 22 / 31` rounds as the true rational number
 /// does, whatever its expansion.
@@ -49,7 +49,7 @@ pub fn round_half_away(numerator: Decimal, denominator: u32) -> Decimal {
 /// Parses a decimal with at most two decimals (once trailing zeros are dropped) into hundredths.
 ///
 /// Accepts an optional leading `-`, digits, and an optional `.` with digits. `5.000` is 500;
-/// `8.125` is refused (SPEC 5.1).
+/// `8.125` is refused (docs/guide.md, file formats).
 fn parse_hundredths(s: &str) -> Result<i64, ParseError> {
     const EXPECTED: &str = "a decimal number like 87.50";
     if s.is_empty() {
@@ -113,7 +113,7 @@ macro_rules! two_decimal_type {
             /// Zero.
             pub const ZERO: $name = $name(Decimal::ZERO);
 
-            /// Parses a decimal with at most two decimals (SPEC 5.1): `5.000` is 5, `8.125` is
+            /// Parses a decimal with at most two decimals (docs/guide.md, file formats): `5.000` is 5, `8.125` is
             /// refused, `-3` is -3.00.
             pub fn parse(s: &str) -> Result<$name, ParseError> {
                 parse_hundredths(s).map($name::from_hundredths)
@@ -177,7 +177,7 @@ macro_rules! two_decimal_type {
         }
 
         impl fmt::Display for $name {
-            /// Exactly two decimals (`87.50`, `-3.00`), never `-0.00` (SPEC 5.3).
+            /// Exactly two decimals (`87.50`, `-3.00`), never `-0.00` (docs/reference.md, settlement report).
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 fmt2(self.0, f)
             }
@@ -298,7 +298,7 @@ mod tests {
         assert_eq!(round_half_away(d("0.0049999"), 1), d("0.00"));
         assert_eq!(round_half_away(d("1349.832"), 1), d("1349.83"));
         assert_eq!(round_half_away(d("2.675"), 1), d("2.68"));
-        // SPEC 6: 1500.07 * 22 / 31 = 1064.5658..., rounded from the exact ratio.
+        // the worked examples of docs/rules.md Art.11: 1500.07 * 22 / 31 = 1064.5658..., rounded from the exact ratio.
         assert_eq!(round_half_away(d("1500.07") * d("22"), 31), d("1064.57"));
         // 1/3 of a fen and 2/3 of a fen.
         assert_eq!(round_half_away(d("0.01"), 3), d("0.00"));

@@ -1,5 +1,5 @@
-//! The appraisal policy: every number a county may tune (SPEC 4), the built-in default that is
-//! the regulation as read here, and `policy.toml` (SPEC 5.1).
+//! The appraisal policy: every number a county may tune (docs/rules.md, the default policy), the built-in default that is
+//! the regulation as read here, and `policy.toml` (docs/guide.md, file formats).
 //!
 //! Parsed, not validated: `policy.toml` is read into a [`RawPolicy`] (serde, unknown keys
 //! refused, every value with its span), and `Policy::try_from` reads its values exactly and
@@ -19,7 +19,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::{EventKind, ItemId, Level, Points, Quarter, SectionId};
 
-/// Who a scorecard item or an event kind is about (SPEC 3.1, 3.2).
+/// Who a scorecard item or an event kind is about (docs/rules.md Art.7, Art.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Scored once per village; counts for every cadre of the village assessed in the quarter.
@@ -38,7 +38,7 @@ impl Scope {
     }
 }
 
-/// Where the excellence quota of Art.10 is counted (SPEC 3.3).
+/// Where the excellence quota of Art.10 is counted (docs/rules.md Art.10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum QuotaScope {
     /// Per (town, sequence): towns run the appraisal (Art.4). The default.
@@ -57,7 +57,7 @@ impl QuotaScope {
     }
 }
 
-/// How candidates tied on `total` at the quota's edge are treated (SPEC 3.3).
+/// How candidates tied on `total` at the quota's edge are treated (docs/rules.md Art.10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TieBreak {
     /// Ties are decided by `rank_keys`, then `cadre_id`. The default.
@@ -132,7 +132,7 @@ impl EventRule {
         }
     }
 }
-/// Everything a county may tune (SPEC 2, 4), as plain values nobody has checked yet: what
+/// Everything a county may tune (docs/rules.md Art.2, 4), as plain values nobody has checked yet: what
 /// code fills in before it asks for a [`Policy`] with `Policy::try_from(parts)`, the one place
 /// every rule is checked. `PolicyParts::default()` is the regulation as read here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,9 +141,9 @@ pub struct PolicyParts {
     pub excellent_ratio: Decimal,
     /// Art.10 / Art.4: the quota groups.
     pub quota_scope: QuotaScope,
-    /// SPEC 3.3: how ties at the quota's edge are treated.
+    /// docs/rules.md Art.10: how ties at the quota's edge are treated.
     pub tie_break: TieBreak,
-    /// SPEC 3.3 / Art.3: section ids that break ties on `total`, in order.
+    /// docs/rules.md Art.10 / Art.3: section ids that break ties on `total`, in order.
     pub rank_keys: Vec<SectionId>,
     /// Excellent needs at least this total (common practice; not in the regulation).
     pub excellent_min_score: Points,
@@ -166,7 +166,7 @@ pub struct PolicyParts {
     pub events: Vec<EventRule>,
 }
 
-/// A policy that keeps every rule of Art.7, 8, 10, 11 and 13 (SPEC 5.1): the only policy the
+/// A policy that keeps every rule of Art.7, 8, 10, 11 and 13 (docs/guide.md, file formats): the only policy the
 /// engine takes, so nothing checks it twice. It is made by `Policy::try_from` from
 /// [`PolicyParts`] or from a [`RawPolicy`] (`policy.toml`, [`Policy::from_toml`]), and it is
 /// read, never changed, through its parts (`policy.excellent_ratio`; it dereferences to
@@ -475,7 +475,7 @@ fn broken(place: Place, rule: impl Into<String>) -> Result<(), Broken> {
     })
 }
 
-/// Every rule SPEC 5.1 names for a policy, checked once, on the way to a [`Policy`].
+/// Every rule docs/guide.md, file formats names for a policy, checked once, on the way to a [`Policy`].
 fn check(p: &PolicyParts) -> Result<(), Broken> {
     check_rubric(p)?;
     check_settings(p)?;
@@ -644,7 +644,7 @@ fn check_events(p: &PolicyParts) -> Result<(), Broken> {
 impl TryFrom<PolicyParts> for Policy {
     type Error = PolicyError;
 
-    /// Checks every rule of SPEC 5.1 (Art.7, 8, 10, 11, 13) once.
+    /// Checks every rule of docs/guide.md, file formats (Art.7, 8, 10, 11, 13) once.
     fn try_from(parts: PolicyParts) -> Result<Policy, PolicyError> {
         Policy::checked(parts, |_| None)
     }
@@ -703,7 +703,7 @@ impl Policy {
     /// figure needs more, and any sum of them stays exact in every store.
     pub const MAX_POINTS: i64 = 100;
 
-    /// Reads `policy.toml` (SPEC 5.1) over the default: settings may be omitted; given
+    /// Reads `policy.toml` (docs/guide.md, file formats) over the default: settings may be omitted; given
     /// `[[sections]]` replace the whole rubric and given `[[events]]` the whole event table.
     /// Numbers may be TOML numbers or strings and are read as exact decimals from their text.
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
@@ -818,7 +818,7 @@ fn toml_str(s: &str) -> String {
     out
 }
 
-/// `policy.toml` as written (SPEC 5.1): its keys known (`deny_unknown_fields`), each value with
+/// `policy.toml` as written (docs/guide.md, file formats): its keys known (`deny_unknown_fields`), each value with
 /// its span in the text, nothing else checked. `Policy::try_from(raw)` reads the values exactly
 /// and checks every rule once; [`Policy::from_toml`] is both steps.
 #[derive(Debug, Deserialize)]

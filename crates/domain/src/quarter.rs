@@ -77,7 +77,7 @@ impl Month {
 }
 
 impl fmt::Display for Month {
-    /// `YYYY-MM`, as in the ledger's `month` column (SPEC 5.4).
+    /// `YYYY-MM`, as in the ledger's `month` column (docs/reference.md, ledger).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}", self.year, self.month)
     }

@@ -1,5 +1,5 @@
-//! What a settled quarter is: one line per assessed cadre (SPEC 5.3) and the ledger of
-//! payment entries (SPEC 5.4). The engine makes them; stores keep them; reports print them.
+//! What a settled quarter is: one line per assessed cadre (docs/reference.md, settlement report) and the ledger of
+//! payment entries (docs/reference.md, ledger). The engine makes them; stores keep them; reports print them.
 
 use std::fmt;
 
@@ -7,7 +7,7 @@ use crate::{
     CadreId, Flags, Grade, Money, Month, Points, Quarter, Sequence, TownCode, VillageCode,
 };
 
-/// One row of the settlement report (SPEC 5.3): a cadre's scores, grade and money for a
+/// One row of the settlement report (docs/reference.md, settlement report): a cadre's scores, grade and money for a
 /// quarter.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SettlementLine {
@@ -55,7 +55,7 @@ pub struct SettlementLine {
     pub flags: Flags,
 }
 
-/// The kind of a ledger entry (SPEC 5.4).
+/// The kind of a ledger entry (docs/reference.md, ledger).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EntryKind {
     /// Art.11: the monthly base subsidy, one per month.
@@ -86,7 +86,7 @@ impl EntryKind {
         EntryKind::Condolence,
     ];
 
-    /// The machine name of SPEC 5.4.
+    /// The machine name of docs/reference.md, ledger.
     pub fn as_str(self) -> &'static str {
         match self {
             EntryKind::Base => "base",
@@ -154,7 +154,7 @@ impl serde::Serialize for EntryKind {
     }
 }
 
-/// One immutable payment entry of the ledger (SPEC 5.4). Entries are only ever appended: a
+/// One immutable payment entry of the ledger (docs/reference.md, ledger). Entries are only ever appended: a
 /// revision adds correcting entries (new amount − old amount) and never edits old ones.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LedgerEntry {
@@ -263,7 +263,7 @@ impl PaidSplit {
 }
 
 /// A cadre's grade in an earlier settled quarter: the input of the consecutive-unqualified
-/// rule (Art.11, SPEC 3.4).
+/// rule (Art.11, docs/rules.md Art.11).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Appraisal {
     /// The cadre.

@@ -1,5 +1,5 @@
 //! Art.10 of the regulation: quota groups, ranking, the excellence quota and the three grades
-//! (优秀 / 合格 / 不合格), exactly as SPEC 3.3 reads it.
+//! (优秀 / 合格 / 不合格), exactly as docs/rules.md Art.10 reads it.
 //!
 //! [`grade`] takes one [`Entrant`] per assessed cadre (its total and the subtotals of the
 //! policy's `rank_keys` sections, from `kaohe-scoring`) and gives every cadre its quota group,
@@ -17,7 +17,7 @@
 //!   `total ≥ excellent_min_score` are the first ones of the group; the `keys` rule takes the
 //!   first `quota` of them, the `exclude` rule then drops those tied on `total` with the first
 //!   one left out, leaving their slots empty. Either way the excellent count is at most the
-//!   quota (the invariant of SPEC 3.3).
+//!   quota (the invariant of docs/rules.md Art.10).
 //! - **Sort indices, not structs.** Totals and keys are turned into `i64` hundredths once
 //!   (exact: points have at most two decimals) and one flat array of small records is sorted.
 //!
@@ -67,7 +67,7 @@ pub struct Entrant<'a> {
     pub rank_keys: &'a [Points],
 }
 
-/// What set a cadre's rank apart from the cadre ranked just above it (SPEC 3.3 ranking).
+/// What set a cadre's rank apart from the cadre ranked just above it (docs/rules.md Art.10 ranking).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Separation {
     /// Rank 1: no one above.
@@ -81,7 +81,7 @@ pub enum Separation {
     CadreId,
 }
 
-/// Why a cadre got its grade (Art.10, SPEC 3.3).
+/// Why a cadre got its grade (Art.10, docs/rules.md Art.10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reason {
     /// `total < qualified_min_score`: unqualified.
@@ -112,7 +112,7 @@ pub struct Placement {
     pub above: Separation,
 }
 
-/// A quota group (同一序列, SPEC 3.3) and how its quota was used.
+/// A quota group (同一序列, docs/rules.md Art.10) and how its quota was used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
     /// The town, under `quota_scope = "town"`; `None` for a county-wide group.
@@ -177,7 +177,7 @@ impl Grading {
     }
 }
 
-/// Art.10 / SPEC 3.3: the excellence quota of a group of `n` assessed cadres,
+/// Art.10 / docs/rules.md Art.10: the excellence quota of a group of `n` assessed cadres,
 /// `floor(n × ratio)`, in exact decimals ("at most 20%": never rounded up).
 pub fn quota(n: u32, ratio: Decimal) -> u32 {
     let q = (Decimal::from(n) * ratio).floor().normalize();
@@ -337,7 +337,7 @@ struct Counts {
     unqualified: u32,
 }
 
-/// Art.10 / SPEC 3.3: ranks every entrant within its quota group and grades it.
+/// Art.10 / docs/rules.md Art.10: ranks every entrant within its quota group and grades it.
 ///
 /// Quota groups are (town, sequence), or (sequence) under `quota_scope = "county"`
 /// (`quota_groups`). Within a group the order is `total` desc, then each `rank_keys`

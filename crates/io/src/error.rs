@@ -88,7 +88,7 @@ impl Problem {
     }
 }
 
-/// Every problem found in one file (SPEC 5.1: all are reported, and the file imports nothing).
+/// Every problem found in one file (docs/guide.md, file formats: all are reported, and the file imports nothing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileErrors {
     /// The file's name as the user gave it.

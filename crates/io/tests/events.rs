@@ -1,4 +1,4 @@
-//! `events.csv`: kinds, levels and subjects by the policy of the event's quarter (SPEC 3.2,
+//! `events.csv`: kinds, levels and subjects by the policy of the event's quarter (docs/rules.md Art.8,
 //! 5.1), and event ids given twice.
 
 use kaohe_domain::{Event, Level};
@@ -76,7 +76,7 @@ fn subject_by_the_kind_scope() {
 
 #[test]
 fn a_commendation_before_taking_office_is_valid_input() {
-    // SPEC 3.2: it has no effect, which is the engine's business, not an input error.
+    // docs/rules.md Art.8: it has no effect, which is the engine's business, not an input error.
     read("E1,2010-07-03,C004,commendation,county,\n").unwrap();
 }
 

@@ -1,4 +1,4 @@
-//! `roster.csv`: every bad-input family of SPEC 5.1, each naming its line and column.
+//! `roster.csv`: every bad-input family of docs/guide.md, file formats, each naming its line and column.
 
 use kaohe_io::{ROSTER_COLUMNS, ReadError, read_roster, read_roster_bytes};
 

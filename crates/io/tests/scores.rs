@@ -1,4 +1,4 @@
-//! `scores.csv`: checked against the policy in force and the roster (SPEC 3.1, 5.1).
+//! `scores.csv`: checked against the policy in force and the roster (docs/rules.md Art.7; docs/guide.md, file formats).
 
 use std::fmt::Write as _;
 

@@ -1,4 +1,4 @@
-//! The one integration-test binary of kaohe-io: every bad-input family of SPEC 5.1 with the
+//! The one integration-test binary of kaohe-io: every bad-input family of docs/guide.md, file formats with the
 //! line and column it must name, the xlsx inputs and templates, and the readers' speed.
 
 mod archive;

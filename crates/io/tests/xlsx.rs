@@ -1,4 +1,4 @@
-//! Excel workbooks in (SPEC 5.1 "Excel workbooks"): the same checks as CSV, each problem
+//! Excel workbooks in (docs/guide.md, file formats "Excel workbooks"): the same checks as CSV, each problem
 //! located as `FILE:SHEET!CELL`; number cells exact or refused, date cells in both date
 //! systems, formula and error cells refused; and the templates of `kaohe template`.
 //!

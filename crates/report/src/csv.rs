@@ -1,4 +1,4 @@
-//! `--format csv` of the report (SPEC 5.3) and the ledger (SPEC 5.4).
+//! `--format csv` of the report (docs/reference.md, settlement report) and the ledger (docs/reference.md, ledger).
 
 use std::fmt::{Display, Write as _};
 use std::io::Write;
@@ -42,7 +42,7 @@ impl<W: Write> Out<W> {
     }
 }
 
-/// Writes the settlement report as CSV (SPEC 5.3): the header, then one row per line in
+/// Writes the settlement report as CSV (docs/reference.md, settlement report): the header, then one row per line in
 /// report order; scores and money with exactly two decimals (as `Points` and `Money` display
 /// them), never `-0.00`; `flags` sorted and joined by `;`. Records end with `\n`; a field is
 /// quoted only when it must be (a name with a comma), as the `csv` crate writes it.
@@ -97,7 +97,7 @@ pub fn write_audit_csv(w: impl Write, rows: &[super::AuditRow]) -> Result<(), Wr
     o.finish()
 }
 
-/// Writes ledger entries as CSV (SPEC 5.4), by quarter and entry: `month` is `YYYY-MM` for
+/// Writes ledger entries as CSV (docs/reference.md, ledger), by quarter and entry: `month` is `YYYY-MM` for
 /// `base` entries and empty otherwise; `amount` signed with two decimals.
 pub fn write_ledger_csv(w: impl Write, entries: &[LedgerEntry]) -> Result<(), WriteError> {
     let mut o = Out::new(w);

@@ -1,4 +1,4 @@
-//! The report as one self-contained HTML page for people (SPEC 5.3 `html`): inline CSS, no
+//! The report as one self-contained HTML page for people (docs/reference.md, settlement report `html`): inline CSS, no
 //! script, no link to anything outside the file, so it opens offline and prints as it shows.
 
 use std::fmt::Write as _;

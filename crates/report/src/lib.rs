@@ -112,7 +112,7 @@ pub(crate) fn inert(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Ledger entries by (quarter, entry): the ledger's natural order (SPEC 5.4).
+/// Ledger entries by (quarter, entry): the ledger's natural order (docs/reference.md, ledger).
 pub(crate) fn ledger_order(entries: &[LedgerEntry]) -> Vec<&LedgerEntry> {
     let mut v: Vec<&LedgerEntry> = entries.iter().collect();
     v.sort_by_key(|e| (e.quarter, e.entry));

@@ -73,7 +73,7 @@ impl Totals {
     }
 }
 
-/// The excellence quota of one quota group (Art.10, SPEC 3.3) and how much of it was used.
+/// The excellence quota of one quota group (Art.10, docs/rules.md Art.10) and how much of it was used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuotaUse {
     /// The quarter.
@@ -296,7 +296,7 @@ pub fn in_notice_order(lines: &[SettlementLine]) -> Vec<&SettlementLine> {
     v
 }
 
-/// The lines in the order of SPEC 5.3: by town, then sequence (both by UTF-8 bytes), then
+/// The lines in the order of docs/reference.md, settlement report: by town, then sequence (both by UTF-8 bytes), then
 /// rank (then quarter and cadre id, so that the order is total). Every report writer uses it.
 pub fn in_report_order(lines: &[SettlementLine]) -> Vec<&SettlementLine> {
     fn key(l: &SettlementLine) -> (&str, &str, u32, Quarter, &str) {

@@ -1,4 +1,4 @@
-//! The report as an xlsx workbook for the finance office (SPEC 5.3 `xlsx`).
+//! The report as an xlsx workbook for the finance office (docs/reference.md, settlement report `xlsx`).
 //!
 //! Sheets: 汇总 (totals per town and grade, and the quota use per group), 公示名单 (names and
 //! grades per town for public notice), 发放表 (the payment sheet, with a signature column) and

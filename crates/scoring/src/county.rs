@@ -1,5 +1,5 @@
 //! The roster of a quarter, interned once: cadre ids and village codes mapped to dense `u32`
-//! indices, the cadres assessed in the quarter (SPEC 2) and the assessed cadres of each village
+//! indices, the cadres assessed in the quarter (docs/rules.md Art.2) and the assessed cadres of each village
 //! (Art.7 village items and Art.8 village events count for all of them).
 
 use std::collections::HashMap;

@@ -102,13 +102,13 @@ pub struct ScoringInput<'a> {
     /// The policy in force for the quarter (its rubric and event table).
     pub policy: &'a Policy,
     /// Every cadre of the roster; those in office on at least one day of the quarter are
-    /// assessed (SPEC 2).
+    /// assessed (docs/rules.md Art.2).
     pub roster: &'a [Cadre],
     /// The scorecard entries: rows, checked here, or a grid already checked by its maker.
     pub scores: Scores<'a>,
     /// The bonus and deduction events.
     pub events: &'a [Event],
-    /// Count a missing score as 0 instead of refusing (SPEC 3.1).
+    /// Count a missing score as 0 instead of refusing (docs/rules.md Art.7).
     pub missing_as_zero: bool,
 }
 
@@ -338,11 +338,11 @@ impl<'a> Scorecards<'a> {
 
 /// Art.7–9: scores every cadre assessed in `input.quarter`.
 ///
-/// - Art.7 / SPEC 3.1: a village item is scored once per village and counts for every cadre of
+/// - Art.7 / docs/rules.md Art.7: a village item is scored once per village and counts for every cadre of
 ///   the village assessed in the quarter; a cadre item is scored per cadre; `base_score` is
 ///   the sum. Points must lie in 0..=the item's maximum. A missing score is a problem named
 ///   once per (subject, item), unless `missing_as_zero`.
-/// - Art.8 / SPEC 3.2: an event counts in the quarter containing its date, for the cadres in
+/// - Art.8 / docs/rules.md Art.8: an event counts in the quarter containing its date, for the cadres in
 ///   office on that date (every such cadre of the village for a village event; the cadre for
 ///   a cadre event). Its points are the policy's for its kind and level.
 /// - Art.9: `total = base_score + bonus − deduction`, uncapped above and below.

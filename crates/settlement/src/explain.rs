@@ -52,7 +52,7 @@ pub struct Explanation<'o> {
     /// Art.11: the cadre's appraisals before this quarter, latest first (the chain of the
     /// consecutive-unqualified rule).
     pub earlier_appraisals: Vec<&'o Appraisal>,
-    /// SPEC 5.4: the cadre's ledger entries of this computation.
+    /// docs/reference.md, ledger: the cadre's ledger entries of this computation.
     pub ledger: Vec<&'o LedgerEntry>,
 }
 

@@ -4,7 +4,7 @@ use kaohe_domain::{Appraisal, CadreId, Flag, Flags, Grade, Policy, Quarter};
 
 use crate::EngineError;
 
-/// Art.11 / SPEC 3.4: whether an unqualified cadre goes to dismissal review (免职): its
+/// Art.11 / docs/rules.md Art.11: whether an unqualified cadre goes to dismissal review (免职): its
 /// previous `k − 1` appraisals were unqualified too, `k` being the policy's
 /// `consecutive_unqualified_for_dismissal`.
 ///

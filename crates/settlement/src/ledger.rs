@@ -1,4 +1,4 @@
-//! Art.11's payments as ledger entries (SPEC 5.4), and revisions of them.
+//! Art.11's payments as ledger entries (docs/reference.md, ledger), and revisions of them.
 
 use std::collections::HashMap;
 
@@ -7,7 +7,7 @@ use kaohe_domain::{CadreId, EntryKind, Grade, LedgerEntry, Money, Month, Quarter
 
 use crate::money::MoneyWorking;
 
-/// Art.11 / SPEC 5.4: the entries of one cadre's settlement, numbered from `*next` (which is
+/// Art.11 / docs/reference.md, ledger: the entries of one cadre's settlement, numbered from `*next` (which is
 /// advanced): one `base` entry per month the cadre was in office, one `performance` entry
 /// (P), and one `excellent_bonus` or `unqualified_deduction` entry when the adjustment is not
 /// zero. They add up to `total_paid`.
@@ -51,7 +51,7 @@ type Key<'e> = (&'e str, EntryKind, Option<Month>);
 /// A cadre of a revision: its id, its quarter, and the (kind, month) keys it has entries for.
 type CadreKeys<'e> = (&'e CadreId, Quarter, Vec<(EntryKind, Option<Month>)>);
 
-/// Art.11 / SPEC 3.5, 5.4: the correcting entries of a revision: for each (cadre, kind, month)
+/// Art.11 / docs/rules.md, the settlement life cycle; docs/reference.md, ledger: the correcting entries of a revision: for each (cadre, kind, month)
 /// of the four settlement kinds of Art.11, `new amount − old amount`, where the old amount is the sum of every
 /// earlier entry (all revisions) and the new one that of `fresh`. Zero differences are
 /// omitted; nothing earlier is edited. Appended to `previous`, the ledger then sums per cadre

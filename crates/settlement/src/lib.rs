@@ -5,15 +5,15 @@
 //! Design decisions:
 //!
 //! - **One pure function.** [`compute_quarter`] takes parsed domain values ([`QuarterInput`])
-//!   and returns the settlement lines, sorted as SPEC 5.3 (town, then sequence, both by
-//!   bytes, then rank), and the revision-1 ledger (SPEC 5.4), numbered in that order. It does
+//!   and returns the settlement lines, sorted as docs/reference.md, settlement report (town, then sequence, both by
+//!   bytes, then rank), and the revision-1 ledger (docs/reference.md, ledger), numbered in that order. It does
 //!   no IO, reads no clock and gives the same output for its inputs in any order. `settle`
 //!   and `explain` go through it, and `compute` through [`compute_lines`], the same
 //!   computation without the ledger, so they cannot disagree.
 //! - **Other quarters are ignored.** Scores of another quarter, events dated outside the
 //!   quarter and appraisals not before it are skipped without a check: they belong to other
 //!   quarters, which may have other policies.
-//! - **Exact money, rounded once.** Every amount follows SPEC 3.4 with exact decimals:
+//! - **Exact money, rounded once.** Every amount follows docs/rules.md Art.11 with exact decimals:
 //!   `T = round(Σ T_m)` over a common denominator of the month lengths, never a sum of rounded
 //!   months; `P = T − Σ base_m`, so that base and performance add up to `T` to the fen. All
 //!   rounding goes through `Money::round_ratio` (half away from zero). No float anywhere.
@@ -99,7 +99,7 @@ pub struct QuarterInput<'a> {
     /// Earlier appraisals (settled quarters in which a cadre was assessed) for the
     /// consecutive-unqualified rule of Art.11; those not before `quarter` are ignored.
     pub history: &'a [Appraisal],
-    /// Count a missing score as 0 instead of refusing (SPEC 3.1).
+    /// Count a missing score as 0 instead of refusing (docs/rules.md Art.7).
     pub missing_as_zero: bool,
 }
 
@@ -135,9 +135,9 @@ impl From<ScoringError> for EngineError {
 /// A computed quarter: the report's lines, the ledger, and what `explain` needs.
 #[derive(Debug)]
 pub struct QuarterOutcome<'a> {
-    /// One line per assessed cadre, sorted by town, sequence (bytes), then rank (SPEC 5.3).
+    /// One line per assessed cadre, sorted by town, sequence (bytes), then rank (docs/reference.md, settlement report).
     pub lines: Vec<SettlementLine>,
-    /// Revision 1 of the ledger, entries numbered from 1 in line order (SPEC 5.4); empty
+    /// Revision 1 of the ledger, entries numbered from 1 in line order (docs/reference.md, ledger); empty
     /// when computed by [`compute_lines`].
     pub ledger: Vec<LedgerEntry>,
     input: QuarterInput<'a>,
@@ -251,7 +251,7 @@ fn compute<'a>(
     drop(entrants);
     drop(keys);
 
-    // SPEC 5.3 order: town, sequence, rank.
+    // docs/reference.md, settlement report order: town, sequence, rank.
     let line_cadre: Vec<u32> = match policy.quota_scope {
         // Groups are (town, sequence) in byte order: the grading order is the report order.
         QuotaScope::Town => grading.order().to_vec(),

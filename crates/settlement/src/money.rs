@@ -1,4 +1,4 @@
-//! Art.11: the subsidy of one cadre for one quarter, to the fen (SPEC 3.4, worked in SPEC 6).
+//! Art.11: the subsidy of one cadre for one quarter, to the fen (docs/rules.md Art.11, worked in the worked examples of docs/rules.md Art.11).
 
 use kaohe_domain::{Cadre, Decimal, Grade, Money, Month, Policy, Quarter};
 
@@ -26,7 +26,7 @@ impl MonthWorking {
     }
 }
 
-/// Art.11 for one cadre and quarter, every step kept (SPEC 3.4).
+/// Art.11 for one cadre and quarter, every step kept (docs/rules.md Art.11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MoneyWorking {
     /// `M`, the monthly standard.
@@ -60,7 +60,7 @@ fn lcm(a: u32, b: u32) -> u32 {
     a / gcd(a, b) * b
 }
 
-/// Art.11 / SPEC 3.4: the subsidy of a cadre with monthly standard `monthly_subsidy` and
+/// Art.11 / docs/rules.md Art.11: the subsidy of a cadre with monthly standard `monthly_subsidy` and
 /// `days_in_office` days in office in each month of `quarter`, graded `grade`.
 ///
 /// Every division is exact: `T = round(M × Σ days_m × (L / dim_m) / L)` with `L` the least
@@ -143,7 +143,7 @@ fn product(fen: i128, mantissa: i128, scale: u32) -> Option<Decimal> {
     Decimal::try_from_i128_with_scale(n, scale.checked_add(2)?).ok()
 }
 
-/// Art.11 / SPEC 3.4: the grade's adjustment of the performance standard `p`: excellent
+/// Art.11 / docs/rules.md Art.11: the grade's adjustment of the performance standard `p`: excellent
 /// `+round(P × excellent_bonus_rate)`, unqualified `−round(P × unqualified_deduction_rate)`,
 /// qualified 0.
 pub fn adjustment(policy: &Policy, p: Money, grade: Grade) -> Money {

@@ -1,4 +1,4 @@
-//! Art.11 by hand-computed examples, SPEC 6 to the fen, and the quarter engine end to end.
+//! Art.11 by hand-computed examples, the worked examples of docs/rules.md Art.11 to the fen, and the quarter engine end to end.
 
 use super::*;
 use kaohe_domain::{

@@ -53,7 +53,7 @@ fn knobs() -> impl Strategy<Value = Knobs> {
         )
 }
 
-/// The quota group of a line as SPEC 3.3 defines it.
+/// The quota group of a line as docs/rules.md Art.10 defines it.
 fn group_of(c: &County, l: &SettlementLine) -> (String, String) {
     let town = match c.policy.quota_scope {
         QuotaScope::Town => l.town.to_string(),
@@ -93,7 +93,7 @@ fn check(c: &County, out: &QuarterOutcome<'_>) -> Result<(), TestCaseError> {
     prop_assert_eq!(lined.len(), lined_set.len(), "a cadre has two lines");
     prop_assert_eq!(&lined_set, &assessed);
 
-    // SPEC 5.3 order: town, sequence, rank.
+    // docs/reference.md, settlement report order: town, sequence, rank.
     for w in out.lines.windows(2) {
         let a = (w[0].town.as_str(), w[0].sequence.as_str(), w[0].rank);
         let b = (w[1].town.as_str(), w[1].sequence.as_str(), w[1].rank);

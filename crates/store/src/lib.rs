@@ -150,7 +150,7 @@ pub struct SettlementHeader {
 pub struct NewSettlement {
     /// Quarter, revision, fingerprint, policy and time.
     pub header: SettlementHeader,
-    /// One line per assessed cadre, in report order (SPEC 5.3).
+    /// One line per assessed cadre, in report order (docs/reference.md, settlement report).
     pub lines: Vec<SettlementLine>,
     /// The entries appended by this revision, numbered after the quarter's existing ones.
     pub entries: Vec<LedgerEntry>,

@@ -29,7 +29,7 @@ pub(crate) struct CadreRef {
 }
 
 impl CadreRef {
-    /// In office on at least one day of `q` (SPEC 2, "assessed").
+    /// In office on at least one day of `q` (docs/rules.md Art.2, "assessed").
     #[inline]
     pub fn assessed_in(&self, first: Date, last: Date) -> bool {
         self.start <= last && self.end.is_none_or(|e| e >= first)
@@ -45,7 +45,7 @@ impl CadreRef {
 
 type PolicyFor<'p> = dyn Fn(Quarter) -> Option<&'p Policy> + Sync + 'p;
 
-/// The reference that `scores.csv` and `events.csv` are checked against (SPEC 5.1): the
+/// The reference that `scores.csv` and `events.csv` are checked against (docs/guide.md, file formats): the
 /// roster (village codes and cadre ids, with office dates) and the policy in force for each
 /// quarter. Build it once and use it for both files.
 ///

@@ -1,4 +1,4 @@
-//! `events.csv` (SPEC 5.1): Art.8's bonus and deduction events.
+//! `events.csv` (docs/guide.md, file formats): Art.8's bonus and deduction events.
 
 use std::path::Path;
 
@@ -33,11 +33,11 @@ fn levels_of(kind: &str, p: &EventPoints) -> String {
 /// Reads events from bytes; `file` names it in messages. Events come back in file order, an
 /// event given twice with the same content once.
 ///
-/// Checks (SPEC 3.2, 5.1): `event_id` a code; `date` `YYYY-MM-DD` in a quarter with a policy
+/// Checks (docs/rules.md Art.8; docs/guide.md, file formats): `event_id` a code; `date` `YYYY-MM-DD` in a quarter with a policy
 /// in force; `kind` one of that policy's kinds; `level` empty exactly for a kind without levels,
 /// otherwise one of the kind's levels; `subject` a village code or cadre id of the roster, by the
 /// kind's scope (whether the cadre was in office on the date decides whether the event counts,
-/// SPEC 3.2, not whether it is valid); `note` text of at most 1,000 characters, trimmed; no
+/// docs/rules.md Art.8, not whether it is valid); `note` text of at most 1,000 characters, trimmed; no
 /// field holds a control character or begins with `=`, `+`, `-` or `@`
 /// ([`kaohe_domain::check_text`]); the same `event_id` again only with the same content.
 pub fn read_events_bytes(
@@ -201,7 +201,7 @@ pub fn read_events_bytes(
 
 /// What differs between an event already known (`old`) and one given again with the same id
 /// (`new`), field by field: `date `2026-07-02` here, `2026-07-01` there`. Empty when they are
-/// the same event (SPEC 5.1: then importing it again is a no-op). The words suit a message
+/// the same event (docs/guide.md, file formats: then importing it again is a no-op). The words suit a message
 /// about a file (`here`) against an earlier line or import (`there`).
 pub fn event_differences(old: &Event, new: &Event) -> Vec<String> {
     old.differences(new)

@@ -1,5 +1,5 @@
-//! The readers of SPEC 5.1: `roster.csv`, `scores.csv`, `events.csv`, `awards.csv`,
-//! `condolences.csv`, `inspections.csv`, `health.csv`, and report CSVs (SPEC 5.3) for earlier
+//! The readers of docs/guide.md, file formats: `roster.csv`, `scores.csv`, `events.csv`, `awards.csv`,
+//! `condolences.csv`, `inspections.csv`, `health.csv`, and report CSVs (docs/reference.md, settlement report) for earlier
 //! appraisals.
 //!
 //! Every reader works the same way: a UTF-8 BOM is dropped, the file is refused as a whole if it

@@ -1,5 +1,5 @@
-//! Report CSVs of SPEC 5.3, read back: `kaohe compute --previous` recovers earlier appraisals
-//! from them (SPEC 5.2).
+//! Report CSVs of docs/reference.md, settlement report, read back: `kaohe compute --previous` recovers earlier appraisals
+//! from them (docs/guide.md).
 
 use std::path::Path;
 
@@ -13,7 +13,7 @@ use crate::columns::REPORT_COLUMNS;
 use crate::error::ReadError;
 use crate::hash::Map;
 
-/// Reads a report CSV (SPEC 5.3) back into its lines. See [`read_report_bytes`].
+/// Reads a report CSV (docs/reference.md, settlement report) back into its lines. See [`read_report_bytes`].
 pub fn read_report(path: &Path) -> Result<Vec<SettlementLine>, ReadError> {
     let (file, bytes) = load(path)?;
     read_report_bytes(&file, &bytes)
@@ -131,7 +131,7 @@ pub fn read_report_bytes(file: &str, bytes: &[u8]) -> Result<Vec<SettlementLine>
 }
 
 /// The appraisals a report records: one per line (a cadre on a report was assessed in its
-/// quarter), the input of the consecutive-unqualified rule (Art.11, SPEC 3.4).
+/// quarter), the input of the consecutive-unqualified rule (Art.11, docs/rules.md Art.11).
 pub fn appraisals(lines: &[SettlementLine]) -> Vec<Appraisal> {
     lines
         .iter()

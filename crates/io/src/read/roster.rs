@@ -1,4 +1,4 @@
-//! `roster.csv` (SPEC 5.1).
+//! `roster.csv` (docs/guide.md, file formats).
 
 use std::collections::hash_map::Entry;
 use std::path::Path;
@@ -33,7 +33,7 @@ pub fn read_roster(path: &Path) -> Result<Vec<Cadre>, ReadError> {
 
 /// Reads a roster from bytes; `file` names it in messages.
 ///
-/// Checks (SPEC 5.1): ids are codes (at most 64 characters); `name` is not empty; `name` and
+/// Checks (docs/guide.md, file formats): ids are codes (at most 64 characters); `name` is not empty; `name` and
 /// `position` are text of at most 64 characters, trimmed; no field holds a control character
 /// or begins with `=`, `+`, `-` or `@` ([`kaohe_domain::check_text`]); `monthly_subsidy` is
 /// 0 to 1,000,000.00 with at most two decimals ([`Money::parse_monthly_subsidy`], Art.11);

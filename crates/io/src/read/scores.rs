@@ -1,4 +1,4 @@
-//! `scores.csv` (SPEC 5.1), the big one: a national file is tens of millions of rows.
+//! `scores.csv` (docs/guide.md, file formats), the big one: a national file is tens of millions of rows.
 //!
 //! How it stays fast:
 //! - A large file is read **streamed and in parallel**: its body is cut at line breaks into
@@ -92,7 +92,7 @@ fn read_path(path: &Path, ctx: &Context<'_>, grid: Option<Quarter>) -> Result<Ke
 
 /// Reads scores from bytes; `file` names it in messages. The scores come back in file order.
 ///
-/// Checks (SPEC 3.1, 5.1): the quarter has a policy in force and the item is one of its items;
+/// Checks (docs/rules.md Art.7; docs/guide.md, file formats): the quarter has a policy in force and the item is one of its items;
 /// the subject is a village code of the roster for a village-scope item and a cadre id of the
 /// roster for a cadre-scope item, and that cadre is in office in the quarter;
 /// 0 ≤ points ≤ the item's maximum, at most two decimals; no (quarter, subject, item) twice.

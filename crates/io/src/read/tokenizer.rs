@@ -2,7 +2,7 @@
 //!
 //! Why not the `csv` crate's reader: its `Position::line` counts a CRLF's `\n` and skipped
 //! blank lines into the *next* record's start (a CRLF file reports its second record on line 1),
-//! and every message of SPEC 5.1 must name the right line. Working on the whole file in memory
+//! and every message of docs/guide.md, file formats must name the right line. Working on the whole file in memory
 //! also gives fields as borrowed slices, with no copy for the common unquoted field.
 //!
 //! The dialect is RFC 4180 as spreadsheets write it: `,` separates fields; `\n`, `\r\n` or a

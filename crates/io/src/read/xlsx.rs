@@ -1,4 +1,4 @@
-//! Excel workbooks in (SPEC 5.1 "Excel workbooks"): every file kaohe reads may instead be an
+//! Excel workbooks in (docs/guide.md, file formats "Excel workbooks"): every file kaohe reads may instead be an
 //! `.xlsx` workbook, with the same columns, checks and messages, each problem located as
 //! `FILE:SHEET!CELL`.
 //!

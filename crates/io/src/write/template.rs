@@ -1,4 +1,4 @@
-//! Empty workbooks for clerks to fill in (`kaohe template KIND --out FILE.xlsx`, SPEC 5.1).
+//! Empty workbooks for clerks to fill in (`kaohe template KIND --out FILE.xlsx`, docs/guide.md, file formats).
 //!
 //! One sheet: row 1 the exact column names of the file (what the readers match), row 2 a note
 //! in Chinese per column (what goes there, which article), both frozen; from row 3 on, each
@@ -22,7 +22,7 @@ use crate::read::{
     AWARDS_COLUMNS, CONDOLENCES_COLUMNS, EVENTS_COLUMNS, ROSTER_COLUMNS, SCORES_COLUMNS,
 };
 
-/// `inspections.csv` (Art.14), SPEC 5.1.
+/// `inspections.csv` (Art.14), docs/guide.md, file formats.
 const INSPECTION_COLUMNS: [&str; 6] = [
     "inspection_id",
     "date",
@@ -31,7 +31,7 @@ const INSPECTION_COLUMNS: [&str; 6] = [
     "finding",
     "note",
 ];
-/// `health.csv` (Art.15), SPEC 5.1.
+/// `health.csv` (Art.15), docs/guide.md, file formats.
 const HEALTH_CHECK_COLUMNS: [&str; 5] = ["cadre_id", "date", "institution", "conclusion", "note"];
 
 /// The files a template can be written for.
