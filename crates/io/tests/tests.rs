@@ -5,6 +5,8 @@ mod archive;
 mod common;
 mod events;
 mod fuzz;
+#[path = "../../report/tests/lines.rs"]
+mod lines;
 mod report;
 mod roster;
 mod scores;

@@ -3,4 +3,5 @@
 
 mod archive;
 mod common;
+mod lines;
 mod writers;
