@@ -15,7 +15,8 @@ use sqlx::Row;
 use sqlx::postgres::PgRow;
 
 use crate::{
-    PgStore, Tx, bad, commit, copy, error, insert_audit, last_wins, lock, money, parsed, text,
+    PgStore, Tx, bad, commit, copy, error, insert_audit, last_wins, lock, money, parsed,
+    stored_by_id, text,
 };
 
 /// What one is called in messages.
@@ -96,16 +97,15 @@ impl PgStore {
         // Two imports of the same new id must not both find it absent.
         lock(&mut tx, "inspections", what).await?;
         let ids: Vec<&str> = order.iter().map(|rec| rec.id.as_str()).collect();
-        let stored: HashMap<String, Inspection> = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SUPERVISION_COLUMNS} WHERE inspection_id = ANY($1)"
-        )))
-        .bind(&ids)
-        .try_map(|row: PgRow| inspection_of(&row).map(|i| (i.id.as_str().to_owned(), i)))
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(|e| error::map(what, e))?
-        .into_iter()
-        .collect();
+        let stored = stored_by_id(
+            &mut tx,
+            format!("{SUPERVISION_COLUMNS} WHERE inspection_id = ANY($1)"),
+            &ids,
+            inspection_of,
+            |i: &Inspection| i.id.as_str(),
+            what,
+        )
+        .await?;
         let mut new = Vec::with_capacity(order.len());
         for rec in order {
             match stored.get(rec.id.as_str()) {

@@ -284,6 +284,25 @@ async fn commit(tx: Tx, what: &str) -> Result<()> {
     })
 }
 
+/// The stored records among `ids`, by id: `select` is a query ending in `… = ANY($1)`. An
+/// import compares its rows with them (an id stored with other content is refused).
+async fn stored_by_id<T: Send + Unpin + 'static>(
+    tx: &mut Tx,
+    select: String,
+    ids: &[&str],
+    of_row: fn(&PgRow) -> std::result::Result<T, sqlx::Error>,
+    id: fn(&T) -> &str,
+    what: &str,
+) -> Result<HashMap<String, T>> {
+    let rows = sqlx::query(AssertSqlSafe(select))
+        .bind(ids)
+        .try_map(|row: PgRow| of_row(&row))
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(|e| error::map(what, e))?;
+    Ok(rows.into_iter().map(|r| (id(&r).to_owned(), r)).collect())
+}
+
 /// Serializes the transactions that take the same `name` in this schema (released at the end
 /// of the transaction).
 async fn lock(tx: &mut Tx, name: &str, what: &str) -> Result<()> {
@@ -758,16 +777,15 @@ impl Store for PgStore {
         // Two imports of the same new id must not both find it absent.
         lock(&mut tx, "events", what).await?;
         let ids: Vec<&str> = order.iter().map(|e| e.id.as_str()).collect();
-        let stored: HashMap<String, Event> = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE event_id = ANY($1)"
-        )))
-        .bind(&ids)
-        .try_map(|row: PgRow| event_of(&row).map(|e| (e.id.as_str().to_owned(), e)))
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(|e| error::map(what, e))?
-        .into_iter()
-        .collect();
+        let stored = stored_by_id(
+            &mut tx,
+            format!("SELECT {EVENT_COLUMNS} FROM events WHERE event_id = ANY($1)"),
+            &ids,
+            event_of,
+            |e: &Event| e.id.as_str(),
+            what,
+        )
+        .await?;
 
         let mut new = Vec::with_capacity(order.len());
         for e in order {

@@ -26,7 +26,7 @@ use sqlx::{AssertSqlSafe, Row};
 
 use crate::{
     EVENT_COLUMNS, PgStore, Tx, bad, commit, copy, error, event_of, insert_audit, lock, money,
-    parsed, text,
+    parsed, stored_by_id, text,
 };
 
 /// Most refusals listed in one message.
@@ -254,18 +254,15 @@ async fn import<T: Payment + Send + Sync + Unpin + 'static>(
     // Two imports of the same new id must not both find it absent.
     lock(&mut tx, T::LOCK, what).await?;
     let ids: Vec<&str> = order.iter().map(|rec| rec.id()).collect();
-    let stored: HashMap<String, T> = sqlx::query(AssertSqlSafe(format!(
-        "{} WHERE r.{} = ANY($1)",
-        T::SELECT,
-        T::ID
-    )))
-    .bind(&ids)
-    .try_map(|row: PgRow| T::of_row(&row).map(|rec| (rec.id().to_owned(), rec)))
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(|e| error::map(what, e))?
-    .into_iter()
-    .collect();
+    let stored = stored_by_id(
+        &mut tx,
+        format!("{} WHERE r.{} = ANY($1)", T::SELECT, T::ID),
+        &ids,
+        T::of_row,
+        |rec: &T| rec.id(),
+        what,
+    )
+    .await?;
     let mut new = Vec::with_capacity(order.len());
     for rec in order {
         match stored.get(rec.id()) {
