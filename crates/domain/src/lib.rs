@@ -44,6 +44,7 @@ mod money;
 mod payment;
 mod policy;
 mod quarter;
+mod roster_index;
 mod settlement;
 
 pub use archive::{Area, Finding, HealthRecord, Inspection, InspectionId, RosterVersion};
@@ -64,6 +65,7 @@ pub use policy::{
     Section, TieBreak,
 };
 pub use quarter::{Month, Quarter};
+pub use roster_index::RosterIndex;
 pub use settlement::{
     Appraisal, EntryKind, LEDGER_COLUMNS, LedgerEntry, PaidSplit, REPORT_COLUMNS, SettlementLine,
 };

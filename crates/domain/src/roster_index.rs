@@ -1,0 +1,179 @@
+//! The roster interned once: cadre ids and village codes mapped to dense indices (the
+//! numbering of [`ScoreGrid`](crate::ScoreGrid)), shared by the readers, the engine and the
+//! stores, so that a roster is numbered by one rule in one place.
+//!
+//! - a **cadre** is numbered by its roster position;
+//! - a **village** is numbered in order of first appearance in the roster, and is named by the
+//!   code of its first cadre.
+//!
+//! The strings are not copied: the index borrows them from the roster.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use foldhash::fast::FixedState;
+
+use crate::{Cadre, VillageCode};
+
+type Map<'a> = HashMap<&'a str, u32, FixedState>;
+
+/// The dense numbering of a roster's cadres and villages (see the module documentation).
+#[derive(Debug, Clone)]
+pub struct RosterIndex<'a> {
+    roster: &'a [Cadre],
+    /// Cadre id → roster position of its first occurrence.
+    cadres: Map<'a>,
+    /// Village code → village index.
+    villages: Map<'a>,
+    /// Roster position of the first cadre of each village.
+    first_cadre: Vec<u32>,
+    /// Village index of each roster cadre.
+    village_of: Vec<u32>,
+    /// Roster positions of the cadres whose id an earlier cadre already has.
+    repeated: Vec<u32>,
+}
+
+/// A roster position or village number as a `u32`; a roster of 4 billion cadres is refused
+/// long before (its file could not be read).
+fn ix(n: usize) -> u32 {
+    u32::try_from(n).expect("fewer than 4 billion cadres")
+}
+
+impl<'a> RosterIndex<'a> {
+    /// Numbers `roster`. A repeated cadre id keeps its roster position (positions stay equal
+    /// to indices) but is found by id at its first occurrence; see [`RosterIndex::repeated`].
+    pub fn new(roster: &'a [Cadre]) -> RosterIndex<'a> {
+        let mut cadres = Map::with_capacity_and_hasher(roster.len(), FixedState::default());
+        let mut villages =
+            Map::with_capacity_and_hasher(roster.len() / 4 + 16, FixedState::default());
+        let mut first_cadre = Vec::new();
+        let mut village_of = Vec::with_capacity(roster.len());
+        let mut repeated = Vec::new();
+        let mut last: Option<(&str, u32)> = None;
+        for (r, c) in roster.iter().enumerate() {
+            if let Entry::Vacant(e) = cadres.entry(c.id.as_str()) {
+                e.insert(ix(r));
+            } else {
+                repeated.push(ix(r));
+            }
+            let code = c.village.as_str();
+            let v = match last {
+                // Cadres of a village usually come together: skip the hash.
+                Some((l, v)) if l == code => v,
+                _ => *villages.entry(code).or_insert_with(|| {
+                    first_cadre.push(ix(r));
+                    ix(first_cadre.len() - 1)
+                }),
+            };
+            last = Some((code, v));
+            village_of.push(v);
+        }
+        RosterIndex {
+            roster,
+            cadres,
+            villages,
+            first_cadre,
+            village_of,
+            repeated,
+        }
+    }
+
+    /// The roster numbered.
+    pub fn roster(&self) -> &'a [Cadre] {
+        self.roster
+    }
+
+    /// The number of cadres (roster positions).
+    pub fn cadre_count(&self) -> usize {
+        self.roster.len()
+    }
+
+    /// The number of villages.
+    pub fn village_count(&self) -> usize {
+        self.first_cadre.len()
+    }
+
+    /// The roster position of cadre `id` (its first occurrence), if on the roster.
+    pub fn cadre(&self, id: &str) -> Option<usize> {
+        self.cadres.get(id).map(|&r| r as usize)
+    }
+
+    /// The number of village `code`, if on the roster.
+    pub fn village(&self, code: &str) -> Option<usize> {
+        self.villages.get(code).map(|&v| v as usize)
+    }
+
+    /// The cadre at roster position `r`.
+    pub fn cadre_at(&self, r: usize) -> &'a Cadre {
+        &self.roster[r]
+    }
+
+    /// The village of the cadre at roster position `r`.
+    pub fn village_of(&self, r: usize) -> usize {
+        self.village_of[r] as usize
+    }
+
+    /// The roster position of the first cadre of village `v`.
+    pub fn first_cadre(&self, v: usize) -> usize {
+        self.first_cadre[v] as usize
+    }
+
+    /// The code of village `v`.
+    pub fn village_code(&self, v: usize) -> &'a VillageCode {
+        &self.roster[self.first_cadre(v)].village
+    }
+
+    /// Roster positions of the cadres whose id an earlier cadre already has, in roster order.
+    pub fn repeated(&self) -> impl Iterator<Item = usize> + '_ {
+        self.repeated.iter().map(|&r| r as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CadreId, Date, Money, Sequence, TownCode};
+
+    fn cadre(id: &str, village: &str) -> Cadre {
+        Cadre {
+            id: CadreId::parse(id).unwrap(),
+            name: "张三".into(),
+            town: TownCode::parse("T01").unwrap(),
+            village: VillageCode::parse(village).unwrap(),
+            sequence: Sequence::parse("正职").unwrap(),
+            position: "书记".into(),
+            monthly_subsidy: Money::from_hundredths(300_000),
+            start_date: Date::parse("2020-01-01").unwrap(),
+            end_date: None,
+        }
+    }
+
+    #[test]
+    fn cadres_by_position_villages_by_first_appearance() {
+        let roster = [
+            cadre("C1", "V2"),
+            cadre("C2", "V1"),
+            cadre("C3", "V2"),
+            cadre("C1", "V3"),
+        ];
+        let ix = RosterIndex::new(&roster);
+        assert_eq!(ix.cadre_count(), 4);
+        assert_eq!(ix.village_count(), 3);
+        assert_eq!(ix.cadre("C3"), Some(2));
+        assert_eq!(
+            ix.cadre("C1"),
+            Some(0),
+            "a repeated id is found at its first place"
+        );
+        assert_eq!(ix.cadre("C9"), None);
+        assert_eq!(ix.village("V2"), Some(0));
+        assert_eq!(ix.village("V1"), Some(1));
+        assert_eq!(ix.village("V3"), Some(2));
+        assert_eq!(ix.village("V4"), None);
+        let of: Vec<_> = (0..4).map(|r| ix.village_of(r)).collect();
+        assert_eq!(of, [0, 1, 0, 2]);
+        assert_eq!(ix.village_code(0).as_str(), "V2");
+        assert_eq!(ix.first_cadre(2), 3);
+        assert_eq!(ix.repeated().collect::<Vec<_>>(), [3]);
+    }
+}
