@@ -302,7 +302,7 @@ async fn import(url: &str, kind: ImportKind, path: &Path, sheet: Option<&str>) -
 /// Warns (the policy is still accepted) where it departs from a figure the regulation fixes.
 fn warn_policy(file: &Path, p: &Policy) {
     for w in p.warnings() {
-        eprintln!("warning: {}: {w}", file.display());
+        note(&format!("warning: {}: {w}", file.display()));
     }
 }
 

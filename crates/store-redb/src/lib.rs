@@ -67,7 +67,6 @@ mod codec;
 mod damage;
 mod payments;
 
-use std::collections::HashMap;
 use std::fs::OpenOptions;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -78,6 +77,7 @@ use kaohe_domain::{
     Appraisal, Award, Cadre, CadreId, Condolence, Event, EventId, HealthRecord, Inspection,
     LedgerEntry, Policy, Quarter, RosterVersion, Score, SettlementLine, Stored, Withdrawal,
 };
+use kaohe_store::shared::Compared;
 use kaohe_store::{
     AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
     Store, StoreError, WithdrawTarget,
@@ -473,16 +473,6 @@ fn encoded_audit(a: &AuditRecord) -> Vec<u8> {
     value(|b| encode_audit(b, a))
 }
 
-/// What differs between a stored event and one imported with the same id.
-fn event_diff(old: &Event, new: &Event) -> String {
-    let parts: Vec<String> = old
-        .differences(new)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    parts.join(", ")
-}
-
 #[async_trait]
 impl Store for RedbStore {
     fn describe(&self) -> String {
@@ -637,51 +627,20 @@ impl Store for RedbStore {
         self.write(move |txn| {
             let mut ids = txn.open_table(EVENT_IDS)?;
             let mut dated = txn.open_table(EVENTS)?;
-            let mut seen: HashMap<&str, &Event> = HashMap::new();
-            let mut conflicts = Vec::new();
-            let mut fresh = Vec::new();
-            let mut r = EventImport::default();
-            for ev in &events {
+            let compared = Compared::distinct(&events).against(|ev| {
                 let id = ev.id.as_str();
-                if let Some(first) = seen.get(id) {
-                    if *first == ev {
-                        r.unchanged += 1;
-                    } else {
-                        conflicts.push(format!(
-                            "event `{id}` appears twice in this import with other content: {}",
-                            event_diff(first, ev)
-                        ));
-                    }
-                    continue;
-                }
-                seen.insert(id, ev);
-                let date = match ids.get(id.as_bytes())? {
-                    Some(v) => decode_event_date(v.value())?,
-                    None => {
-                        r.added += 1;
-                        fresh.push(ev);
-                        continue;
-                    }
+                let Some(date) = ids.get(id.as_bytes())? else {
+                    return Ok(None);
                 };
-                let key = event_date_key(date, &ev.id);
-                let stored = match dated.get(key.as_slice())? {
-                    Some(v) => decode_event(&key, v.value())?,
-                    None => {
-                        return Err(StoreError::Corrupt(format!(
-                            "event `{id}` is indexed but missing"
-                        ))
-                        .into());
-                    }
-                };
-                if stored == *ev {
-                    r.unchanged += 1;
-                } else {
-                    conflicts.push(format!(
-                        "event `{id}` is already stored with other content: {}",
-                        event_diff(&stored, ev)
-                    ));
+                let key = event_date_key(decode_event_date(date.value())?, &ev.id);
+                match dated.get(key.as_slice())? {
+                    Some(v) => Ok(Some(decode_event(&key, v.value())?)),
+                    None => Err(Fail::from(StoreError::Corrupt(format!(
+                        "event `{id}` is indexed but missing"
+                    )))),
                 }
-            }
+            })?;
+            let mut conflicts = compared.problems;
             if !conflicts.is_empty() {
                 let more = conflicts.len().saturating_sub(MAX_LISTED);
                 conflicts.truncate(MAX_LISTED);
@@ -692,6 +651,11 @@ impl Store for RedbStore {
                 msg.push_str(" (nothing of this import was written)");
                 return Err(rejected(msg));
             }
+            let fresh = compared.new;
+            let r = EventImport {
+                added: fresh.len() as u64,
+                unchanged: compared.unchanged,
+            };
             let mut by_id = Rows::with_capacity(fresh.len(), fresh.len() * 5);
             let mut by_date = Rows::with_capacity(fresh.len(), fresh.len() * 32);
             for ev in fresh {
