@@ -86,18 +86,9 @@ impl PgStore {
             what,
         )
         .await?;
-        let Ok(mut compared) =
-            compared.against(|rec| Ok::<_, Infallible>(stored.get(rec.id.as_str())));
-        if let Some(refused) = compared.refusal(MAX_LISTED) {
-            // Dropping `tx` rolls back: nothing of this import is written.
-            return Err(refused);
-        }
-        let new = compared.new;
-        let mut r = RecordImport {
-            unchanged: compared.unchanged,
-            ..RecordImport::default()
-        };
-        r.added = new.len() as u64;
+        let Ok(compared) = compared.against(|rec| Ok::<_, Infallible>(stored.get(rec.id.as_str())));
+        // On a refusal, dropping `tx` rolls back: nothing of this import is written.
+        let (new, r) = compared.outcome(MAX_LISTED)?;
         copy::copy_in(
             &mut tx,
             what,

@@ -96,7 +96,7 @@ use kaohe_domain::{
     Points, Policy, Quarter, RosterVersion, Score, Sequence, SettlementLine, Stored, Subject,
     TownCode, VillageCode, Withdrawal,
 };
-use kaohe_store::shared::Compared;
+use kaohe_store::shared::{Compared, entry_article};
 use kaohe_store::{
     AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
     Store, StoreError, WithdrawTarget,
@@ -464,11 +464,6 @@ fn event_of(row: &PgRow) -> Result<Event, sqlx::Error> {
         },
         note: text(row, "note")?.to_owned(),
     })
-}
-
-/// Articles a ledger entry may name: each kind's article (`LedgerEntry::article` is static).
-fn known_article(s: &str) -> Option<&'static str> {
-    EntryKind::ALL.iter().map(|k| k.article()).find(|a| *a == s)
 }
 
 #[async_trait]
@@ -1019,7 +1014,7 @@ impl Store for PgStore {
                 },
                 amount: Money::parse(copy_text(what, "amount", amount)?)
                     .map_err(|e| bad("amount", &e))?,
-                article: known_article(article).ok_or_else(|| bad("article", &article))?,
+                article: entry_article(article).ok_or_else(|| bad("article", &article))?,
             });
             Ok(())
         })
@@ -1183,7 +1178,7 @@ fn check_settlement(s: &NewSettlement) -> Result<(), String> {
     if let Some(e) = s
         .entries
         .iter()
-        .find(|e| known_article(e.article).is_none())
+        .find(|e| entry_article(e.article).is_none())
     {
         return Err(format!(
             "ledger entry {} names an unknown article `{}`",

@@ -227,17 +227,9 @@ async fn import<T: Payment + Send + Sync + Unpin + 'static>(
         what,
     )
     .await?;
-    let Ok(mut compared) = compared.against(|rec| Ok::<_, Infallible>(stored.get(rec.id())));
-    if let Some(refused) = compared.refusal(MAX_LISTED) {
-        // Dropping `tx` rolls back: nothing of this import is written.
-        return Err(refused);
-    }
-    let new = compared.new;
-    let mut r = RecordImport {
-        unchanged: compared.unchanged,
-        ..RecordImport::default()
-    };
-    r.added = new.len() as u64;
+    let Ok(compared) = compared.against(|rec| Ok::<_, Infallible>(stored.get(rec.id())));
+    // On a refusal, dropping `tx` rolls back: nothing of this import is written.
+    let (new, r) = compared.outcome(MAX_LISTED)?;
     // A taken entry number first: a racing import of the same records gets a Conflict.
     append_ledger(&mut tx, entries, what).await?;
     if entries.len() as u64 != r.added {

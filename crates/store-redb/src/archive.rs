@@ -26,24 +26,18 @@ pub(crate) fn import_inspections(
     records: &[Inspection],
 ) -> Result<RecordImport, Fail> {
     let mut t = txn.open_table(INSPECTIONS)?;
-    let mut compared = Compared::distinct(records).against(|rec| {
+    let compared = Compared::distinct(records).against(|rec| {
         let id = rec.id.as_str().as_bytes();
         t.get(id)?
             .map(|v| decode_inspection(id, v.value()))
             .transpose()
             .map_err(Fail::from)
     })?;
-    if let Some(refused) = compared.refusal(MAX_LISTED) {
-        return Err(refused.into());
-    }
-    let mut fresh = Rows::with_capacity(compared.new.len(), compared.new.len() * 48);
-    for rec in &compared.new {
+    let (new, r) = compared.outcome(MAX_LISTED)?;
+    let mut fresh = Rows::with_capacity(new.len(), new.len() * 48);
+    for rec in new {
         fresh.push(rec.id.as_str().as_bytes(), |b| encode_inspection(b, rec));
     }
-    let r = RecordImport {
-        added: compared.new.len() as u64,
-        unchanged: compared.unchanged,
-    };
     fresh.sort();
     for (k, v) in fresh.iter() {
         t.insert(k, v)?;

@@ -114,23 +114,17 @@ pub(crate) fn import<T: Payment>(
     entries: &EntryRows,
 ) -> Result<RecordImport, Fail> {
     let mut t = txn.open_table(T::TABLE)?;
-    let mut compared = Compared::distinct(records).against(|rec| {
+    let compared = Compared::distinct(records).against(|rec| {
         t.get(rec.id().as_bytes())?
             .map(|v| T::decode(rec.id().as_bytes(), v.value()))
             .transpose()
             .map_err(Fail::from)
     })?;
-    if let Some(refused) = compared.refusal(MAX_LISTED) {
-        return Err(refused.into());
-    }
-    let mut fresh = Rows::with_capacity(compared.new.len(), compared.new.len() * 48);
-    for rec in &compared.new {
+    let (new, r) = compared.outcome(MAX_LISTED)?;
+    let mut fresh = Rows::with_capacity(new.len(), new.len() * 48);
+    for rec in new {
         fresh.push(rec.id().as_bytes(), |b| rec.encode(b));
     }
-    let r = RecordImport {
-        added: compared.new.len() as u64,
-        unchanged: compared.unchanged,
-    };
     // A taken entry number first: a racing import of the same records gets a Conflict.
     entries.insert(txn)?;
     if entries.len() as u64 != r.added {

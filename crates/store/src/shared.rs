@@ -6,12 +6,20 @@ use std::collections::HashMap;
 
 use kaohe_domain::{Award, Condolence, Difference, EntryKind, Event, Inspection, LedgerEntry};
 
-use crate::StoreError;
+use crate::{RecordImport, StoreError};
 
 /// Whether `article` is the article of some ledger entry kind (`Art.11`, `Art.12`, `Art.13`,
 /// `Art.16`): the only ones a ledger entry may name.
 pub fn is_entry_article(article: &str) -> bool {
-    EntryKind::ALL.iter().any(|k| k.article() == article)
+    entry_article(article).is_some()
+}
+
+/// `article` as the article of some ledger entry kind, or `None` when it is none of them.
+pub fn entry_article(article: &str) -> Option<&'static str> {
+    EntryKind::ALL
+        .iter()
+        .map(|k| k.article())
+        .find(|a| *a == article)
 }
 
 /// Checks entries written outside a settlement (payroll, awards, condolences, withdrawals):
@@ -227,9 +235,16 @@ impl<'a, T: ById> Compared<'a, T> {
         Ok(self)
     }
 
-    /// The refusal of the import when a record has other content ([`other_content`]).
-    pub fn refusal(&mut self, max: usize) -> Option<StoreError> {
-        (!self.problems.is_empty())
-            .then(|| other_content(T::WHAT, std::mem::take(&mut self.problems), max))
+    /// The records to add and what the import did; the refusal ([`other_content`], at most
+    /// `max` listed) when a record has other content.
+    pub fn outcome(self, max: usize) -> Result<(Vec<&'a T>, RecordImport), StoreError> {
+        if !self.problems.is_empty() {
+            return Err(other_content(T::WHAT, self.problems, max));
+        }
+        let r = RecordImport {
+            added: self.new.len() as u64,
+            unchanged: self.unchanged,
+        };
+        Ok((self.new, r))
     }
 }
