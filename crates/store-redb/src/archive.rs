@@ -11,12 +11,11 @@
 //!   versions from 1 in the order they were kept.
 
 use kaohe_domain::{Cadre, CadreId, HealthRecord, Inspection, RosterVersion};
-use kaohe_store::shared::Compared;
 use kaohe_store::{RecordImport, RosterImport};
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
 use crate::codec::*;
-use crate::{Fail, HEALTH, INSPECTIONS, MAX_LISTED, ROSTER_HISTORY, Rows, prefix_range};
+use crate::{Fail, HEALTH, INSPECTIONS, ROSTER_HISTORY, Rows, compare_by_id, prefix_range};
 
 /// Adds the supervision records (Art.14) not stored yet, in the caller's transaction; ids
 /// stored (or given before in this import) with the same content are counted unchanged, and
@@ -26,19 +25,7 @@ pub(crate) fn import_inspections(
     records: &[Inspection],
 ) -> Result<RecordImport, Fail> {
     let mut t = txn.open_table(INSPECTIONS)?;
-    let compared = Compared::distinct(records).against(|rec| {
-        let id = rec.id.as_str().as_bytes();
-        t.get(id)?
-            .map(|v| decode_inspection(id, v.value()))
-            .transpose()
-            .map_err(Fail::from)
-    })?;
-    let (new, r) = compared.outcome(MAX_LISTED)?;
-    let mut fresh = Rows::with_capacity(new.len(), new.len() * 48);
-    for rec in new {
-        fresh.push(rec.id.as_str().as_bytes(), |b| encode_inspection(b, rec));
-    }
-    fresh.sort();
+    let (fresh, r) = compare_by_id(&t, records, decode_inspection, encode_inspection)?;
     for (k, v) in fresh.iter() {
         t.insert(k, v)?;
     }

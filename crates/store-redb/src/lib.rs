@@ -421,6 +421,30 @@ impl<K: AsRef<[u8]>> Rows<K> {
     }
 }
 
+/// An import's records compared by id with table `t` (id → record), by the compare both
+/// stores share ([`Compared`]): the new records encoded, sorted by id, and what the import did.
+fn compare_by_id<'r, T: kaohe_store::shared::ById>(
+    t: &impl ReadableTable<Bytes, Bytes>,
+    records: &'r [T],
+    decode: impl Fn(&[u8], &[u8]) -> Result<T, StoreError>,
+    encode: impl Fn(&mut Vec<u8>, &T),
+) -> Result<(Rows<&'r [u8]>, RecordImport), Fail> {
+    let compared = Compared::distinct(records).against(|rec| {
+        let id = rec.id().as_bytes();
+        t.get(id)?
+            .map(|v| decode(id, v.value()))
+            .transpose()
+            .map_err(Fail::from)
+    })?;
+    let (new, r) = compared.outcome(MAX_LISTED)?;
+    let mut fresh = Rows::with_capacity(new.len(), new.len() * 48);
+    for rec in new {
+        fresh.push(rec.id().as_bytes(), |b| encode(b, rec));
+    }
+    fresh.sort();
+    Ok((fresh, r))
+}
+
 /// The stored rows whose keys start with `prefix`, in key order.
 fn prefix_range<'t, T: ReadableTable<Bytes, Bytes>>(
     table: &'t T,

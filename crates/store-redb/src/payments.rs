@@ -8,7 +8,7 @@
 
 use kaohe_domain::{Award, Condolence, Event, EventId, LedgerEntry, Stored, Withdrawal};
 use kaohe_store::shared::{
-    ById, Compared, check_outside_settlement, entries_for_stored, entry_taken, entry_twice,
+    ById, check_outside_settlement, entries_for_stored, entry_taken, entry_twice,
 };
 use kaohe_store::{RecordImport, StoreError, WithdrawTarget};
 use redb::{ReadTransaction, ReadableTable, TableDefinition, WriteTransaction};
@@ -16,7 +16,7 @@ use redb::{ReadTransaction, ReadableTable, TableDefinition, WriteTransaction};
 use crate::codec::*;
 use crate::{
     AWARD_WITHDRAWALS, AWARDS, Bytes, CONDOLENCE_WITHDRAWALS, CONDOLENCES, EVENT_IDS,
-    EVENT_WITHDRAWALS, EVENTS, Fail, LEDGER, MAX_LISTED, Rows, rejected,
+    EVENT_WITHDRAWALS, EVENTS, Fail, LEDGER, Rows, compare_by_id, rejected,
 };
 
 type Table = TableDefinition<'static, Bytes, Bytes>;
@@ -114,23 +114,12 @@ pub(crate) fn import<T: Payment>(
     entries: &EntryRows,
 ) -> Result<RecordImport, Fail> {
     let mut t = txn.open_table(T::TABLE)?;
-    let compared = Compared::distinct(records).against(|rec| {
-        t.get(rec.id().as_bytes())?
-            .map(|v| T::decode(rec.id().as_bytes(), v.value()))
-            .transpose()
-            .map_err(Fail::from)
-    })?;
-    let (new, r) = compared.outcome(MAX_LISTED)?;
-    let mut fresh = Rows::with_capacity(new.len(), new.len() * 48);
-    for rec in new {
-        fresh.push(rec.id().as_bytes(), |b| rec.encode(b));
-    }
+    let (fresh, r) = compare_by_id(&t, records, T::decode, |b, rec| rec.encode(b))?;
     // A taken entry number first: a racing import of the same records gets a Conflict.
     entries.insert(txn)?;
     if entries.len() as u64 != r.added {
         return Err(entries_for_stored(T::WHAT, entries.len(), r.added).into());
     }
-    fresh.sort();
     for (k, v) in fresh.iter() {
         t.insert(k, v)?;
     }
