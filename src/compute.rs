@@ -96,3 +96,59 @@ pub fn compute_from_files(files: &ComputeFiles<'_>) -> Result<Computed, AppError
         inputs: (roster, scores, events, history),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use kaohe_domain::{ItemId, Points, Policy, Quarter, Score, Subject};
+    use kaohe_scoring::{Problem, Scores, ScoringError, ScoringInput, score_quarter};
+
+    /// Art.7: the reader and the engine's rows refuse the same points, by the one check of
+    /// `kaohe_domain::score_cell` (item `party.leadership`, maximum 5.00).
+    #[test]
+    fn reader_and_engine_refuse_the_same_points() {
+        let roster = kaohe_io::read_roster_bytes(
+            "roster.csv",
+            "cadre_id,name,town,village,sequence,position,monthly_subsidy,start_date,end_date\n\
+             C001,张三,T1,V1,正职,党组织书记,1500,2020-01-01,\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        let policy = Policy::default();
+        let q = Quarter::parse("2026Q3").unwrap();
+        let ctx = kaohe_io::Context::with_policy(&roster, &policy);
+        let values = (-700..=700i64)
+            .step_by(7)
+            .chain([-1, 0, 499, 500, 501, 100_000_000_000_000]);
+        let (mut refused, mut kept) = (0, 0);
+        for h in values {
+            let points = Points::from_hundredths(h);
+            let csv = format!("quarter,subject,item,points\n2026Q3,V1,party.leadership,{points}\n");
+            let by_reader =
+                kaohe_io::read_scores_bytes("scores.csv", csv.as_bytes(), &ctx).is_err();
+            let rows = [Score {
+                quarter: q,
+                subject: Subject::parse("V1").unwrap(),
+                item: ItemId::parse("party.leadership").unwrap(),
+                points,
+            }];
+            let by_engine = match score_quarter(&ScoringInput {
+                quarter: q,
+                policy: &policy,
+                roster: &roster,
+                scores: Scores::Rows(&rows),
+                events: &[],
+                missing_as_zero: true,
+            }) {
+                Ok(_) => false,
+                Err(ScoringError::Input(p)) => p
+                    .problems
+                    .iter()
+                    .any(|p| matches!(p, Problem::PointsOutOfRange { .. })),
+                Err(e) => panic!("{e}"),
+            };
+            assert_eq!(by_reader, by_engine, "points {points}");
+            if by_reader { refused += 1 } else { kept += 1 }
+        }
+        assert!(refused > 0 && kept > 0, "{refused} refused, {kept} kept");
+    }
+}

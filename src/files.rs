@@ -377,6 +377,45 @@ async fn write(
     })
 }
 
+/// A policy file read and checked for `kaohe policy set`, to be stored in force.
+#[derive(Debug)]
+pub struct PolicyFile {
+    name: String,
+    policy: kaohe_domain::Policy,
+    bytes: Vec<u8>,
+}
+
+impl PolicyFile {
+    /// Reads and checks the policy file (errors located, exit 2).
+    pub fn read(path: &Path) -> Result<PolicyFile, AppError> {
+        let (policy, bytes) = read_policy_file(path)?;
+        Ok(PolicyFile {
+            name: path.display().to_string(),
+            policy,
+            bytes,
+        })
+    }
+
+    /// What the policy allows but a county should look at again.
+    pub fn warnings(&self) -> Vec<String> {
+        self.policy.warnings()
+    }
+
+    /// `kaohe policy set FILE --from QUARTER`: stores the policy in force from `from` on,
+    /// with its audit record (the file's name and bytes). Returns the settled quarters whose
+    /// policy this changes: they need a revision.
+    pub async fn set(
+        &self,
+        store: &dyn Store,
+        from: Quarter,
+        who: &Invocation,
+    ) -> Result<Vec<Quarter>, AppError> {
+        let summary = format!("policy from {from}: {}", self.name);
+        let record = who.record(1, summary, Some((&self.name, &self.bytes)));
+        crate::imports::set_policy(store, from, &self.policy, &record).await
+    }
+}
+
 /// Reads a policy file (`policy.toml`, exact decimals; docs/reference.md): refused (exit 2)
 /// when it cannot be read, is not UTF-8 or is not a valid policy, naming the file.
 pub fn read_policy_file(path: &Path) -> Result<(kaohe_domain::Policy, Vec<u8>), AppError> {

@@ -302,7 +302,7 @@ async fn import(url: &str, kind: ImportKind, path: &Path, sheet: Option<&str>) -
 /// Warns (the policy is still accepted) where it departs from a figure the regulation fixes.
 fn warn_policy(file: &Path, p: &Policy) {
     for w in p.warnings() {
-        eprintln!("warning: {}: {w}", file.display());
+        note(&format!("warning: {}: {w}", file.display()));
     }
 }
 
@@ -354,13 +354,12 @@ async fn policy(url: &str, action: PolicyAction) -> Result<()> {
         PolicyAction::Set { file, from } => {
             let from =
                 Quarter::parse(&from).map_err(|e| Failure::invalid(format!("--from: {e}")))?;
-            let (p, bytes) = kaohe::files::read_policy_file(&file)?;
-            warn_policy(&file, &p);
+            let policy = kaohe::files::PolicyFile::read(&file)?;
+            for w in policy.warnings() {
+                note(&format!("warning: {}: {w}", file.display()));
+            }
             let store = open(url).await?;
-            let name = file.display().to_string();
-            let summary = format!("policy from {from}: {name}");
-            let record = audit(1, summary, Some((&name, &bytes)));
-            let needs = kaohe::imports::set_policy(&*store, from, &p, &record).await?;
+            let needs = policy.set(&*store, from, &invocation()).await?;
             say(&format!(
                 "policy from {} stored: in force from {from} on\n",
                 file.display()

@@ -11,6 +11,39 @@
 
 use crate::{Points, Policy, Quarter, Scope};
 
+/// Why a score's points do not fit its item (Art.7: 0 ≤ points ≤ the item's maximum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutOfRange {
+    /// Below 0.
+    BelowZero,
+    /// Above the item's maximum.
+    AboveMaximum,
+}
+
+/// Art.7: the points of item I lie in 0 ≤ p ≤ the item's maximum, with at most two decimals
+/// (every [`Points`] has), one score per (subject, item) cell ([`ScoreGrid::set`]). Given the
+/// points and the maximum in hundredths, the cell's value; the one range check of a score,
+/// for the readers and the engine alike.
+pub fn score_cell(hundredths: i64, max: i64) -> Result<u16, OutOfRange> {
+    if hundredths < 0 {
+        Err(OutOfRange::BelowZero)
+    } else if hundredths > max {
+        Err(OutOfRange::AboveMaximum)
+    } else {
+        u16::try_from(hundredths).map_err(|_| OutOfRange::AboveMaximum)
+    }
+}
+
+/// [`score_cell`] for points of any size (a value beyond `i64` hundredths is out of range on
+/// its side of 0).
+pub fn score_cell_points(points: Points, max: Points) -> Result<u16, OutOfRange> {
+    match points.checked_hundredths() {
+        Some(h) => score_cell(h, max.hundredths()),
+        None if points.is_negative() => Err(OutOfRange::BelowZero),
+        None => Err(OutOfRange::AboveMaximum),
+    }
+}
+
 /// Where each item of a policy sits in a [`ScoreGrid`]: its scope and its column there, in
 /// rubric order (Art.7: village items are scored per village, cadre items per cadre). The
 /// default has no item.
@@ -179,6 +212,22 @@ impl ScoreGrid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn art7_points_lie_between_0_and_the_maximum() {
+        assert_eq!(score_cell(-1, 500), Err(OutOfRange::BelowZero));
+        assert_eq!(score_cell(0, 500), Ok(0));
+        assert_eq!(score_cell(500, 500), Ok(500));
+        assert_eq!(score_cell(501, 500), Err(OutOfRange::AboveMaximum));
+        let huge = Points::from_decimal(crate::Decimal::MAX).unwrap();
+        let five = Points::from_hundredths(500);
+        assert_eq!(score_cell_points(huge, five), Err(OutOfRange::AboveMaximum));
+        assert_eq!(score_cell_points(-huge, five), Err(OutOfRange::BelowZero));
+        assert_eq!(
+            score_cell_points(Points::from_hundredths(425), five),
+            Ok(425)
+        );
+    }
 
     #[test]
     fn a_cell_is_scored_once_and_read_back() {

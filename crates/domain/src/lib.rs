@@ -53,7 +53,7 @@ pub use date::{Date, days_in_month};
 pub use error::ParseError;
 pub use event::{Difference, Event, Level, Score};
 pub use grade::{Flag, Flags, Grade};
-pub use grid::{ItemColumns, ScoreGrid};
+pub use grid::{ItemColumns, OutOfRange, ScoreGrid, score_cell, score_cell_points};
 pub use ids::{
     CadreId, EventId, EventKind, FORMULA_STARTS, ItemId, MAX_CODE_CHARS, MAX_NAME_CHARS,
     MAX_NOTE_CHARS, SectionId, Sequence, Subject, TownCode, VillageCode, check_text, free_text,

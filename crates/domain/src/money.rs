@@ -139,6 +139,16 @@ macro_rules! two_decimal_type {
                 i64::try_from(d.mantissa()).expect("two-decimal amounts fit in i64 hundredths")
             }
 
+            /// The value in hundredths, or `None` if it does not fit an `i64`.
+            pub fn checked_hundredths(self) -> Option<i64> {
+                let mut d = self.0;
+                if d.scale() != 2 {
+                    d.rescale(2);
+                }
+                // A value too large to take two decimals keeps a smaller scale.
+                (d.scale() == 2).then(|| i64::try_from(d.mantissa()).ok())?
+            }
+
             /// An exact decimal with at most two decimals, or `None` if it has more.
             pub fn from_decimal(d: Decimal) -> Option<$name> {
                 let n = d.normalize();

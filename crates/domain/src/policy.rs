@@ -538,6 +538,11 @@ fn check_rubric(p: &PolicyParts) -> Result<(), Broken> {
             }
         }
     }
+    check_rank_keys(p)
+}
+
+/// Art.10: ties are broken by sections of the scorecard, each named once.
+fn check_rank_keys(p: &PolicyParts) -> Result<(), Broken> {
     let mut keys = HashSet::new();
     for (i, k) in p.rank_keys.iter().enumerate() {
         if p.section(k.as_str()).is_none() {

@@ -179,7 +179,8 @@ pub struct LedgerEntry {
 }
 
 /// The machine names of a [`SettlementLine`]'s fields: the columns of the settlement report
-/// (docs/reference.md), in this order. Written by kaohe-report, read back by kaohe-io.
+/// (docs/reference.md), in this order: the one list that the report's writers and its
+/// readers both take from here.
 pub const REPORT_COLUMNS: [&str; 21] = [
     "quarter",
     "cadre_id",

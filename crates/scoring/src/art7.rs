@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 
-use kaohe_domain::{Item, ItemColumns, Points, Policy, Quarter, Scope, Score, ScoreGrid, Subject};
+use kaohe_domain::{
+    Item, ItemColumns, Points, Policy, Quarter, Scope, Score, ScoreGrid, Subject, score_cell_points,
+};
 
 use crate::county::{County, Index, Lookup, Set};
 use crate::{Matrix, Problem, ScoringError};
@@ -75,19 +77,6 @@ impl<'a> Rubric<'a> {
         }
         rubric
     }
-}
-
-/// The points of `p` in hundredths if `0 ≤ p ≤ max` (`max` in hundredths), without ever
-/// overflowing on absurd values.
-fn hundredths_within(p: Points, max: u16) -> Option<u16> {
-    let d = p.to_decimal();
-    if d.scale() == 2 {
-        return u16::try_from(d.mantissa()).ok().filter(|&h| h <= max);
-    }
-    if p.is_negative() || p > Points::from_hundredths(i64::from(max)) {
-        return None;
-    }
-    u16::try_from(p.hundredths()).ok()
 }
 
 /// The item points of a quarter (Art.7): the grid of villages × village items and roster
@@ -336,7 +325,7 @@ impl Rows<'_, '_> {
                 }
             };
             let max = self.rubric.max[it as usize];
-            let value = hundredths_within(s.points, max);
+            let value = score_cell_points(s.points, Points::from_hundredths(i64::from(max))).ok();
             if value.is_none() {
                 problems.push(Problem::PointsOutOfRange {
                     subject: s.subject.clone(),

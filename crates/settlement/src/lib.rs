@@ -216,9 +216,40 @@ fn compute<'a>(
         events: input.events,
         missing_as_zero: input.missing_as_zero,
     })?;
-    let n = scores.len();
+    // Art.10, then the report's order of the graded cadres.
+    let grading = grade_quarter(policy, &scores);
+    let line_cadre = report_order(policy, &scores, &grading);
 
-    // Art.10.
+    // Art.11: dismissal review for the unqualified.
+    let review = dismissal_reviews(input, &scores, &grading)?;
+
+    // Art.11: money, lines and ledger, in report order. With the ledger, one thread: its
+    // entries are numbered in line order. Without it, a large quarter's lines are built in
+    // parallel stretches of the report order.
+    let (lines, ledger) = if with_ledger {
+        settle_lines(input, &scores, &grading, &review, &line_cadre)
+    } else {
+        let threads = line_threads(line_cadre.len());
+        (
+            lines_only(input, &scores, &grading, &review, &line_cadre, threads),
+            Vec::new(),
+        )
+    };
+
+    Ok(QuarterOutcome {
+        lines,
+        ledger,
+        input: *input,
+        scores,
+        grading,
+        line_cadre,
+    })
+}
+
+/// Art.10: grades the scored cadres, each with its total and its rank keys (the subtotals of
+/// the policy's `rank_keys` sections, in order).
+fn grade_quarter(policy: &Policy, scores: &Scorecards<'_>) -> Grading {
+    let n = scores.len();
     let key_sections: Vec<usize> = policy
         .rank_keys
         .iter()
@@ -247,16 +278,17 @@ fn compute<'a>(
             }
         })
         .collect();
-    let grading = grade(policy, &entrants);
-    drop(entrants);
-    drop(keys);
+    grade(policy, &entrants)
+}
 
-    // docs/reference.md, settlement report order: town, sequence, rank.
-    let line_cadre: Vec<u32> = match policy.quota_scope {
+/// docs/reference.md, settlement report order: town, sequence, rank; the scorecard index of
+/// each line.
+fn report_order(policy: &Policy, scores: &Scorecards<'_>, grading: &Grading) -> Vec<u32> {
+    match policy.quota_scope {
         // Groups are (town, sequence) in byte order: the grading order is the report order.
         QuotaScope::Town => grading.order().to_vec(),
         QuotaScope::County => {
-            let town_rank = town_ranks(&scores);
+            let town_rank = town_ranks(scores);
             let mut order = grading.order().to_vec();
             order.sort_unstable_by_key(|&i| {
                 let p = grading.placement(i as usize);
@@ -264,32 +296,7 @@ fn compute<'a>(
             });
             order
         }
-    };
-
-    // Art.11: dismissal review for the unqualified.
-    let review = dismissal_reviews(input, &scores, &grading)?;
-
-    // Art.11: money, lines and ledger, in report order. With the ledger, one thread: its
-    // entries are numbered in line order. Without it, a large quarter's lines are built in
-    // parallel stretches of the report order.
-    let (lines, ledger) = if with_ledger {
-        settle_lines(input, &scores, &grading, &review, &line_cadre)
-    } else {
-        let threads = line_threads(line_cadre.len());
-        (
-            lines_only(input, &scores, &grading, &review, &line_cadre, threads),
-            Vec::new(),
-        )
-    };
-
-    Ok(QuarterOutcome {
-        lines,
-        ledger,
-        input: *input,
-        scores,
-        grading,
-        line_cadre,
-    })
+    }
 }
 
 /// Art.11: the lines and ledger entries (numbered from 1) of the cadres `rows` (scorecard

@@ -3,13 +3,13 @@
 //! check-ups (`health_records`, replaced by (cadre, date)) and the earlier versions of roster
 //! rows (`roster_history`, append-only, filled by the roster import in its own transaction).
 
-use std::collections::HashMap;
+use std::convert::Infallible;
 
 use kaohe_domain::{
     Area, Cadre, CadreId, Date, Finding, HealthRecord, Inspection, InspectionId, RosterVersion,
     Sequence, Subject, TownCode, VillageCode,
 };
-use kaohe_store::shared::{inspection_differences, other_content};
+use kaohe_store::shared::Compared;
 use kaohe_store::{AuditRecord, RecordImport, Result, RosterImport};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
@@ -19,8 +19,6 @@ use crate::{
     stored_by_id, text,
 };
 
-/// What one is called in messages.
-const SUPERVISION: &str = "supervision record";
 /// Most refusals listed in one message.
 const MAX_LISTED: usize = 20;
 
@@ -73,30 +71,12 @@ impl PgStore {
         audit: &AuditRecord,
     ) -> Result<RecordImport> {
         let what = "import supervision records";
-        let mut problems = Vec::new();
-        let mut r = RecordImport::default();
-        // First occurrence of each id in this import; later ones must repeat it exactly.
-        let mut first: HashMap<&str, &Inspection> = HashMap::with_capacity(records.len());
-        let mut order: Vec<&Inspection> = Vec::with_capacity(records.len());
-        for rec in records {
-            match first.get(rec.id.as_str()) {
-                None => {
-                    first.insert(rec.id.as_str(), rec);
-                    order.push(rec);
-                }
-                Some(earlier) if *earlier == rec => r.unchanged += 1,
-                Some(earlier) => problems.push(format!(
-                    "{SUPERVISION} `{}` appears twice in this import with other content: {}",
-                    rec.id,
-                    inspection_differences(earlier, rec).join(", ")
-                )),
-            }
-        }
+        let compared = Compared::distinct(records);
 
         let mut tx = self.begin(what).await?;
         // Two imports of the same new id must not both find it absent.
         lock(&mut tx, "inspections", what).await?;
-        let ids: Vec<&str> = order.iter().map(|rec| rec.id.as_str()).collect();
+        let ids: Vec<&str> = compared.new.iter().map(|rec| rec.id.as_str()).collect();
         let stored = stored_by_id(
             &mut tx,
             format!("{SUPERVISION_COLUMNS} WHERE inspection_id = ANY($1)"),
@@ -106,23 +86,9 @@ impl PgStore {
             what,
         )
         .await?;
-        let mut new = Vec::with_capacity(order.len());
-        for rec in order {
-            match stored.get(rec.id.as_str()) {
-                None => new.push(rec),
-                Some(s) if s == rec => r.unchanged += 1,
-                Some(s) => problems.push(format!(
-                    "{SUPERVISION} `{}` is already stored with other content: {}",
-                    rec.id,
-                    inspection_differences(s, rec).join(", ")
-                )),
-            }
-        }
-        if !problems.is_empty() {
-            // Dropping `tx` rolls back: nothing of this import is written.
-            return Err(other_content(SUPERVISION, problems, MAX_LISTED));
-        }
-        r.added = new.len() as u64;
+        let Ok(compared) = compared.against(|rec| Ok::<_, Infallible>(stored.get(rec.id.as_str())));
+        // On a refusal, dropping `tx` rolls back: nothing of this import is written.
+        let (new, r) = compared.outcome(MAX_LISTED)?;
         copy::copy_in(
             &mut tx,
             what,

@@ -84,6 +84,7 @@ mod payments;
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::convert::Infallible;
 use std::hash::Hash;
 use std::str::FromStr;
 use std::time::Duration;
@@ -95,6 +96,7 @@ use kaohe_domain::{
     Points, Policy, Quarter, RosterVersion, Score, Sequence, SettlementLine, Stored, Subject,
     TownCode, VillageCode, Withdrawal,
 };
+use kaohe_store::shared::{Compared, entry_article};
 use kaohe_store::{
     AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
     Store, StoreError, WithdrawTarget,
@@ -464,20 +466,6 @@ fn event_of(row: &PgRow) -> Result<Event, sqlx::Error> {
     })
 }
 
-/// Articles a ledger entry may name: each kind's article (`LedgerEntry::article` is static).
-fn known_article(s: &str) -> Option<&'static str> {
-    EntryKind::ALL.iter().map(|k| k.article()).find(|a| *a == s)
-}
-
-/// What differs between a stored event and one imported under the same id.
-fn event_differences(stored: &Event, new: &Event) -> Vec<String> {
-    stored
-        .differences(new)
-        .iter()
-        .map(ToString::to_string)
-        .collect()
-}
-
 #[async_trait]
 impl Store for PgStore {
     fn describe(&self) -> String {
@@ -753,30 +741,12 @@ impl Store for PgStore {
 
     async fn import_events(&self, events: &[Event], audit: &AuditRecord) -> Result<EventImport> {
         let what = "import events";
-        let mut problems = Vec::new();
-        let mut unchanged = 0u64;
-        // First occurrence of each id in this import; later ones must repeat it exactly.
-        let mut first: HashMap<&str, &Event> = HashMap::with_capacity(events.len());
-        let mut order: Vec<&Event> = Vec::with_capacity(events.len());
-        for e in events {
-            match first.get(e.id.as_str()) {
-                None => {
-                    first.insert(e.id.as_str(), e);
-                    order.push(e);
-                }
-                Some(earlier) if *earlier == e => unchanged += 1,
-                Some(earlier) => problems.push(format!(
-                    "event `{}` appears twice in this import with different content: {}",
-                    e.id,
-                    event_differences(earlier, e).join(", ")
-                )),
-            }
-        }
+        let compared = Compared::distinct(events);
 
         let mut tx = self.begin(what).await?;
         // Two imports of the same new id must not both find it absent.
         lock(&mut tx, "events", what).await?;
-        let ids: Vec<&str> = order.iter().map(|e| e.id.as_str()).collect();
+        let ids: Vec<&str> = compared.new.iter().map(|e| e.id.as_str()).collect();
         let stored = stored_by_id(
             &mut tx,
             format!("SELECT {EVENT_COLUMNS} FROM events WHERE event_id = ANY($1)"),
@@ -786,26 +756,15 @@ impl Store for PgStore {
             what,
         )
         .await?;
-
-        let mut new = Vec::with_capacity(order.len());
-        for e in order {
-            match stored.get(e.id.as_str()) {
-                None => new.push(e),
-                Some(s) if s == e => unchanged += 1,
-                Some(s) => problems.push(format!(
-                    "event `{}` is already stored with other content: {}",
-                    e.id,
-                    event_differences(s, e).join(", ")
-                )),
-            }
-        }
-        if !problems.is_empty() {
+        let Ok(compared) = compared.against(|e| Ok::<_, Infallible>(stored.get(e.id.as_str())));
+        if !compared.problems.is_empty() {
             // Dropping `tx` rolls back: nothing of this import is written.
             return Err(StoreError::Rejected(format!(
                 "{what}: {} (nothing was imported)",
-                problems.join("; ")
+                compared.problems.join("; ")
             )));
         }
+        let (new, unchanged) = (compared.new, compared.unchanged);
         let added = new.len() as u64;
         copy::copy_in(
             &mut tx,
@@ -1055,7 +1014,7 @@ impl Store for PgStore {
                 },
                 amount: Money::parse(copy_text(what, "amount", amount)?)
                     .map_err(|e| bad("amount", &e))?,
-                article: known_article(article).ok_or_else(|| bad("article", &article))?,
+                article: entry_article(article).ok_or_else(|| bad("article", &article))?,
             });
             Ok(())
         })
@@ -1219,7 +1178,7 @@ fn check_settlement(s: &NewSettlement) -> Result<(), String> {
     if let Some(e) = s
         .entries
         .iter()
-        .find(|e| known_article(e.article).is_none())
+        .find(|e| entry_article(e.article).is_none())
     {
         return Err(format!(
             "ledger entry {} names an unknown article `{}`",

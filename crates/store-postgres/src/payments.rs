@@ -10,15 +10,15 @@
 //! with [`StoreError::Conflict`] before it writes a row; the `(quarter, entry)` primary key
 //! stays as the database's own guard.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::convert::Infallible;
 
 use kaohe_domain::{
     Award, AwardId, AwardKind, CadreId, Cause, Condolence, CondolenceId, Date, Event, EventId,
     LedgerEntry, Quarter, Stored, Subject, Withdrawal,
 };
 use kaohe_store::shared::{
-    award_differences, check_outside_settlement, condolence_differences, entries_for_stored,
-    entry_taken, entry_twice, other_content,
+    ById, Compared, check_outside_settlement, entries_for_stored, entry_taken, entry_twice,
 };
 use kaohe_store::{AuditRecord, RecordImport, Result, StoreError, WithdrawTarget};
 use sqlx::postgres::PgRow;
@@ -96,9 +96,7 @@ pub(crate) async fn append_ledger(tx: &mut Tx, entries: &[LedgerEntry], what: &s
 
 /// A record kept by id and never replaced, paid by one revision-0 entry: its table and how its
 /// rows are read and written.
-trait Payment: Sized + PartialEq {
-    /// What one is called in messages.
-    const WHAT: &'static str;
+trait Payment: Sized + ById {
     /// The advisory lock its imports and withdrawals take.
     const LOCK: &'static str;
     /// `SELECT … FROM <table> r LEFT JOIN <withdrawals> w …`: every column with the mark as
@@ -108,14 +106,11 @@ trait Payment: Sized + PartialEq {
     const ID: &'static str;
     /// The COPY of new records.
     const COPY: &'static str;
-    fn id(&self) -> &str;
     fn of_row(row: &PgRow) -> Result<Self, sqlx::Error>;
     fn write(&self, w: &mut copy::Row<'_>);
-    fn differences(stored: &Self, new: &Self) -> Vec<String>;
 }
 
 impl Payment for Award {
-    const WHAT: &'static str = "award";
     const LOCK: &'static str = "awards";
     const SELECT: &'static str = "SELECT r.award_id, to_char(r.date, 'YYYY-MM-DD') AS date, \
          r.payee, r.kind, r.amount, r.reason, \
@@ -124,9 +119,6 @@ impl Payment for Award {
     const ID: &'static str = "award_id";
     const COPY: &'static str =
         "COPY awards (award_id, date, payee, kind, amount, reason) FROM STDIN";
-    fn id(&self) -> &str {
-        self.id.as_str()
-    }
     fn of_row(row: &PgRow) -> Result<Self, sqlx::Error> {
         let kind = text(row, "kind")?;
         Ok(Award {
@@ -147,13 +139,9 @@ impl Payment for Award {
             .text(&self.reason)
             .end();
     }
-    fn differences(stored: &Self, new: &Self) -> Vec<String> {
-        award_differences(stored, new)
-    }
 }
 
 impl Payment for Condolence {
-    const WHAT: &'static str = "condolence payment";
     const LOCK: &'static str = "condolences";
     const SELECT: &'static str = "SELECT r.condolence_id, to_char(r.date, 'YYYY-MM-DD') AS date, \
          r.cadre_id, r.cause, r.recipient, r.amount, r.note, \
@@ -163,9 +151,6 @@ impl Payment for Condolence {
     const ID: &'static str = "condolence_id";
     const COPY: &'static str = "COPY condolences (condolence_id, date, cadre_id, cause, \
          recipient, amount, note) FROM STDIN";
-    fn id(&self) -> &str {
-        self.id.as_str()
-    }
     fn of_row(row: &PgRow) -> Result<Self, sqlx::Error> {
         let cause = text(row, "cause")?;
         Ok(Condolence {
@@ -187,9 +172,6 @@ impl Payment for Condolence {
             .plain(self.amount.to_decimal())
             .text(&self.note)
             .end();
-    }
-    fn differences(stored: &Self, new: &Self) -> Vec<String> {
-        condolence_differences(stored, new)
     }
 }
 
@@ -230,30 +212,12 @@ async fn import<T: Payment + Send + Sync + Unpin + 'static>(
     let what = format!("import {}s", T::WHAT);
     let what = what.as_str();
     check_outside_settlement(entries)?;
-    let mut problems = Vec::new();
-    let mut r = RecordImport::default();
-    let mut first: HashMap<&str, &T> = HashMap::with_capacity(records.len());
-    let mut order: Vec<&T> = Vec::with_capacity(records.len());
-    for rec in records {
-        match first.get(rec.id()) {
-            None => {
-                first.insert(rec.id(), rec);
-                order.push(rec);
-            }
-            Some(earlier) if *earlier == rec => r.unchanged += 1,
-            Some(earlier) => problems.push(format!(
-                "{} `{}` appears twice in this import with other content: {}",
-                T::WHAT,
-                rec.id(),
-                T::differences(earlier, rec).join(", ")
-            )),
-        }
-    }
+    let compared = Compared::distinct(records);
 
     let mut tx = store.begin(what).await?;
     // Two imports of the same new id must not both find it absent.
     lock(&mut tx, T::LOCK, what).await?;
-    let ids: Vec<&str> = order.iter().map(|rec| rec.id()).collect();
+    let ids: Vec<&str> = compared.new.iter().map(|rec| rec.id()).collect();
     let stored = stored_by_id(
         &mut tx,
         format!("{} WHERE r.{} = ANY($1)", T::SELECT, T::ID),
@@ -263,24 +227,9 @@ async fn import<T: Payment + Send + Sync + Unpin + 'static>(
         what,
     )
     .await?;
-    let mut new = Vec::with_capacity(order.len());
-    for rec in order {
-        match stored.get(rec.id()) {
-            None => new.push(rec),
-            Some(s) if s == rec => r.unchanged += 1,
-            Some(s) => problems.push(format!(
-                "{} `{}` is already stored with other content: {}",
-                T::WHAT,
-                rec.id(),
-                T::differences(s, rec).join(", ")
-            )),
-        }
-    }
-    if !problems.is_empty() {
-        // Dropping `tx` rolls back: nothing of this import is written.
-        return Err(other_content(T::WHAT, problems, MAX_LISTED));
-    }
-    r.added = new.len() as u64;
+    let Ok(compared) = compared.against(|rec| Ok::<_, Infallible>(stored.get(rec.id())));
+    // On a refusal, dropping `tx` rolls back: nothing of this import is written.
+    let (new, r) = compared.outcome(MAX_LISTED)?;
     // A taken entry number first: a racing import of the same records gets a Conflict.
     append_ledger(&mut tx, entries, what).await?;
     if entries.len() as u64 != r.added {

@@ -10,18 +10,12 @@
 //!   transaction (`cadre id, 0x00, sequence → when, file, row`): the sequence counts a cadre's
 //!   versions from 1 in the order they were kept.
 
-use std::collections::HashMap;
-
 use kaohe_domain::{Cadre, CadreId, HealthRecord, Inspection, RosterVersion};
-use kaohe_store::shared::{inspection_differences, other_content};
 use kaohe_store::{RecordImport, RosterImport};
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
 use crate::codec::*;
-use crate::{Fail, HEALTH, INSPECTIONS, MAX_LISTED, ROSTER_HISTORY, Rows, prefix_range};
-
-/// What one is called in messages.
-const SUPERVISION: &str = "supervision record";
+use crate::{Fail, HEALTH, INSPECTIONS, ROSTER_HISTORY, Rows, compare_by_id, prefix_range};
 
 /// Adds the supervision records (Art.14) not stored yet, in the caller's transaction; ids
 /// stored (or given before in this import) with the same content are counted unchanged, and
@@ -31,46 +25,7 @@ pub(crate) fn import_inspections(
     records: &[Inspection],
 ) -> Result<RecordImport, Fail> {
     let mut t = txn.open_table(INSPECTIONS)?;
-    let mut seen: HashMap<&str, &Inspection> = HashMap::with_capacity(records.len());
-    let mut problems = Vec::new();
-    let mut fresh = Rows::with_capacity(records.len(), records.len() * 48);
-    let mut r = RecordImport::default();
-    for rec in records {
-        let id = rec.id.as_str();
-        if let Some(first) = seen.get(id) {
-            if *first == rec {
-                r.unchanged += 1;
-            } else {
-                problems.push(format!(
-                    "{SUPERVISION} `{id}` appears twice in this import with other content: {}",
-                    inspection_differences(first, rec).join(", ")
-                ));
-            }
-            continue;
-        }
-        seen.insert(id, rec);
-        match t.get(id.as_bytes())? {
-            None => {
-                r.added += 1;
-                fresh.push(id.as_bytes(), |b| encode_inspection(b, rec));
-            }
-            Some(v) => {
-                let stored = decode_inspection(id.as_bytes(), v.value())?;
-                if stored == *rec {
-                    r.unchanged += 1;
-                } else {
-                    problems.push(format!(
-                        "{SUPERVISION} `{id}` is already stored with other content: {}",
-                        inspection_differences(&stored, rec).join(", ")
-                    ));
-                }
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(other_content(SUPERVISION, problems, MAX_LISTED).into());
-    }
-    fresh.sort();
+    let (fresh, r) = compare_by_id(&t, records, decode_inspection, encode_inspection)?;
     for (k, v) in fresh.iter() {
         t.insert(k, v)?;
     }

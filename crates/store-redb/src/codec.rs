@@ -531,7 +531,7 @@ const ARTICLES: [&str; 20] = [
 /// ledger entry kind (a ledger entry names where its kind of payment comes from: Art.11, 12
 /// or 16; the PostgreSQL store accepts the same set).
 pub(crate) fn article_code(article: &str) -> Option<u8> {
-    if !EntryKind::ALL.iter().any(|k| k.article() == article) {
+    if !kaohe_store::shared::is_entry_article(article) {
         return None;
     }
     ARTICLES

@@ -67,7 +67,6 @@ mod codec;
 mod damage;
 mod payments;
 
-use std::collections::HashMap;
 use std::fs::OpenOptions;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -78,6 +77,7 @@ use kaohe_domain::{
     Appraisal, Award, Cadre, CadreId, Condolence, Event, EventId, HealthRecord, Inspection,
     LedgerEntry, Policy, Quarter, RosterVersion, Score, SettlementLine, Stored, Withdrawal,
 };
+use kaohe_store::shared::Compared;
 use kaohe_store::{
     AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
     Store, StoreError, WithdrawTarget,
@@ -421,6 +421,30 @@ impl<K: AsRef<[u8]>> Rows<K> {
     }
 }
 
+/// An import's records compared by id with table `t` (id → record), by the compare both
+/// stores share ([`Compared`]): the new records encoded, sorted by id, and what the import did.
+fn compare_by_id<'r, T: kaohe_store::shared::ById>(
+    t: &impl ReadableTable<Bytes, Bytes>,
+    records: &'r [T],
+    decode: impl Fn(&[u8], &[u8]) -> Result<T, StoreError>,
+    encode: impl Fn(&mut Vec<u8>, &T),
+) -> Result<(Rows<&'r [u8]>, RecordImport), Fail> {
+    let compared = Compared::distinct(records).against(|rec| {
+        let id = rec.id().as_bytes();
+        t.get(id)?
+            .map(|v| decode(id, v.value()))
+            .transpose()
+            .map_err(Fail::from)
+    })?;
+    let (new, r) = compared.outcome(MAX_LISTED)?;
+    let mut fresh = Rows::with_capacity(new.len(), new.len() * 48);
+    for rec in new {
+        fresh.push(rec.id().as_bytes(), |b| encode(b, rec));
+    }
+    fresh.sort();
+    Ok((fresh, r))
+}
+
 /// The stored rows whose keys start with `prefix`, in key order.
 fn prefix_range<'t, T: ReadableTable<Bytes, Bytes>>(
     table: &'t T,
@@ -471,16 +495,6 @@ fn append_audit(txn: &WriteTransaction, record: &[u8]) -> Result<(), Fail> {
 
 fn encoded_audit(a: &AuditRecord) -> Vec<u8> {
     value(|b| encode_audit(b, a))
-}
-
-/// What differs between a stored event and one imported with the same id.
-fn event_diff(old: &Event, new: &Event) -> String {
-    let parts: Vec<String> = old
-        .differences(new)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    parts.join(", ")
 }
 
 #[async_trait]
@@ -637,51 +651,20 @@ impl Store for RedbStore {
         self.write(move |txn| {
             let mut ids = txn.open_table(EVENT_IDS)?;
             let mut dated = txn.open_table(EVENTS)?;
-            let mut seen: HashMap<&str, &Event> = HashMap::new();
-            let mut conflicts = Vec::new();
-            let mut fresh = Vec::new();
-            let mut r = EventImport::default();
-            for ev in &events {
+            let compared = Compared::distinct(&events).against(|ev| {
                 let id = ev.id.as_str();
-                if let Some(first) = seen.get(id) {
-                    if *first == ev {
-                        r.unchanged += 1;
-                    } else {
-                        conflicts.push(format!(
-                            "event `{id}` appears twice in this import with other content: {}",
-                            event_diff(first, ev)
-                        ));
-                    }
-                    continue;
-                }
-                seen.insert(id, ev);
-                let date = match ids.get(id.as_bytes())? {
-                    Some(v) => decode_event_date(v.value())?,
-                    None => {
-                        r.added += 1;
-                        fresh.push(ev);
-                        continue;
-                    }
+                let Some(date) = ids.get(id.as_bytes())? else {
+                    return Ok(None);
                 };
-                let key = event_date_key(date, &ev.id);
-                let stored = match dated.get(key.as_slice())? {
-                    Some(v) => decode_event(&key, v.value())?,
-                    None => {
-                        return Err(StoreError::Corrupt(format!(
-                            "event `{id}` is indexed but missing"
-                        ))
-                        .into());
-                    }
-                };
-                if stored == *ev {
-                    r.unchanged += 1;
-                } else {
-                    conflicts.push(format!(
-                        "event `{id}` is already stored with other content: {}",
-                        event_diff(&stored, ev)
-                    ));
+                let key = event_date_key(decode_event_date(date.value())?, &ev.id);
+                match dated.get(key.as_slice())? {
+                    Some(v) => Ok(Some(decode_event(&key, v.value())?)),
+                    None => Err(Fail::from(StoreError::Corrupt(format!(
+                        "event `{id}` is indexed but missing"
+                    )))),
                 }
-            }
+            })?;
+            let mut conflicts = compared.problems;
             if !conflicts.is_empty() {
                 let more = conflicts.len().saturating_sub(MAX_LISTED);
                 conflicts.truncate(MAX_LISTED);
@@ -692,6 +675,11 @@ impl Store for RedbStore {
                 msg.push_str(" (nothing of this import was written)");
                 return Err(rejected(msg));
             }
+            let fresh = compared.new;
+            let r = EventImport {
+                added: fresh.len() as u64,
+                unchanged: compared.unchanged,
+            };
             let mut by_id = Rows::with_capacity(fresh.len(), fresh.len() * 5);
             let mut by_date = Rows::with_capacity(fresh.len(), fresh.len() * 32);
             for ev in fresh {

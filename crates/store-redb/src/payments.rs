@@ -6,12 +6,9 @@
 //! (`… id → reason, time`), so a record's bytes never change once written. Every write is one
 //! transaction with its ledger entries and audit record; a refused write aborts it.
 
-use std::collections::HashMap;
-
 use kaohe_domain::{Award, Condolence, Event, EventId, LedgerEntry, Stored, Withdrawal};
 use kaohe_store::shared::{
-    award_differences, check_outside_settlement, condolence_differences, entries_for_stored,
-    entry_taken, entry_twice, other_content,
+    ById, check_outside_settlement, entries_for_stored, entry_taken, entry_twice,
 };
 use kaohe_store::{RecordImport, StoreError, WithdrawTarget};
 use redb::{ReadTransaction, ReadableTable, TableDefinition, WriteTransaction};
@@ -19,7 +16,7 @@ use redb::{ReadTransaction, ReadableTable, TableDefinition, WriteTransaction};
 use crate::codec::*;
 use crate::{
     AWARD_WITHDRAWALS, AWARDS, Bytes, CONDOLENCE_WITHDRAWALS, CONDOLENCES, EVENT_IDS,
-    EVENT_WITHDRAWALS, EVENTS, Fail, LEDGER, MAX_LISTED, Rows, rejected,
+    EVENT_WITHDRAWALS, EVENTS, Fail, LEDGER, Rows, compare_by_id, rejected,
 };
 
 type Table = TableDefinition<'static, Bytes, Bytes>;
@@ -78,52 +75,34 @@ impl EntryRows {
 }
 
 /// A record kept by id and never replaced, paid by one revision-0 ledger entry.
-pub(crate) trait Payment: Clone + PartialEq + Send + Sync + 'static {
-    /// What one is called in messages.
-    const WHAT: &'static str;
+pub(crate) trait Payment: Clone + ById + Send + Sync + 'static {
     /// id → record.
     const TABLE: Table;
     /// id → withdrawal mark.
     const WITHDRAWN: Table;
-    fn id(&self) -> &str;
     fn encode(&self, buf: &mut Vec<u8>);
     fn decode(k: &[u8], v: &[u8]) -> Result<Self, StoreError>;
-    fn differences(stored: &Self, new: &Self) -> Vec<String>;
 }
 
 impl Payment for Award {
-    const WHAT: &'static str = "award";
     const TABLE: Table = AWARDS;
     const WITHDRAWN: Table = AWARD_WITHDRAWALS;
-    fn id(&self) -> &str {
-        self.id.as_str()
-    }
     fn encode(&self, buf: &mut Vec<u8>) {
         encode_award(buf, self)
     }
     fn decode(k: &[u8], v: &[u8]) -> Result<Self, StoreError> {
         decode_award(k, v)
     }
-    fn differences(stored: &Self, new: &Self) -> Vec<String> {
-        award_differences(stored, new)
-    }
 }
 
 impl Payment for Condolence {
-    const WHAT: &'static str = "condolence payment";
     const TABLE: Table = CONDOLENCES;
     const WITHDRAWN: Table = CONDOLENCE_WITHDRAWALS;
-    fn id(&self) -> &str {
-        self.id.as_str()
-    }
     fn encode(&self, buf: &mut Vec<u8>) {
         encode_condolence(buf, self)
     }
     fn decode(k: &[u8], v: &[u8]) -> Result<Self, StoreError> {
         decode_condolence(k, v)
-    }
-    fn differences(stored: &Self, new: &Self) -> Vec<String> {
-        condolence_differences(stored, new)
     }
 }
 
@@ -135,53 +114,12 @@ pub(crate) fn import<T: Payment>(
     entries: &EntryRows,
 ) -> Result<RecordImport, Fail> {
     let mut t = txn.open_table(T::TABLE)?;
-    let mut seen: HashMap<&str, &T> = HashMap::with_capacity(records.len());
-    let mut problems = Vec::new();
-    let mut fresh = Rows::with_capacity(records.len(), records.len() * 48);
-    let mut r = RecordImport::default();
-    for rec in records {
-        let id = rec.id();
-        if let Some(first) = seen.get(id) {
-            if *first == rec {
-                r.unchanged += 1;
-            } else {
-                problems.push(format!(
-                    "{} `{id}` appears twice in this import with other content: {}",
-                    T::WHAT,
-                    T::differences(first, rec).join(", ")
-                ));
-            }
-            continue;
-        }
-        seen.insert(id, rec);
-        match t.get(id.as_bytes())? {
-            None => {
-                r.added += 1;
-                fresh.push(id.as_bytes(), |b| rec.encode(b));
-            }
-            Some(v) => {
-                let stored = T::decode(id.as_bytes(), v.value())?;
-                if stored == *rec {
-                    r.unchanged += 1;
-                } else {
-                    problems.push(format!(
-                        "{} `{id}` is already stored with other content: {}",
-                        T::WHAT,
-                        T::differences(&stored, rec).join(", ")
-                    ));
-                }
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(other_content(T::WHAT, problems, MAX_LISTED).into());
-    }
+    let (fresh, r) = compare_by_id(&t, records, T::decode, |b, rec| rec.encode(b))?;
     // A taken entry number first: a racing import of the same records gets a Conflict.
     entries.insert(txn)?;
     if entries.len() as u64 != r.added {
         return Err(entries_for_stored(T::WHAT, entries.len(), r.added).into());
     }
-    fresh.sort();
     for (k, v) in fresh.iter() {
         t.insert(k, v)?;
     }

@@ -1,14 +1,25 @@
 //! Checks and messages every backend shares, written once here so that the backends cannot
 //! drift apart on them (the same refusal, the same words).
 
-use kaohe_domain::{Award, Condolence, Difference, EntryKind, Inspection, LedgerEntry};
+use std::borrow::Borrow;
+use std::collections::HashMap;
 
-use crate::StoreError;
+use kaohe_domain::{Award, Condolence, Difference, EntryKind, Event, Inspection, LedgerEntry};
+
+use crate::{RecordImport, StoreError};
 
 /// Whether `article` is the article of some ledger entry kind (`Art.11`, `Art.12`, `Art.13`,
 /// `Art.16`): the only ones a ledger entry may name.
 pub fn is_entry_article(article: &str) -> bool {
-    EntryKind::ALL.iter().any(|k| k.article() == article)
+    entry_article(article).is_some()
+}
+
+/// `article` as the article of some ledger entry kind, or `None` when it is none of them.
+pub fn entry_article(article: &str) -> Option<&'static str> {
+    EntryKind::ALL
+        .iter()
+        .map(|k| k.article())
+        .find(|a| *a == article)
 }
 
 /// Checks entries written outside a settlement (payroll, awards, condolences, withdrawals):
@@ -69,10 +80,12 @@ pub fn entries_for_stored(what: &str, entries: usize, added: u64) -> StoreError 
 /// it: ``amount `500.00` → `600.00` ``; which fields are compared is the record kind's
 /// `differences` (kaohe-domain).
 fn stored_to_new(differences: Vec<Difference>) -> Vec<String> {
-    differences
-        .into_iter()
-        .map(|d| format!("{} `{}` → `{}`", d.field, d.old, d.new))
-        .collect()
+    differences.iter().map(ToString::to_string).collect()
+}
+
+/// What differs between a stored event and one imported under the same id.
+pub fn event_differences(stored: &Event, new: &Event) -> Vec<String> {
+    stored_to_new(stored.differences(new))
 }
 
 /// What differs between a stored award and one given under the same id, field by field
@@ -104,4 +117,134 @@ pub fn other_content(what: &str, mut problems: Vec<String>, max: usize) -> Store
         "{msg} (an id names one {what}: the same content again is a no-op, other content is \
          refused; nothing of this import was written)"
     ))
+}
+
+/// A record an import adds by its id, never replacing one (events, supervision records,
+/// awards, condolences): the same content again is a no-op, other content is refused.
+pub trait ById: PartialEq {
+    /// What one is called in messages (`event`, `award`, `supervision record`).
+    const WHAT: &'static str;
+    /// Its id.
+    fn id(&self) -> &str;
+    /// What differs between `self` (stored, or given first) and `new`, as the stores word it.
+    fn differences(&self, new: &Self) -> Vec<String>;
+}
+
+impl ById for Event {
+    const WHAT: &'static str = "event";
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+    fn differences(&self, new: &Self) -> Vec<String> {
+        event_differences(self, new)
+    }
+}
+
+impl ById for Inspection {
+    const WHAT: &'static str = "supervision record";
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+    fn differences(&self, new: &Self) -> Vec<String> {
+        inspection_differences(self, new)
+    }
+}
+
+impl ById for Award {
+    const WHAT: &'static str = "award";
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+    fn differences(&self, new: &Self) -> Vec<String> {
+        award_differences(self, new)
+    }
+}
+
+impl ById for Condolence {
+    const WHAT: &'static str = "condolence payment";
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+    fn differences(&self, new: &Self) -> Vec<String> {
+        condolence_differences(self, new)
+    }
+}
+
+/// An import's records compared by id, with each other and then with what is stored: the one
+/// compare of every backend's imports by id.
+#[derive(Debug)]
+pub struct Compared<'a, T> {
+    /// The first record of each id, in input order; after [`Compared::against`], only those
+    /// not stored yet.
+    pub new: Vec<&'a T>,
+    /// Records given again with the same content, in this import or stored.
+    pub unchanged: u64,
+    /// ``award `A1` is already stored with other content: amount `500.00` → `600.00``-like
+    /// texts, empty when nothing is refused.
+    pub problems: Vec<String>,
+}
+
+impl<'a, T: ById> Compared<'a, T> {
+    /// The first record of each id; a later one with the same content is unchanged, with
+    /// other content a problem.
+    pub fn distinct(records: &'a [T]) -> Self {
+        let mut first: HashMap<&str, &T> = HashMap::with_capacity(records.len());
+        let mut c = Compared {
+            new: Vec::with_capacity(records.len()),
+            unchanged: 0,
+            problems: Vec::new(),
+        };
+        for rec in records {
+            match first.get(rec.id()) {
+                None => {
+                    first.insert(rec.id(), rec);
+                    c.new.push(rec);
+                }
+                Some(earlier) if *earlier == rec => c.unchanged += 1,
+                Some(earlier) => c.problems.push(format!(
+                    "{} `{}` appears twice in this import with other content: {}",
+                    T::WHAT,
+                    rec.id(),
+                    earlier.differences(rec).join(", ")
+                )),
+            }
+        }
+        c
+    }
+
+    /// Keeps in `new` the records `stored` does not hold (it looks a record up by its id);
+    /// one stored with the same content is unchanged, with other content a problem.
+    pub fn against<S: Borrow<T>, E>(
+        mut self,
+        mut stored: impl FnMut(&T) -> Result<Option<S>, E>,
+    ) -> Result<Self, E> {
+        let mut new = Vec::with_capacity(self.new.len());
+        for rec in std::mem::take(&mut self.new) {
+            match stored(rec)? {
+                None => new.push(rec),
+                Some(s) if s.borrow() == rec => self.unchanged += 1,
+                Some(s) => self.problems.push(format!(
+                    "{} `{}` is already stored with other content: {}",
+                    T::WHAT,
+                    rec.id(),
+                    s.borrow().differences(rec).join(", ")
+                )),
+            }
+        }
+        self.new = new;
+        Ok(self)
+    }
+
+    /// The records to add and what the import did; the refusal ([`other_content`], at most
+    /// `max` listed) when a record has other content.
+    pub fn outcome(self, max: usize) -> Result<(Vec<&'a T>, RecordImport), StoreError> {
+        if !self.problems.is_empty() {
+            return Err(other_content(T::WHAT, self.problems, max));
+        }
+        let r = RecordImport {
+            added: self.new.len() as u64,
+            unchanged: self.unchanged,
+        };
+        Ok((self.new, r))
+    }
 }

@@ -20,7 +20,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use kaohe_domain::{
-    Date, ItemColumns, ItemId, ParseError, Points, Policy, Quarter, Scope, Score, ScoreGrid,
+    Date, ItemColumns, ItemId, OutOfRange, ParseError, Points, Policy, Quarter, Scope, Score,
+    ScoreGrid, score_cell,
 };
 
 use super::{Collector, Context, Table, estimate_records, input, open, refusal, txt};
@@ -617,24 +618,27 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
             (None, _, _) => None,
         };
 
-        // Points.
+        // Points (Art.7: 0 ≤ points ≤ the item's maximum, `score_cell`).
         let pts = match simple_hundredths(points_raw)
             .map(|h| Ok((Points::from_hundredths(h), h)))
             .unwrap_or_else(|| Points::parse(txt(points_raw)).map(|p| (p, p.hundredths())))
         {
-            Ok((_, h)) if h < 0 => {
-                problems.push(
-                    line,
-                    Some("points"),
-                    format!(
-                        "`{}` is below 0 (Art.7: 0 ≤ points ≤ the item's maximum)",
-                        ParseError::shown(txt(points_raw))
-                    ),
-                );
-                None
-            }
-            Ok((p, h)) => match it {
-                Some(it) if h > it.max_h => {
+            // Without an item only the floor is known: the points are judged against it alone.
+            Ok((p, h)) => match it.map_or(score_cell(h.min(0), 0), |it| score_cell(h, it.max_h)) {
+                Ok(_) => Some(p),
+                Err(OutOfRange::BelowZero) => {
+                    problems.push(
+                        line,
+                        Some("points"),
+                        format!(
+                            "`{}` is below 0 (Art.7: 0 ≤ points ≤ the item's maximum)",
+                            ParseError::shown(txt(points_raw))
+                        ),
+                    );
+                    None
+                }
+                Err(OutOfRange::AboveMaximum) => {
+                    let it = it.expect("a maximum implies an item");
                     problems.push(
                         line,
                         Some("points"),
@@ -647,7 +651,6 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
                     );
                     None
                 }
-                _ => Some(p),
             },
             Err(e) => {
                 problems.push(line, Some("points"), e.to_string());
