@@ -42,8 +42,11 @@ fn report_csv_in_parts_is_the_whole_report() {
     let whole = text(|o| write_report_csv(o, &lines()).unwrap());
     let mut sorted = lines();
     sorted.sort_by(|a, b| {
-        (a.town.as_str(), a.sequence.as_str(), a.rank)
-            .cmp(&(b.town.as_str(), b.sequence.as_str(), b.rank))
+        (a.town.as_str(), a.sequence.as_str(), a.rank).cmp(&(
+            b.town.as_str(),
+            b.sequence.as_str(),
+            b.rank,
+        ))
     });
     for part in 1..=sorted.len() {
         let parts = text(|o| {
