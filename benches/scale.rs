@@ -1080,10 +1080,15 @@ fn print_table(store: &str, runs: &[Run], load_before: &str) {
 // ---- national compute -----------------------------------------------------------------------
 
 fn kaohe_bin() -> PathBuf {
-    std::env::var_os("KAOHE_BIN").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/kaohe"),
-        PathBuf::from,
-    )
+    if let Some(bin) = std::env::var_os("KAOHE_BIN") {
+        return PathBuf::from(bin);
+    }
+    // Cargo's target folder: `CARGO_TARGET_DIR` (relative to the workspace when relative),
+    // as when the bench is run by hand, else `target/`.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), |d| root.join(d))
+        .join("release/kaohe")
 }
 
 /// Peak resident set size of this process so far, in KiB.
@@ -1148,39 +1153,32 @@ impl Meter {
     }
 }
 
-/// The library calls of `kaohe compute`, in process, timed phase by phase.
+/// `kaohe compute` in process, by the same entry point as the binary
+/// (`kaohe::compute::compute_from_files`, with its csv report written part by part as the
+/// lines are built), timed in two phases: reading and computing, then building and writing
+/// the lines.
 fn national_in_process(files: &Files, out: &Path) -> R<Vec<Phase>> {
-    let q = Quarter::parse(QUARTER)?;
-    let policy = Policy::default();
+    let compute_files = kaohe::compute::ComputeFiles {
+        quarter: Quarter::parse(QUARTER)?,
+        roster: &files.roster,
+        scores: &files.scores,
+        events: &files.events,
+        policy: None,
+        previous: &[],
+    };
     let mut m = Meter::new();
-    let roster = kaohe_io::read_roster(&files.roster)?;
-    m.done("read roster", roster.len() as u64);
-    let ctx = kaohe_io::Context::new(&roster, |_| Some(&policy));
-    m.done("build context", roster.len() as u64);
-    let scores = kaohe_io::read_scores(&files.scores, &ctx)?;
-    m.done("read scores", scores.len() as u64);
-    let events = kaohe_io::read_events(&files.events, &ctx)?;
-    m.done("read events", events.len() as u64);
-    // As `kaohe compute` does: the lines only, no ledger.
-    let outcome = kaohe_settlement::compute_lines(&kaohe_settlement::QuarterInput {
-        quarter: q,
-        policy: &policy,
-        roster: &roster,
-        scores: (&scores).into(),
-        events: &events,
-        history: &[],
-        missing_as_zero: false,
-    })?;
-    m.done("compute (Art.7-11)", outcome.lines.len() as u64);
-    drop(ctx);
-    let (lines, ledger) = outcome.into_parts();
-    m.done("free engine state", lines.len() as u64);
-    let mut w = BufWriter::with_capacity(1 << 20, File::create(out)?);
-    kaohe_report::write_report_csv(&mut w, &lines)?;
-    drop(w.into_inner().map_err(|e| e.into_error())?);
-    m.done("write report csv", lines.len() as u64);
-    drop((scores, events, roster, ledger));
-    m.done("free inputs (cli: bg)", lines.len() as u64);
+    let written = kaohe::compute::compute_from_files(&compute_files, |c| -> R<u64> {
+        let n = c.line_count() as u64;
+        m.done("read files + compute (Art.7-11)", n);
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(out)?);
+        let mut csv = kaohe_report::ReportCsv::new(&mut w)?;
+        c.lines_in_parts(|part| csv.part(part))?;
+        csv.finish()?;
+        drop(w.into_inner().map_err(|e| e.into_error())?);
+        m.done("build lines + write report csv", n);
+        Ok(n)
+    })??;
+    m.done("free engine state (inputs: bg)", written);
     Ok(m.phases)
 }
 

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use kaohe_domain::{Appraisal, Cadre, Event, Policy, Quarter, ScoreGrid, SettlementLine};
+use kaohe_domain::{Appraisal, Policy, Quarter, SettlementLine};
 use kaohe_report::ReportNotes;
+use kaohe_settlement::QuarterOutcome;
 
 use crate::AppError;
 
@@ -26,43 +27,54 @@ pub struct ComputeFiles<'a> {
     pub previous: &'a [PathBuf],
 }
 
-/// A computed quarter: its lines in report order and what the pages for people state beside
-/// them (the Art.10 ratio).
+/// Lines built and handed over at a time by [`Computed::lines_in_parts`]: a national
+/// quarter's two million lines are never held at once.
+const LINES_PART: usize = 1 << 16;
+
+/// A computed quarter: its lines in report order, built part by part on demand, and what the
+/// pages for people state beside them (the Art.10 ratio).
 #[derive(Debug)]
-pub struct Computed {
+pub struct Computed<'o, 'a> {
     /// The quarter.
     pub quarter: Quarter,
-    /// The lines, in report order.
-    pub lines: Vec<SettlementLine>,
     /// The notes of the report.
     pub notes: ReportNotes,
-    /// The inputs, kept to be freed apart (see [`Computed::write_while_freeing`]).
-    inputs: (Vec<Cadre>, ScoreGrid, Vec<Event>, Vec<Appraisal>),
+    outcome: &'o QuarterOutcome<'a>,
 }
 
-impl Computed {
-    /// Calls `write` with the lines and notes while the inputs are freed on a thread of their
-    /// own: a national roster is millions of strings, which take a moment to free. Returns once both are done.
-    pub fn write_while_freeing<T>(
-        self,
-        write: impl FnOnce(Quarter, &[SettlementLine], &ReportNotes) -> T,
-    ) -> T {
-        let Computed {
-            quarter,
-            lines,
-            notes,
-            inputs,
-        } = self;
-        std::thread::scope(|s| {
-            s.spawn(move || drop(inputs));
-            write(quarter, &lines, &notes)
-        })
+impl Computed<'_, '_> {
+    /// The number of lines (one per assessed cadre).
+    pub fn line_count(&self) -> usize {
+        self.outcome.line_count()
+    }
+
+    /// Builds the lines in report order a part at a time and hands each part to `f`; stops
+    /// at `f`'s first error.
+    pub fn lines_in_parts<E>(
+        &self,
+        f: impl FnMut(&[SettlementLine]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.outcome.lines_in_parts(LINES_PART, f)
+    }
+
+    /// Every line, in report order.
+    pub fn lines(&self) -> Vec<SettlementLine> {
+        let mut lines = Vec::with_capacity(self.line_count());
+        let _ = self.lines_in_parts(|part| {
+            lines.extend_from_slice(part);
+            Ok::<(), std::convert::Infallible>(())
+        });
+        lines
     }
 }
 
 /// Reads the files, each checked (Art.7–9; a file with problems is refused, every problem
-/// located), and computes the quarter's lines (Art.7–11). Errors are invalid input (exit 2).
-pub fn compute_from_files(files: &ComputeFiles<'_>) -> Result<Computed, AppError> {
+/// located), computes the quarter (Art.7–11) and calls `write` with it, whose lines are
+/// built while it writes them. Errors are invalid input (exit 2).
+pub fn compute_from_files<T>(
+    files: &ComputeFiles<'_>,
+    write: impl FnOnce(&Computed<'_, '_>) -> T,
+) -> Result<T, AppError> {
     let q = files.quarter;
     let policy = match files.policy {
         Some(p) => crate::files::read_policy_file(p)?.0,
@@ -78,7 +90,7 @@ pub fn compute_from_files(files: &ComputeFiles<'_>) -> Result<Computed, AppError
     for p in files.previous {
         history.extend(kaohe_io::appraisals(&kaohe_io::read_report(p)?));
     }
-    let outcome = kaohe_settlement::compute_lines(&kaohe_settlement::QuarterInput {
+    let outcome = kaohe_settlement::compute_without_lines(&kaohe_settlement::QuarterInput {
         quarter: q,
         policy: &policy,
         roster: &roster,
@@ -88,13 +100,16 @@ pub fn compute_from_files(files: &ComputeFiles<'_>) -> Result<Computed, AppError
         missing_as_zero: false,
     })
     .map_err(|e| AppError::Invalid(format!("{q} cannot be computed: {e}")))?;
-    let (lines, _) = outcome.into_parts();
-    Ok(Computed {
+    let written = write(&Computed {
         quarter: q,
-        lines,
         notes: ReportNotes::new(policy.excellent_ratio),
-        inputs: (roster, scores, events, history),
-    })
+        outcome: &outcome,
+    });
+    drop(outcome);
+    // A national roster is millions of strings, which take a moment to free: they are freed
+    // on a thread of their own, which the process does not wait for.
+    std::thread::spawn(move || drop((roster, scores, events, history)));
+    Ok(written)
 }
 
 #[cfg(test)]

@@ -443,8 +443,27 @@ fn compute(
         ComputeFormat::Json => ReportFormat::Json,
         ComputeFormat::Table => ReportFormat::Table,
     };
-    kaohe::compute::compute_from_files(&files)?
-        .write_while_freeing(|q, lines, notes| write_report(q, lines, notes, format, out))
+    kaohe::compute::compute_from_files(&files, |c| {
+        if format != ReportFormat::Csv {
+            return write_report(c.quarter, &c.lines(), &c.notes, format, out);
+        }
+        // The csv report is written as its lines are built, a part at a time.
+        let render = |w: &mut dyn Write| {
+            let mut csv = kaohe_report::ReportCsv::new(w)?;
+            c.lines_in_parts(|part| csv.part(part))?;
+            csv.finish()
+        };
+        let what = format!("the {} report", c.quarter);
+        match out {
+            Some(path) => write_out(path, &what, render),
+            None => {
+                let mut buf: Vec<u8> = Vec::new();
+                render(&mut buf)
+                    .map_err(|e| Failure::other(format!("cannot write {what}: {e}")))?;
+                emit(&buf, None)
+            }
+        }
+    })?
 }
 
 fn write_report(

@@ -8,7 +8,7 @@ use kaohe_domain::{LedgerEntry, SettlementLine};
 use super::ledger_order;
 use crate::columns::{LEDGER_COLUMNS, REPORT_COLUMNS};
 use crate::error::WriteError;
-use crate::summary::in_report_order;
+use crate::summary::{in_report_order, report_key};
 
 /// A CSV writer with a scratch buffer, so numbers are formatted without an allocation each.
 struct Out<W: Write> {
@@ -50,37 +50,93 @@ pub fn write_report_csv(w: impl Write, lines: &[SettlementLine]) -> Result<(), W
     let mut o = Out::new(w);
     o.w.write_record(REPORT_COLUMNS)?;
     for l in in_report_order(lines) {
-        o.show(l.quarter)?;
-        for t in [
-            l.cadre_id.as_str(),
-            &l.name,
-            l.town.as_str(),
-            l.village.as_str(),
-            l.sequence.as_str(),
-        ] {
-            o.text(t)?;
-        }
-        for p in [l.base_score, l.bonus, l.deduction, l.total] {
-            o.show(p)?;
-        }
-        for n in [l.rank, l.group_size, l.quota] {
-            o.show(n)?;
-        }
-        o.text(l.grade.as_str())?;
-        for m in [
-            l.standard,
-            l.base_paid,
-            l.performance_standard,
-            l.adjustment,
-            l.performance_paid,
-            l.total_paid,
-        ] {
-            o.show(m)?;
-        }
-        o.show(l.flags)?;
-        o.end()?;
+        report_row(&mut o, l)?;
     }
     o.finish()
+}
+
+/// One row of the settlement report (docs/reference.md, settlement report).
+fn report_row<W: Write>(o: &mut Out<W>, l: &SettlementLine) -> Result<(), WriteError> {
+    o.show(l.quarter)?;
+    for t in [
+        l.cadre_id.as_str(),
+        &l.name,
+        l.town.as_str(),
+        l.village.as_str(),
+        l.sequence.as_str(),
+    ] {
+        o.text(t)?;
+    }
+    for p in [l.base_score, l.bonus, l.deduction, l.total] {
+        o.show(p)?;
+    }
+    for n in [l.rank, l.group_size, l.quota] {
+        o.show(n)?;
+    }
+    o.text(l.grade.as_str())?;
+    for m in [
+        l.standard,
+        l.base_paid,
+        l.performance_standard,
+        l.adjustment,
+        l.performance_paid,
+        l.total_paid,
+    ] {
+        o.show(m)?;
+    }
+    o.show(l.flags)?;
+    o.end()
+}
+
+/// The settlement report as CSV written part by part, for lines made in report order a part
+/// at a time (`kaohe compute` of a national quarter holds no more than a part): the same bytes
+/// as [`write_report_csv`] of all the parts together. Each part is put in report order; a
+/// part that does not follow the one before in report order is refused (the lines were not
+/// made in report order, and only the whole could be sorted).
+pub struct ReportCsv<W: Write> {
+    o: Out<W>,
+    /// The last line written, which the next part must not come before.
+    last: Option<SettlementLine>,
+}
+
+impl<W: Write> std::fmt::Debug for ReportCsv<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReportCsv").finish_non_exhaustive()
+    }
+}
+
+impl<W: Write> ReportCsv<W> {
+    /// Starts the report: writes the header.
+    pub fn new(w: W) -> Result<ReportCsv<W>, WriteError> {
+        let mut o = Out::new(w);
+        o.w.write_record(REPORT_COLUMNS)?;
+        Ok(ReportCsv { o, last: None })
+    }
+
+    /// Writes the next part of the lines.
+    pub fn part(&mut self, lines: &[SettlementLine]) -> Result<(), WriteError> {
+        let sorted = in_report_order(lines);
+        if let (Some(last), Some(&first)) = (&self.last, sorted.first())
+            && report_key(first) < report_key(last)
+        {
+            return Err(WriteError::OutOfOrder {
+                cadre: first.cadre_id.as_str().to_owned(),
+                after: last.cadre_id.as_str().to_owned(),
+            });
+        }
+        for &l in &sorted {
+            report_row(&mut self.o, l)?;
+        }
+        if let Some(&l) = sorted.last() {
+            self.last = Some(l.clone());
+        }
+        Ok(())
+    }
+
+    /// Ends the report: flushes it.
+    pub fn finish(self) -> Result<(), WriteError> {
+        self.o.finish()
+    }
 }
 
 /// Writes the audit log as CSV: `time,user,command,files`, oldest first; a field that would

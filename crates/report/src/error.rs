@@ -14,6 +14,18 @@ pub enum WriteError {
     /// The xlsx workbook could not be assembled.
     #[error("cannot build the xlsx workbook: {0}")]
     Xlsx(String),
+    /// A part of a report written part by part came before the part written earlier
+    /// (docs/reference.md, settlement report order).
+    #[error(
+        "the report's lines were not made in report order (town, sequence, rank): cadre \
+         `{cadre}` comes after cadre `{after}`"
+    )]
+    OutOfOrder {
+        /// The first cadre of the part.
+        cadre: String,
+        /// The last cadre of the part before.
+        after: String,
+    },
 }
 
 impl From<csv::Error> for WriteError {

@@ -64,7 +64,7 @@ mod width;
 mod xlsx;
 mod zh;
 
-pub use self::csv::{write_audit_csv, write_ledger_csv, write_report_csv};
+pub use self::csv::{ReportCsv, write_audit_csv, write_ledger_csv, write_report_csv};
 pub use archive::{
     ArchiveAppraisal, ArchiveEvent, ArchiveView, FieldChange, RosterChange, SectionSubtotal,
     archive_json, cadre_changes, write_archive_html, write_archive_json, write_archive_table,

@@ -299,16 +299,7 @@ pub fn in_notice_order(lines: &[SettlementLine]) -> Vec<&SettlementLine> {
 /// The lines in the order of docs/reference.md, settlement report: by town, then sequence (both by UTF-8 bytes), then
 /// rank (then quarter and cadre id, so that the order is total). Every report writer uses it.
 pub fn in_report_order(lines: &[SettlementLine]) -> Vec<&SettlementLine> {
-    fn key(l: &SettlementLine) -> (&str, &str, u32, Quarter, &str) {
-        (
-            l.town.as_str(),
-            l.sequence.as_str(),
-            l.rank,
-            l.quarter,
-            l.cadre_id.as_str(),
-        )
-    }
-    let by_key = |a: &&SettlementLine, b: &&SettlementLine| key(a).cmp(&key(b));
+    let by_key = |a: &&SettlementLine, b: &&SettlementLine| report_key(a).cmp(&report_key(b));
     let mut v: Vec<&SettlementLine> = lines.iter().collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if threads < 2 || v.len() < PARALLEL_SORT_MIN {
@@ -338,6 +329,17 @@ pub fn in_report_order(lines: &[SettlementLine]) -> Vec<&SettlementLine> {
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
     out
+}
+
+/// What the report order sorts by: town, sequence, rank, then quarter and cadre id.
+pub(crate) fn report_key(l: &SettlementLine) -> (&str, &str, u32, Quarter, &str) {
+    (
+        l.town.as_str(),
+        l.sequence.as_str(),
+        l.rank,
+        l.quarter,
+        l.cadre_id.as_str(),
+    )
 }
 
 /// Reports with fewer lines than this are sorted on one thread.

@@ -35,6 +35,36 @@ fn text(f: impl FnOnce(&mut Vec<u8>)) -> String {
     String::from_utf8(out).unwrap()
 }
 
+/// Written part by part, the report is the bytes of the whole; a part before the one written
+/// earlier is refused.
+#[test]
+fn report_csv_in_parts_is_the_whole_report() {
+    let whole = text(|o| write_report_csv(o, &lines()).unwrap());
+    let mut sorted = lines();
+    sorted.sort_by(|a, b| {
+        (a.town.as_str(), a.sequence.as_str(), a.rank).cmp(&(
+            b.town.as_str(),
+            b.sequence.as_str(),
+            b.rank,
+        ))
+    });
+    for part in 1..=sorted.len() {
+        let parts = text(|o| {
+            let mut w = kaohe_report::ReportCsv::new(o).unwrap();
+            for p in sorted.chunks(part) {
+                w.part(p).unwrap();
+            }
+            w.finish().unwrap();
+        });
+        assert_eq!(parts, whole, "parts of {part}");
+    }
+    let mut out = Vec::new();
+    let mut w = kaohe_report::ReportCsv::new(&mut out).unwrap();
+    w.part(&sorted[1..]).unwrap();
+    let e = w.part(&sorted[..1]).unwrap_err().to_string();
+    assert!(e.contains("not made in report order"), "{e}");
+}
+
 #[test]
 fn report_csv_header_is_exact_and_rows_are_in_report_order() {
     let csv = text(|o| write_report_csv(o, &lines()).unwrap());

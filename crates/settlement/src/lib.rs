@@ -145,6 +145,8 @@ pub struct QuarterOutcome<'a> {
     grading: Grading,
     /// Scorecard index of each line.
     line_cadre: Vec<u32>,
+    /// Art.11: whether each scorecard's cadre is flagged for dismissal review.
+    review: Vec<bool>,
 }
 
 impl<'a> QuarterOutcome<'a> {
@@ -168,6 +170,34 @@ impl<'a> QuarterOutcome<'a> {
     pub fn input(&self) -> &QuarterInput<'a> {
         &self.input
     }
+    /// The number of lines of the quarter (one per assessed cadre), built or not.
+    pub fn line_count(&self) -> usize {
+        self.line_cadre.len()
+    }
+    /// Art.11: builds the lines of [`compute_lines`] `part` at a time, in report order, and
+    /// hands each part to `f` (the parts together are [`QuarterOutcome::lines`] of
+    /// [`compute_lines`]); stops at `f`'s first error. For an outcome of
+    /// [`compute_without_lines`]: a national quarter's lines need not all be held at once.
+    pub fn lines_in_parts<E>(
+        &self,
+        part: usize,
+        mut f: impl FnMut(&[SettlementLine]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        // On as many threads as the whole would be built on.
+        let threads = line_threads(self.line_cadre.len());
+        for rows in self.line_cadre.chunks(part.max(1)) {
+            let lines = lines_only(
+                &self.input,
+                &self.scores,
+                &self.grading,
+                &self.review,
+                rows,
+                threads,
+            );
+            f(&lines)?;
+        }
+        Ok(())
+    }
 }
 
 /// Art.7–11: computes a whole quarter — scores, grades, subsidies, flags and ledger.
@@ -182,7 +212,7 @@ impl<'a> QuarterOutcome<'a> {
 /// problem of the roster, scores and events, [`EngineError::ConflictingAppraisals`] for a
 /// history that contradicts itself.
 pub fn compute_quarter<'a>(input: &QuarterInput<'a>) -> Result<QuarterOutcome<'a>, EngineError> {
-    compute(input, true)
+    compute(input, Build::Ledger)
 }
 
 /// Art.7–11: computes a whole quarter's lines — scores, grades, subsidies and flags — without
@@ -198,14 +228,35 @@ pub fn compute_quarter<'a>(input: &QuarterInput<'a>) -> Result<QuarterOutcome<'a
 ///
 /// As [`compute_quarter`].
 pub fn compute_lines<'a>(input: &QuarterInput<'a>) -> Result<QuarterOutcome<'a>, EngineError> {
-    compute(input, false)
+    compute(input, Build::Lines)
+}
+
+/// Art.7–11: [`compute_lines`] without building the lines: scores, grades and dismissal
+/// reviews are computed, and the outcome's [`QuarterOutcome::lines`] is empty until built
+/// part by part by [`QuarterOutcome::lines_in_parts`] (the same lines, in the same order).
+///
+/// # Errors
+///
+/// As [`compute_quarter`].
+pub fn compute_without_lines<'a>(
+    input: &QuarterInput<'a>,
+) -> Result<QuarterOutcome<'a>, EngineError> {
+    compute(input, Build::Nothing)
+}
+
+/// What [`compute`] builds after the grades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Build {
+    /// The lines and revision 1 of the ledger.
+    Ledger,
+    /// The lines only.
+    Lines,
+    /// Neither.
+    Nothing,
 }
 
 /// Art.7–11: [`compute_quarter`], with revision 1 of the ledger or without it.
-fn compute<'a>(
-    input: &QuarterInput<'a>,
-    with_ledger: bool,
-) -> Result<QuarterOutcome<'a>, EngineError> {
+fn compute<'a>(input: &QuarterInput<'a>, build: Build) -> Result<QuarterOutcome<'a>, EngineError> {
     let policy = input.policy;
     let quarter = input.quarter;
     let scores = score_quarter(&ScoringInput {
@@ -226,14 +277,16 @@ fn compute<'a>(
     // Art.11: money, lines and ledger, in report order. With the ledger, one thread: its
     // entries are numbered in line order. Without it, a large quarter's lines are built in
     // parallel stretches of the report order.
-    let (lines, ledger) = if with_ledger {
-        settle_lines(input, &scores, &grading, &review, &line_cadre)
-    } else {
-        let threads = line_threads(line_cadre.len());
-        (
-            lines_only(input, &scores, &grading, &review, &line_cadre, threads),
-            Vec::new(),
-        )
+    let (lines, ledger) = match build {
+        Build::Ledger => settle_lines(input, &scores, &grading, &review, &line_cadre),
+        Build::Lines => {
+            let threads = line_threads(line_cadre.len());
+            (
+                lines_only(input, &scores, &grading, &review, &line_cadre, threads),
+                Vec::new(),
+            )
+        }
+        Build::Nothing => (Vec::new(), Vec::new()),
     };
 
     Ok(QuarterOutcome {
@@ -243,6 +296,7 @@ fn compute<'a>(
         scores,
         grading,
         line_cadre,
+        review,
     })
 }
 

@@ -564,6 +564,29 @@ fn lines_only_match_the_settled_lines() {
         assert_eq!(built, full.lines, "{threads} threads");
     }
     assert_eq!(crate::line_threads(crate::PARALLEL_LINES - 1), 1);
+    // Built part by part, the lines are the same, in the same order, whatever the part.
+    let unbuilt = crate::compute_without_lines(&world.input()).unwrap();
+    assert!(unbuilt.lines.is_empty());
+    assert_eq!(unbuilt.line_count(), full.lines.len());
+    for part in [0, 1, 2, 5, 20, 21, 100] {
+        let mut parts = Vec::new();
+        let mut sizes = Vec::new();
+        unbuilt
+            .lines_in_parts(part, |p| {
+                sizes.push(p.len());
+                parts.extend_from_slice(p);
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        assert_eq!(parts, full.lines, "parts of {part}");
+        assert!(sizes.iter().all(|&n| n <= part.max(1)), "parts of {part}");
+    }
+    let mut calls = 0;
+    let stopped = unbuilt.lines_in_parts(4, |_| {
+        calls += 1;
+        Err("stop")
+    });
+    assert_eq!((stopped, calls), (Err("stop"), 1));
 }
 
 #[test]
