@@ -76,11 +76,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use kaohe_domain::{
     Appraisal, Award, Cadre, CadreId, Condolence, Event, EventId, HealthRecord, Inspection,
-    LedgerEntry, Policy, Quarter, RosterVersion, Score, SettlementLine, Stored, Withdrawal,
+    KeyOrder, LedgerEntry, Points, Policy, Quarter, RosterVersion, Score, ScoreGrid, ScoreNames,
+    SettlementLine, Stored, Withdrawal,
 };
 use kaohe_store::{
-    AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
-    Store, StoreError, WithdrawTarget,
+    AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, ScoreSheet,
+    SettlementHeader, Store, StoreError, StoredScores, WithdrawTarget, checked_sheets,
 };
 use redb::{
     Builder, Database, Durability, ReadTransaction, ReadableDatabase, ReadableTable,
@@ -343,6 +344,19 @@ where
         // redb panics on some damage it meets reading a page (see the `damage` module).
         Err(e) if e.is_panic() => Err(damage::panicked(&*e.into_panic())),
         Err(e) => Err(StoreError::Backend(format!("store task failed: {e}"))),
+    }
+}
+
+/// Runs `f` in one read transaction on the caller's thread, for a read that fills what the
+/// caller borrows; a panic of redb on damage is reported as [`blocking`] reports it.
+fn read_here<T>(db: &Database, f: impl FnOnce(&ReadTransaction) -> Result<T, Fail>) -> Result<T> {
+    let run = std::panic::AssertUnwindSafe(|| {
+        let txn = db.begin_read()?;
+        f(&txn)
+    });
+    match std::panic::catch_unwind(run) {
+        Ok(r) => r.map_err(|Fail(e)| e),
+        Err(payload) => Err(damage::panicked(&*payload)),
     }
 }
 
@@ -624,6 +638,66 @@ impl Store for RedbStore {
             Ok(out)
         })
         .await
+    }
+
+    async fn import_score_sheets(
+        &self,
+        sheets: &[ScoreSheet<'_>],
+        audit: &AuditRecord,
+    ) -> Result<u64> {
+        // Each grid's cells in key order (quarters ascending, then subject and item), so the
+        // keys go in sorted, in one write transaction; the grid is copied once for the
+        // blocking pool, never turned into one record per score.
+        let plan: Vec<(Quarter, KeyOrder, ScoreGrid)> = checked_sheets(sheets)?
+            .into_iter()
+            .map(|s| (s.grid.quarter(), s.names.key_order(), s.grid.clone()))
+            .collect();
+        let audit = encoded_audit(audit);
+        self.write(move |txn| {
+            let mut t = txn.open_table(SCORES)?;
+            let mut written = 0u64;
+            let (mut key, mut value) = (Vec::with_capacity(64), Vec::with_capacity(16));
+            let mut failed = None;
+            for (q, order, grid) in &plan {
+                order.for_each(grid, |subject, item, h| {
+                    if failed.is_some() {
+                        return;
+                    }
+                    score_key_into(&mut key, *q, subject, item);
+                    value.clear();
+                    encode_points(&mut value, Points::from_hundredths(i64::from(h)));
+                    match t.insert(key.as_slice(), value.as_slice()) {
+                        Ok(_) => written += 1,
+                        Err(e) => failed = Some(e),
+                    }
+                });
+            }
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
+            drop(t);
+            append_audit(txn, &audit)?;
+            Ok(written)
+        })
+        .await
+    }
+
+    async fn scores_on(&self, q: Quarter, names: &ScoreNames<'_>) -> Result<StoredScores> {
+        // Read on the caller's thread: the grid is filled through `names`, which it borrows.
+        read_here(&self.db, |txn| {
+            let t = txn.open_table(SCORES)?;
+            let mut out = StoredScores::empty(names, q);
+            let mut ids = ScoreIds::default();
+            for row in prefix_range(&t, &quarter_key(q))? {
+                let (k, v) = row?;
+                let (k, v) = (k.value(), v.value());
+                let (subject, item, points) = score_parts(k, v)?;
+                out.place(names, (subject, item, points), || {
+                    decode_score(k, v, &mut ids)
+                })?;
+            }
+            Ok(out)
+        })
     }
 
     async fn scored_quarters(&self) -> Result<Vec<Quarter>> {
