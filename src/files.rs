@@ -11,7 +11,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use kaohe_domain::{Award, Cadre, Condolence, Event, HealthRecord, Inspection, Quarter, Score};
+use kaohe_domain::{
+    Award, Cadre, Condolence, Event, HealthRecord, Inspection, Quarter, RosterIndex, ScoreGrid,
+    ScoreNames,
+};
+use kaohe_store::ScoreSheet;
 use kaohe_io::{Context, FileErrors, Input, Problem, ReadError};
 use kaohe_store::Store;
 
@@ -145,7 +149,8 @@ pub enum Outcome {
 /// A file's rows as read and checked.
 enum Records {
     Roster(Vec<Cadre>),
-    Scores(Vec<Score>),
+    /// One grid per quarter of the file, by quarter ascending.
+    Scores(Vec<ScoreGrid>),
     Events(Vec<Event>),
     Awards(Vec<Award>),
     Condolences(Vec<Condolence>),
@@ -157,7 +162,7 @@ impl Records {
     fn len(&self) -> usize {
         match self {
             Records::Roster(v) => v.len(),
-            Records::Scores(v) => v.len(),
+            Records::Scores(grids) => grids.iter().map(ScoreGrid::scored).sum(),
             Records::Events(v) => v.len(),
             Records::Awards(v) => v.len(),
             Records::Condolences(v) => v.len(),
@@ -230,7 +235,13 @@ impl FileToImport {
         };
         progress.phase(&format!("checking {name}"));
         let (records, warnings) = self.read(&roster, policies.as_ref())?;
-        drop((roster, policies));
+        // Scores are written from their grids, named by the roster and the policies.
+        let names = if matches!(records, Records::Scores(_)) {
+            Some((roster, policies.unwrap_or_default()))
+        } else {
+            drop((roster, policies));
+            None
+        };
         let rows = records.len();
         progress.phase(&format!("importing {rows} {}", kind.rows_noun()));
         let audit = who.record(
@@ -238,7 +249,8 @@ impl FileToImport {
             kind.summary(rows, &name),
             Some((&name, self.input.raw())),
         );
-        let (outcome, needs_revision) = write(store, &records, &audit)
+        let names = names.as_ref().map(|(r, p)| (&r[..], p));
+        let (outcome, needs_revision) = write(store, &records, names, &audit)
             .await
             .map_err(|e| self.in_file(e))?;
         Ok(FileImported {
@@ -264,7 +276,9 @@ impl FileToImport {
         let mut warnings = Vec::new();
         let read = match self.kind {
             FileKind::Roster => kaohe_io::read_roster_bytes(name, text).map(Records::Roster),
-            FileKind::Scores => kaohe_io::read_scores_bytes(name, text, &ctx).map(Records::Scores),
+            FileKind::Scores => {
+                kaohe_io::read_scores_grids_bytes(name, text, &ctx).map(Records::Scores)
+            }
             FileKind::Events => kaohe_io::read_events_bytes(name, text, &ctx).map(Records::Events),
             FileKind::Awards => kaohe_io::read_awards_bytes(name, text, &ctx).map(Records::Awards),
             FileKind::Condolences => kaohe_io::read_condolences_bytes(name, text, &ctx).map(|r| {
@@ -325,6 +339,7 @@ impl FileToImport {
 async fn write(
     store: &dyn Store,
     records: &Records,
+    names: Option<(&[Cadre], &Policies)>,
     audit: &kaohe_store::AuditRecord,
 ) -> Result<(Outcome, Vec<Quarter>), AppError> {
     use crate::{archive, imports, payments};
@@ -338,8 +353,19 @@ async fn write(
             };
             (outcome, done.needs_revision)
         }
-        Records::Scores(scores) => {
-            let done = imports::import_scores(store, scores, audit).await?;
+        Records::Scores(grids) => {
+            let (roster, policies) = names.expect("scores are read with the roster and policies");
+            let index = RosterIndex::new(roster);
+            let names: Vec<ScoreNames<'_>> = grids
+                .iter()
+                .map(|g| ScoreNames::new(&index, policies.for_quarter(g.quarter())))
+                .collect();
+            let sheets: Vec<ScoreSheet<'_>> = grids
+                .iter()
+                .zip(&names)
+                .map(|(grid, names)| ScoreSheet { names, grid })
+                .collect();
+            let done = imports::import_scores(store, &sheets, audit).await?;
             (Outcome::Scores { rows: done.rows }, done.needs_revision)
         }
         Records::Events(events) => {
