@@ -15,8 +15,8 @@ use kaohe_domain::{
     Award, Cadre, Condolence, Event, HealthRecord, Inspection, Quarter, RosterIndex, ScoreGrid,
     ScoreNames,
 };
-use kaohe_store::ScoreSheet;
 use kaohe_io::{Context, FileErrors, Input, Problem, ReadError};
+use kaohe_store::ScoreSheet;
 use kaohe_store::Store;
 
 use crate::lifecycle::{Policies, Progress};

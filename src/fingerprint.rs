@@ -36,7 +36,15 @@ pub fn fingerprint(
             f(s.subject.as_str(), s.item.as_str(), s.points.hundredths());
         }
     };
-    hashed(quarter, policy, roster, sorted, events, history, missing_as_zero)
+    hashed(
+        quarter,
+        policy,
+        roster,
+        sorted,
+        events,
+        history,
+        missing_as_zero,
+    )
 }
 
 /// [`fingerprint`] of a quarter whose scores are `grid` (of `roster` and `policy`, numbered
@@ -57,7 +65,15 @@ pub fn fingerprint_grid(
     let sorted = |f: &mut dyn FnMut(&str, &str, i64)| {
         order.for_each(grid, |s, i, h| f(s, i, i64::from(h)));
     };
-    hashed(quarter, policy, roster, sorted, events, history, missing_as_zero)
+    hashed(
+        quarter,
+        policy,
+        roster,
+        sorted,
+        events,
+        history,
+        missing_as_zero,
+    )
 }
 
 /// The fingerprint's byte stream; `scores` gives the quarter's scores (subject, item,
@@ -420,12 +436,12 @@ mod tests {
         let fitting: Vec<Score> = scores
             .iter()
             .filter(|s| s.quarter == q)
-            .filter(|s| {
-                match names.cell(s.subject.as_str(), s.item.as_str(), s.points) {
+            .filter(
+                |s| match names.cell(s.subject.as_str(), s.item.as_str(), s.points) {
                     Some((scope, sub, col, h)) => grid.set(scope, sub, col, h).is_ok(),
                     None => false,
-                }
-            })
+                },
+            )
             .cloned()
             .collect();
         assert!(grid.scored() > 100, "the grid holds most scores");
@@ -442,7 +458,11 @@ mod tests {
         let mut changed = names.empty_grid(q);
         for (sc, s2, c2, p) in grid.iter() {
             let h = p.hundredths() as u16;
-            let h = if (sc, s2, c2) == (scope, sub, col) { h ^ 1 } else { h };
+            let h = if (sc, s2, c2) == (scope, sub, col) {
+                h ^ 1
+            } else {
+                h
+            };
             changed.set(sc, s2, c2, h).unwrap();
         }
         assert_ne!(

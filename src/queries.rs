@@ -118,11 +118,13 @@ pub async fn explain_context(store: &dyn Store, q: Quarter) -> Result<ExplainCon
     let settled = store.settlement(q).await?;
     // Scores are read against the policy the quarter was settled with, when settled.
     let policy = match &settled {
-        Some(h) => Some(kaohe_domain::Policy::from_toml(&h.policy_toml).map_err(|e| {
-            AppError::Store(kaohe_store::StoreError::Corrupt(format!(
-                "stored policy of {q}: {e}"
-            )))
-        })?),
+        Some(h) => Some(
+            kaohe_domain::Policy::from_toml(&h.policy_toml).map_err(|e| {
+                AppError::Store(kaohe_store::StoreError::Corrupt(format!(
+                    "stored policy of {q}: {e}"
+                )))
+            })?,
+        ),
         None => None,
     };
     let inputs = crate::lifecycle::QuarterInputs::load_with(store, q, policy).await?;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use kaohe_domain::{Cadre, Policy, RosterIndex, Score, ScoreNames, Scope, VillageCode};
+use kaohe_domain::{Cadre, Policy, RosterIndex, Scope, Score, ScoreNames, VillageCode};
 
 use super::Ck;
 use super::fixtures::*;
@@ -82,7 +82,10 @@ pub async fn score_sheets_round_trip(store: Arc<dyn Store>) {
     ];
     ck.eq(
         "cells written",
-        ck.ok("import", store.import_score_sheets(&sheets, &audit(1)).await),
+        ck.ok(
+            "import",
+            store.import_score_sheets(&sheets, &audit(1)).await,
+        ),
         5,
     );
     ck.eq(
@@ -206,7 +209,11 @@ pub async fn score_sheets_refusals(store: Arc<dyn Store>) {
     let mut grid = names.empty_grid(q3);
     let [(village_item, _), _] = first_items(&policy);
     let (scope, s, c, h) = names
-        .cell("V1", &village_item, kaohe_domain::Points::from_hundredths(1))
+        .cell(
+            "V1",
+            &village_item,
+            kaohe_domain::Points::from_hundredths(1),
+        )
         .expect("a cell");
     let _ = grid.set(scope, s, c, h);
     let audits = ck.ok("audit log", store.audit_log().await).len();
