@@ -205,26 +205,7 @@ impl RedbStore {
         T: Send + 'static,
     {
         let db = self.db.clone();
-        blocking(move || {
-            let txn = begin_write(&db)?;
-            match f(&txn) {
-                Ok((v, true)) => {
-                    txn.commit()?;
-                    Ok(v)
-                }
-                Ok((v, false)) => {
-                    txn.abort()?;
-                    Ok(v)
-                }
-                Err(e) => {
-                    // The write's own error says what went wrong; a failure to abort on top of
-                    // it changes nothing for the caller (the transaction is dropped unwritten).
-                    let _ = txn.abort();
-                    Err(e)
-                }
-            }
-        })
-        .await
+        blocking(move || write_txn(&db, f)).await
     }
 
     /// Runs `f` in one read transaction (a consistent snapshot) on the blocking pool.
@@ -344,6 +325,41 @@ where
         // redb panics on some damage it meets reading a page (see the `damage` module).
         Err(e) if e.is_panic() => Err(damage::panicked(&*e.into_panic())),
         Err(e) => Err(StoreError::Backend(format!("store task failed: {e}"))),
+    }
+}
+
+/// Runs `f` in one write transaction: commits (durably) when it returns `Ok((_, true))`,
+/// aborts otherwise, so a refused write leaves nothing.
+fn write_txn<T>(
+    db: &Database,
+    f: impl FnOnce(&WriteTransaction) -> Result<(T, bool), Fail>,
+) -> Result<T, Fail> {
+    let txn = begin_write(db)?;
+    match f(&txn) {
+        Ok((v, true)) => {
+            txn.commit()?;
+            Ok(v)
+        }
+        Ok((v, false)) => {
+            txn.abort()?;
+            Ok(v)
+        }
+        Err(e) => {
+            // The write's own error says what went wrong; a failure to abort on top of it
+            // changes nothing for the caller (the transaction is dropped unwritten).
+            let _ = txn.abort();
+            Err(e)
+        }
+    }
+}
+
+/// Runs `f` in one write transaction, as [`RedbStore::write`] does, on the caller's thread:
+/// for a write from what the caller borrows (a grid of scores), with no copy of it.
+fn write_here<T>(db: &Database, f: impl FnOnce(&WriteTransaction) -> Result<T, Fail>) -> Result<T> {
+    let run = std::panic::AssertUnwindSafe(|| write_txn(db, |txn| f(txn).map(|v| (v, true))));
+    match std::panic::catch_unwind(run) {
+        Ok(r) => r.map_err(|Fail(e)| e),
+        Err(payload) => Err(damage::panicked(&*payload)),
     }
 }
 
@@ -646,14 +662,14 @@ impl Store for RedbStore {
         audit: &AuditRecord,
     ) -> Result<u64> {
         // Each grid's cells in key order (quarters ascending, then subject and item), so the
-        // keys go in sorted, in one write transaction; the grid is copied once for the
-        // blocking pool, never turned into one record per score.
-        let plan: Vec<(Quarter, KeyOrder, ScoreGrid)> = checked_sheets(sheets)?
+        // keys go in sorted, in one write transaction on the caller's thread, straight from
+        // the grids: never one record per score, nor a copy of a grid.
+        let plan: Vec<(Quarter, KeyOrder, &ScoreGrid)> = checked_sheets(sheets)?
             .into_iter()
-            .map(|s| (s.grid.quarter(), s.names.key_order(), s.grid.clone()))
+            .map(|s| (s.grid.quarter(), s.names.key_order(), s.grid))
             .collect();
         let audit = encoded_audit(audit);
-        self.write(move |txn| {
+        write_here(&self.db, |txn| {
             let mut t = txn.open_table(SCORES)?;
             let mut written = 0u64;
             let (mut key, mut value) = (Vec::with_capacity(64), Vec::with_capacity(16));
@@ -679,7 +695,6 @@ impl Store for RedbStore {
             append_audit(txn, &audit)?;
             Ok(written)
         })
-        .await
     }
 
     async fn scores_on(&self, q: Quarter, names: &ScoreNames<'_>) -> Result<StoredScores> {
