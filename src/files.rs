@@ -178,6 +178,9 @@ impl Records {
 pub struct FileToImport {
     kind: FileKind,
     input: Input,
+    /// A CSV scores file, read streamed from its path (`input` then holds no bytes): a
+    /// national file is never held whole in memory.
+    streamed: Option<std::path::PathBuf>,
 }
 
 /// Opens, reads, checks and imports `path` (an `.xlsx` workbook from `sheet`, default the
@@ -202,9 +205,21 @@ impl FileToImport {
         path: &Path,
         sheet: Option<&str>,
     ) -> Result<FileToImport, AppError> {
+        if kind == FileKind::Scores && sheet.is_none() && !kaohe_io::is_xlsx(path) {
+            let name = path.display().to_string();
+            if let Err(source) = std::fs::File::open(path) {
+                return Err(ReadError::Io { file: name, source }.into());
+            }
+            return Ok(FileToImport {
+                kind,
+                input: Input::csv(name, Vec::new()),
+                streamed: Some(path.to_owned()),
+            });
+        }
         Ok(FileToImport {
             kind,
             input: Input::open(path, sheet)?,
+            streamed: None,
         })
     }
 
@@ -244,11 +259,20 @@ impl FileToImport {
         };
         let rows = records.len();
         progress.phase(&format!("importing {rows} {}", kind.rows_noun()));
-        let audit = who.record(
-            rows as u64,
-            kind.summary(rows, &name),
-            Some((&name, self.input.raw())),
-        );
+        let audit = match &self.streamed {
+            Some(path) => {
+                let sha256 = file_sha256(path).map_err(|source| ReadError::Io {
+                    file: name.clone(),
+                    source,
+                })?;
+                who.record_hashed(rows as u64, kind.summary(rows, &name), (&name, sha256))
+            }
+            None => who.record(
+                rows as u64,
+                kind.summary(rows, &name),
+                Some((&name, self.input.raw())),
+            ),
+        };
         let names = names.as_ref().map(|(r, p)| (&r[..], p));
         let (outcome, needs_revision) = write(store, &records, names, &audit)
             .await
@@ -276,9 +300,10 @@ impl FileToImport {
         let mut warnings = Vec::new();
         let read = match self.kind {
             FileKind::Roster => kaohe_io::read_roster_bytes(name, text).map(Records::Roster),
-            FileKind::Scores => {
-                kaohe_io::read_scores_grids_bytes(name, text, &ctx).map(Records::Scores)
-            }
+            FileKind::Scores => match &self.streamed {
+                Some(path) => kaohe_io::read_scores_grids(path, &ctx).map(Records::Scores),
+                None => kaohe_io::read_scores_grids_bytes(name, text, &ctx).map(Records::Scores),
+            },
             FileKind::Events => kaohe_io::read_events_bytes(name, text, &ctx).map(Records::Events),
             FileKind::Awards => kaohe_io::read_awards_bytes(name, text, &ctx).map(Records::Awards),
             FileKind::Condolences => kaohe_io::read_condolences_bytes(name, text, &ctx).map(|r| {
@@ -414,4 +439,21 @@ pub fn read_policy_file(path: &Path) -> Result<(kaohe_domain::Policy, Vec<u8>), 
     let policy = kaohe_domain::Policy::from_toml(text)
         .map_err(|e| AppError::Invalid(format!("{}: {e}", path.display())))?;
     Ok((policy, bytes))
+}
+
+/// The SHA-256 (hex) of the file at `path`, read in blocks.
+fn file_sha256(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut sha = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        sha.update(&buf[..n]);
+    }
+    Ok(crate::fingerprint::hex(&sha.finalize()))
 }

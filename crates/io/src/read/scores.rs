@@ -68,6 +68,12 @@ pub fn read_scores_grid_bytes(
     read_bytes(file, bytes, ctx, Keep::Grid(quarter)).map(|r| one_grid(r, quarter))
 }
 
+/// [`read_scores_grids_bytes`] of the file at `path`: a large file without quotes is read
+/// streamed, on every core, never held whole.
+pub fn read_scores_grids(path: &Path, ctx: &Context<'_>) -> Result<Vec<ScoreGrid>, ReadError> {
+    read_path(path, ctx, Keep::Grids).map(|r| r.grids)
+}
+
 /// Reads `scores.csv` as [`read_scores`] does, with the same checks and messages, into one
 /// compact grid per quarter of the file (numbered as [`read_scores_grid`]'s), by quarter
 /// ascending: no score row is ever held as a record.
