@@ -67,13 +67,13 @@ pub async fn commend(
     let mut village_scores: Vec<HashMap<String, (String, i64)>> = Vec::new();
     for &q in &used {
         let qpolicy = policies.for_quarter(q);
-        let scores = store.scores(q).await?;
+        let scores = crate::lifecycle::QuarterScores::load(store, q, &roster, qpolicy).await?;
         let events = store.events(q).await?;
         let cards = score_quarter(&ScoringInput {
             quarter: q,
             policy: qpolicy,
             roster: &roster,
-            scores: (&scores).into(),
+            scores: scores.as_scores(),
             events: &events,
             missing_as_zero: true,
         })

@@ -11,8 +11,12 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use kaohe_domain::{Award, Cadre, Condolence, Event, HealthRecord, Inspection, Quarter, Score};
+use kaohe_domain::{
+    Award, Cadre, Condolence, Event, HealthRecord, Inspection, Quarter, RosterIndex, ScoreGrid,
+    ScoreNames,
+};
 use kaohe_io::{Context, FileErrors, Input, Problem, ReadError};
+use kaohe_store::ScoreSheet;
 use kaohe_store::Store;
 
 use crate::lifecycle::{Policies, Progress};
@@ -145,7 +149,8 @@ pub enum Outcome {
 /// A file's rows as read and checked.
 enum Records {
     Roster(Vec<Cadre>),
-    Scores(Vec<Score>),
+    /// One grid per quarter of the file, by quarter ascending.
+    Scores(Vec<ScoreGrid>),
     Events(Vec<Event>),
     Awards(Vec<Award>),
     Condolences(Vec<Condolence>),
@@ -157,7 +162,7 @@ impl Records {
     fn len(&self) -> usize {
         match self {
             Records::Roster(v) => v.len(),
-            Records::Scores(v) => v.len(),
+            Records::Scores(grids) => grids.iter().map(ScoreGrid::scored).sum(),
             Records::Events(v) => v.len(),
             Records::Awards(v) => v.len(),
             Records::Condolences(v) => v.len(),
@@ -173,6 +178,9 @@ impl Records {
 pub struct FileToImport {
     kind: FileKind,
     input: Input,
+    /// A CSV scores file, read streamed from its path (`input` then holds no bytes): a
+    /// national file is never held whole in memory.
+    streamed: Option<std::path::PathBuf>,
 }
 
 /// Opens, reads, checks and imports `path` (an `.xlsx` workbook from `sheet`, default the
@@ -197,9 +205,21 @@ impl FileToImport {
         path: &Path,
         sheet: Option<&str>,
     ) -> Result<FileToImport, AppError> {
+        if kind == FileKind::Scores && sheet.is_none() && !kaohe_io::is_xlsx(path) {
+            let name = path.display().to_string();
+            if let Err(source) = std::fs::File::open(path) {
+                return Err(ReadError::Io { file: name, source }.into());
+            }
+            return Ok(FileToImport {
+                kind,
+                input: Input::csv(name, Vec::new()),
+                streamed: Some(path.to_owned()),
+            });
+        }
         Ok(FileToImport {
             kind,
             input: Input::open(path, sheet)?,
+            streamed: None,
         })
     }
 
@@ -230,15 +250,31 @@ impl FileToImport {
         };
         progress.phase(&format!("checking {name}"));
         let (records, warnings) = self.read(&roster, policies.as_ref())?;
-        drop((roster, policies));
+        // Scores are written from their grids, named by the roster and the policies.
+        let names = if matches!(records, Records::Scores(_)) {
+            Some((roster, policies.unwrap_or_default()))
+        } else {
+            drop((roster, policies));
+            None
+        };
         let rows = records.len();
         progress.phase(&format!("importing {rows} {}", kind.rows_noun()));
-        let audit = who.record(
-            rows as u64,
-            kind.summary(rows, &name),
-            Some((&name, self.input.raw())),
-        );
-        let (outcome, needs_revision) = write(store, &records, &audit)
+        let audit = match &self.streamed {
+            Some(path) => {
+                let sha256 = file_sha256(path).map_err(|source| ReadError::Io {
+                    file: name.clone(),
+                    source,
+                })?;
+                who.record_hashed(rows as u64, kind.summary(rows, &name), (&name, sha256))
+            }
+            None => who.record(
+                rows as u64,
+                kind.summary(rows, &name),
+                Some((&name, self.input.raw())),
+            ),
+        };
+        let names = names.as_ref().map(|(r, p)| (&r[..], p));
+        let (outcome, needs_revision) = write(store, &records, names, &audit)
             .await
             .map_err(|e| self.in_file(e))?;
         Ok(FileImported {
@@ -264,7 +300,10 @@ impl FileToImport {
         let mut warnings = Vec::new();
         let read = match self.kind {
             FileKind::Roster => kaohe_io::read_roster_bytes(name, text).map(Records::Roster),
-            FileKind::Scores => kaohe_io::read_scores_bytes(name, text, &ctx).map(Records::Scores),
+            FileKind::Scores => match &self.streamed {
+                Some(path) => kaohe_io::read_scores_grids(path, &ctx).map(Records::Scores),
+                None => kaohe_io::read_scores_grids_bytes(name, text, &ctx).map(Records::Scores),
+            },
             FileKind::Events => kaohe_io::read_events_bytes(name, text, &ctx).map(Records::Events),
             FileKind::Awards => kaohe_io::read_awards_bytes(name, text, &ctx).map(Records::Awards),
             FileKind::Condolences => kaohe_io::read_condolences_bytes(name, text, &ctx).map(|r| {
@@ -325,6 +364,7 @@ impl FileToImport {
 async fn write(
     store: &dyn Store,
     records: &Records,
+    names: Option<(&[Cadre], &Policies)>,
     audit: &kaohe_store::AuditRecord,
 ) -> Result<(Outcome, Vec<Quarter>), AppError> {
     use crate::{archive, imports, payments};
@@ -338,8 +378,19 @@ async fn write(
             };
             (outcome, done.needs_revision)
         }
-        Records::Scores(scores) => {
-            let done = imports::import_scores(store, scores, audit).await?;
+        Records::Scores(grids) => {
+            let (roster, policies) = names.expect("scores are read with the roster and policies");
+            let index = RosterIndex::new(roster);
+            let names: Vec<ScoreNames<'_>> = grids
+                .iter()
+                .map(|g| ScoreNames::new(&index, policies.for_quarter(g.quarter())))
+                .collect();
+            let sheets: Vec<ScoreSheet<'_>> = grids
+                .iter()
+                .zip(&names)
+                .map(|(grid, names)| ScoreSheet { names, grid })
+                .collect();
+            let done = imports::import_scores(store, &sheets, audit).await?;
             (Outcome::Scores { rows: done.rows }, done.needs_revision)
         }
         Records::Events(events) => {
@@ -427,4 +478,21 @@ pub fn read_policy_file(path: &Path) -> Result<(kaohe_domain::Policy, Vec<u8>), 
     let policy = kaohe_domain::Policy::from_toml(text)
         .map_err(|e| AppError::Invalid(format!("{}: {e}", path.display())))?;
     Ok((policy, bytes))
+}
+
+/// The SHA-256 (hex) of the file at `path`, read in blocks.
+fn file_sha256(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut sha = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        sha.update(&buf[..n]);
+    }
+    Ok(crate::fingerprint::hex(&sha.finalize()))
 }

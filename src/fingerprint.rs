@@ -1,7 +1,9 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use kaohe_domain::{Appraisal, Cadre, Event, Policy, Quarter, Score};
+use kaohe_domain::{
+    Appraisal, Cadre, Event, Policy, Quarter, RosterIndex, Score, ScoreGrid, ScoreNames,
+};
 use sha2::{Digest, Sha256};
 
 /// The fingerprint of everything a quarter's settlement is computed from (docs/rules.md, the settlement life cycle): the
@@ -18,6 +20,69 @@ pub fn fingerprint(
     policy: &Policy,
     roster: &[Cadre],
     scores: &[Score],
+    events: &[Event],
+    history: &[Appraisal],
+    missing_as_zero: bool,
+) -> String {
+    fn key<'s>(s: &&'s Score) -> (&'s str, &'s str) {
+        (s.subject.as_str(), s.item.as_str())
+    }
+    let mut in_quarter: Vec<&Score> = scores.iter().filter(|s| s.quarter == quarter).collect();
+    if !in_quarter.is_sorted_by(|a, b| key(a) <= key(b)) {
+        in_quarter.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+    }
+    let sorted = |f: &mut dyn FnMut(&str, &str, i64)| {
+        for s in in_quarter {
+            f(s.subject.as_str(), s.item.as_str(), s.points.hundredths());
+        }
+    };
+    hashed(
+        quarter,
+        policy,
+        roster,
+        sorted,
+        events,
+        history,
+        missing_as_zero,
+    )
+}
+
+/// [`fingerprint`] of a quarter whose scores are `grid` (of `roster` and `policy`, numbered
+/// by [`RosterIndex`]): the same hash as of the same scores as rows, so that a settlement
+/// stored from rows is recognised unchanged.
+pub fn fingerprint_grid(
+    quarter: Quarter,
+    policy: &Policy,
+    roster: &[Cadre],
+    grid: &ScoreGrid,
+    events: &[Event],
+    history: &[Appraisal],
+    missing_as_zero: bool,
+) -> String {
+    let index = RosterIndex::new(roster);
+    let names = ScoreNames::new(&index, policy);
+    let order = names.key_order();
+    let sorted = |f: &mut dyn FnMut(&str, &str, i64)| {
+        order.for_each(grid, |s, i, h| f(s, i, i64::from(h)));
+    };
+    hashed(
+        quarter,
+        policy,
+        roster,
+        sorted,
+        events,
+        history,
+        missing_as_zero,
+    )
+}
+
+/// The fingerprint's byte stream; `scores` gives the quarter's scores (subject, item,
+/// hundredths) by (subject, item) ascending.
+fn hashed(
+    quarter: Quarter,
+    policy: &Policy,
+    roster: &[Cadre],
+    scores: impl FnOnce(&mut dyn FnMut(&str, &str, i64)),
     events: &[Event],
     history: &[Appraisal],
     missing_as_zero: bool,
@@ -56,22 +121,15 @@ pub fn fingerprint(
 
     // Items by their rubric position: the policy above is hashed whole.
     let items = ItemNumbers::new(policy);
-    fn key<'s>(s: &&'s Score) -> (&'s str, &'s str) {
-        (s.subject.as_str(), s.item.as_str())
-    }
-    let mut in_quarter: Vec<&Score> = scores.iter().filter(|s| s.quarter == quarter).collect();
-    if !in_quarter.is_sorted_by(|a, b| key(a) <= key(b)) {
-        in_quarter.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
-    }
     let mut hint = 0;
-    for s in in_quarter {
-        w.text(s.subject.as_str());
-        match items.number(s.item.as_str(), &mut hint) {
+    scores(&mut |subject, item, hundredths| {
+        w.text(subject);
+        match items.number(item, &mut hint) {
             Some(n) => w.bytes(&n.to_le_bytes()),
-            None => w.text(s.item.as_str()),
+            None => w.text(item),
         }
-        w.bytes(&s.points.hundredths().to_le_bytes());
-    }
+        w.bytes(&hundredths.to_le_bytes());
+    });
 
     let mut events: Vec<&Event> = events.iter().filter(|e| quarter.contains(e.date)).collect();
     events.sort_by(|a, b| a.id.cmp(&b.id));
@@ -181,12 +239,15 @@ impl Hasher {
 
 /// Hex SHA-256 of a file's bytes, for the audit log.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    hex(&Sha256::digest(bytes))
+}
+
+/// Bytes as lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 #[cfg(test)]
@@ -369,5 +430,47 @@ mod tests {
                 }
             }
         }
+
+        // The same scores in the grid a store reads them into hash as the rows do: a
+        // settlement fingerprinted from rows is recognised from the grid.
+        let index = RosterIndex::new(&roster);
+        let names = ScoreNames::new(&index, &policy);
+        let mut grid = names.empty_grid(q);
+        let fitting: Vec<Score> = scores
+            .iter()
+            .filter(|s| s.quarter == q)
+            .filter(
+                |s| match names.cell(s.subject.as_str(), s.item.as_str(), s.points) {
+                    Some((scope, sub, col, h)) => grid.set(scope, sub, col, h).is_ok(),
+                    None => false,
+                },
+            )
+            .cloned()
+            .collect();
+        assert!(grid.scored() > 100, "the grid holds most scores");
+        assert!(fitting.len() < scores.len(), "some rows do not fit");
+        for m in [false, true] {
+            assert_eq!(
+                fingerprint_grid(q, &policy, &roster, &grid, &events, &history, m),
+                fingerprint(q, &policy, &roster, &fitting, &events, &history, m),
+            );
+        }
+        // And a change of one cell changes it.
+        let before = fingerprint_grid(q, &policy, &roster, &grid, &events, &history, false);
+        let (scope, sub, col, _) = grid.iter().next().unwrap();
+        let mut changed = names.empty_grid(q);
+        for (sc, s2, c2, p) in grid.iter() {
+            let h = p.hundredths() as u16;
+            let h = if (sc, s2, c2) == (scope, sub, col) {
+                h ^ 1
+            } else {
+                h
+            };
+            changed.set(sc, s2, c2, h).unwrap();
+        }
+        assert_ne!(
+            fingerprint_grid(q, &policy, &roster, &changed, &events, &history, false),
+            before
+        );
     }
 }

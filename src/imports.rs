@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use kaohe_domain::{Cadre, Event, EventId, Policy, Quarter, Score};
-use kaohe_store::{AuditRecord, EventImport, RosterImport, Store};
+use kaohe_domain::{Cadre, Event, EventId, Policy, Quarter};
+use kaohe_store::{AuditRecord, EventImport, RosterImport, ScoreSheet, Store};
 
 use crate::{AppError, Conflict};
 
@@ -81,13 +81,15 @@ fn village_conflicts(stored: &[Cadre], cadres: &[Cadre]) -> Vec<Conflict> {
 }
 
 /// Imports scores (docs/guide.md, file formats): replaces the same (quarter, subject, item).
+/// Each quarter's scores come in their grid, named by the roster and the policy in force for
+/// it; nothing is held as one record per score.
 pub async fn import_scores(
     store: &dyn Store,
-    scores: &[Score],
+    sheets: &[ScoreSheet<'_>],
     audit: &AuditRecord,
 ) -> Result<Imported, AppError> {
-    let touched: BTreeSet<Quarter> = scores.iter().map(|s| s.quarter).collect();
-    let rows = store.import_scores(scores, audit).await?;
+    let touched: BTreeSet<Quarter> = sheets.iter().map(|s| s.grid.quarter()).collect();
+    let rows = store.import_score_sheets(sheets, audit).await?;
     let needs_revision = needing_revision(store, touched).await?;
     Ok(Imported {
         rows,

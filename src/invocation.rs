@@ -32,4 +32,13 @@ impl Invocation {
             summary,
         }
     }
+
+    /// [`Invocation::record`] of a source whose SHA-256 (hex) was taken already (a file read
+    /// streamed, never held whole).
+    pub fn record_hashed(&self, rows: u64, summary: String, source: (&str, String)) -> AuditRecord {
+        let mut audit = self.record(rows, summary, None);
+        audit.source_sha256 = Some(source.1);
+        audit.source_path = Some(kaohe_store::redact_secrets(source.0));
+        audit
+    }
 }

@@ -14,11 +14,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use kaohe_domain::{
-    Appraisal, Cadre, Event, LedgerEntry, PaidSplit, Policy, Quarter, Score, SettlementLine,
+    Appraisal, Cadre, Event, LedgerEntry, PaidSplit, Policy, Quarter, RosterIndex, Score,
+    ScoreGrid, ScoreNames, SettlementLine,
 };
+use kaohe_scoring::Scores;
 use kaohe_settlement::{QuarterInput, QuarterOutcome, compute_quarter, revise};
 use kaohe_store::{AuditRecord, NewSettlement, SettlementHeader, Store, StoreError};
 
+use crate::fingerprint::fingerprint_grid;
 use crate::{AppError, fingerprint};
 
 /// What `settle` was asked to do (docs/guide.md).
@@ -118,17 +121,65 @@ impl Policies {
     }
 }
 
+/// A quarter's stored scores as the engine takes them (Art.7): the grid of the roster and the
+/// policy in force, read without a record per score; or, when some stored score does not fit
+/// them (a subject or an item they do not have, points above an item's maximum), every score
+/// as a row, so that the quarter is refused exactly as its rows say.
+#[derive(Debug, Clone)]
+pub enum QuarterScores {
+    /// Every stored score, in the grid of the roster and the policy.
+    Grid(ScoreGrid),
+    /// Every stored score as a row, by (subject, item) ascending.
+    Rows(Vec<Score>),
+}
+
+impl QuarterScores {
+    /// Reads quarter `q`'s scores against `roster` (numbered by [`RosterIndex`]) and `policy`.
+    pub async fn load(
+        store: &dyn Store,
+        q: Quarter,
+        roster: &[Cadre],
+        policy: &Policy,
+    ) -> Result<QuarterScores, AppError> {
+        let index = RosterIndex::new(roster);
+        let names = ScoreNames::new(&index, policy);
+        let stored = store.scores_on(q, &names).await?;
+        Ok(if stored.others.is_empty() {
+            QuarterScores::Grid(stored.grid)
+        } else {
+            QuarterScores::Rows(stored.into_rows(&names))
+        })
+    }
+
+    /// Whether the quarter has no stored score.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            QuarterScores::Grid(g) => g.scored() == 0,
+            QuarterScores::Rows(r) => r.is_empty(),
+        }
+    }
+
+    /// The scores as the engine takes them.
+    pub fn as_scores(&self) -> Scores<'_> {
+        match self {
+            QuarterScores::Grid(g) => Scores::Grid(g),
+            QuarterScores::Rows(r) => Scores::Rows(r),
+        }
+    }
+}
+
 /// The inputs of one quarter as the store holds them.
 #[derive(Debug, Clone)]
 pub struct QuarterInputs {
     /// The quarter.
     pub quarter: Quarter,
-    /// The policy in force.
+    /// The policy in force (or the one the quarter was settled with, see
+    /// [`QuarterInputs::load_with`]): the scores are read against it.
     pub policy: Policy,
     /// The whole roster (the engine picks those assessed).
     pub roster: Vec<Cadre>,
-    /// The quarter's scores.
-    pub scores: Vec<Score>,
+    /// The quarter's scores, read against `roster` and `policy`.
+    pub scores: QuarterScores,
     /// The quarter's events.
     pub events: Vec<Event>,
     /// Grades of earlier settled quarters.
@@ -136,14 +187,29 @@ pub struct QuarterInputs {
 }
 
 impl QuarterInputs {
-    /// Reads a quarter's inputs from the store.
+    /// Reads a quarter's inputs from the store, with the policy in force.
     pub async fn load(store: &dyn Store, quarter: Quarter) -> Result<QuarterInputs, AppError> {
-        let policies = Policies::load(store).await?;
+        QuarterInputs::load_with(store, quarter, None).await
+    }
+
+    /// Reads a quarter's inputs from the store, with `policy` instead of the one in force
+    /// when given.
+    pub async fn load_with(
+        store: &dyn Store,
+        quarter: Quarter,
+        policy: Option<Policy>,
+    ) -> Result<QuarterInputs, AppError> {
+        let policy = match policy {
+            Some(p) => p,
+            None => Policies::load(store).await?.for_quarter(quarter).clone(),
+        };
+        let roster = store.roster().await?;
+        let scores = QuarterScores::load(store, quarter, &roster, &policy).await?;
         Ok(QuarterInputs {
             quarter,
-            policy: policies.for_quarter(quarter).clone(),
-            roster: store.roster().await?,
-            scores: store.scores(quarter).await?,
+            policy,
+            roster,
+            scores,
             events: store.events(quarter).await?,
             history: store.appraisals(None, quarter).await?,
         })
@@ -151,15 +217,16 @@ impl QuarterInputs {
 
     /// The fingerprint of these inputs (see [`fingerprint`]).
     pub fn fingerprint(&self, missing_as_zero: bool) -> String {
-        fingerprint(
-            self.quarter,
-            &self.policy,
-            &self.roster,
-            &self.scores,
-            &self.events,
-            &self.history,
-            missing_as_zero,
-        )
+        let (q, policy, roster) = (self.quarter, &self.policy, &self.roster[..]);
+        let (events, history) = (&self.events[..], &self.history[..]);
+        match &self.scores {
+            QuarterScores::Grid(g) => {
+                fingerprint_grid(q, policy, roster, g, events, history, missing_as_zero)
+            }
+            QuarterScores::Rows(r) => {
+                fingerprint(q, policy, roster, r, events, history, missing_as_zero)
+            }
+        }
     }
 
     /// Runs the engine over these inputs.
@@ -168,7 +235,7 @@ impl QuarterInputs {
             quarter: self.quarter,
             policy: &self.policy,
             roster: &self.roster,
-            scores: (&self.scores).into(),
+            scores: self.scores.as_scores(),
             events: &self.events,
             history: &self.history,
             missing_as_zero,

@@ -115,15 +115,21 @@ pub struct ExplainContext {
 
 /// Gathers what `explain` needs for quarter `q`.
 pub async fn explain_context(store: &dyn Store, q: Quarter) -> Result<ExplainContext, AppError> {
-    let mut inputs = crate::lifecycle::QuarterInputs::load(store, q).await?;
     let settled = store.settlement(q).await?;
+    // Scores are read against the policy the quarter was settled with, when settled.
+    let policy = match &settled {
+        Some(h) => Some(
+            kaohe_domain::Policy::from_toml(&h.policy_toml).map_err(|e| {
+                AppError::Store(kaohe_store::StoreError::Corrupt(format!(
+                    "stored policy of {q}: {e}"
+                )))
+            })?,
+        ),
+        None => None,
+    };
+    let inputs = crate::lifecycle::QuarterInputs::load_with(store, q, policy).await?;
     let (mut missing_as_zero, mut inputs_changed) = (false, false);
     if let Some(h) = &settled {
-        inputs.policy = kaohe_domain::Policy::from_toml(&h.policy_toml).map_err(|e| {
-            AppError::Store(kaohe_store::StoreError::Corrupt(format!(
-                "stored policy of {q}: {e}"
-            )))
-        })?;
         match [false, true]
             .into_iter()
             .find(|&m| inputs.fingerprint(m) == h.fingerprint)

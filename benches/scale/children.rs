@@ -593,12 +593,22 @@ fn with_param(url: &str, key: &str, value: &str) -> String {
     format!("{url}{sep}{key}={value}")
 }
 
-/// The rows kaohe wrote, read back from the store.
+/// The rows kaohe wrote, read back from the store (the scores through the grid of the roster
+/// and the policy in force, as `settle` reads them, then as the rows the raw write takes).
 async fn stored(store: &dyn Store) -> R<Written> {
     let q = Quarter::parse(QUARTER)?;
+    let cadres = store.roster().await?;
+    let policies = store.policies().await?;
+    let default = Policy::default();
+    let policy = Policy::in_force(&policies, q).map_or(&default, |(_, p)| p);
+    let index = kaohe_domain::RosterIndex::new(&cadres);
+    let names = kaohe_domain::ScoreNames::new(&index, policy);
+    let scores = store.scores_on(q, &names).await?.into_rows(&names);
+    drop(names);
+    drop(index);
     Ok(Written {
-        cadres: store.roster().await?,
-        scores: store.scores(q).await?,
+        cadres,
+        scores,
         lines: store.settlement_lines(q).await?,
         ledger: store.ledger(q).await?,
     })

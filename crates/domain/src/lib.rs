@@ -46,6 +46,7 @@ mod policy;
 mod quarter;
 mod roster_index;
 mod settlement;
+mod sheet;
 
 pub use archive::{Area, Finding, HealthRecord, Inspection, InspectionId, RosterVersion};
 pub use cadre::Cadre;
@@ -69,6 +70,7 @@ pub use roster_index::RosterIndex;
 pub use settlement::{
     Appraisal, EntryKind, LEDGER_COLUMNS, LedgerEntry, PaidSplit, REPORT_COLUMNS, SettlementLine,
 };
+pub use sheet::{Cell, KeyOrder, ScoreNames};
 
 /// The decimal type used for every exact quantity (re-exported so that users of the domain
 /// need not name `rust_decimal` themselves).

@@ -65,6 +65,6 @@ pub use read::{
     read_condolences, read_condolences_bytes, read_events, read_events_bytes, read_health,
     read_health_bytes, read_inspections, read_inspections_bytes, read_report, read_report_bytes,
     read_roster, read_roster_bytes, read_scores, read_scores_bytes, read_scores_grid,
-    read_scores_grid_bytes, roster_lines,
+    read_scores_grid_bytes, read_scores_grids, read_scores_grids_bytes, roster_lines,
 };
 pub use write::{Template, template_xlsx_bytes};

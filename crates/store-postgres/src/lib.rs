@@ -93,13 +93,13 @@ use async_trait::async_trait;
 use kaohe_domain::{
     Appraisal, Award, Cadre, CadreId, Condolence, Date, EntryKind, Event, EventId, EventKind,
     Flags, Grade, HealthRecord, Inspection, ItemId, LedgerEntry, Level, Money, Month, ParseError,
-    Points, Policy, Quarter, RosterVersion, Score, Sequence, SettlementLine, Stored, Subject,
-    TownCode, VillageCode, Withdrawal,
+    Points, Policy, Quarter, RosterVersion, Score, ScoreNames, Sequence, SettlementLine, Stored,
+    Subject, TownCode, VillageCode, Withdrawal,
 };
 use kaohe_store::shared::{Compared, entry_article};
 use kaohe_store::{
-    AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
-    Store, StoreError, WithdrawTarget,
+    AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, ScoreSheet,
+    SettlementHeader, Store, StoreError, StoredScores, WithdrawTarget, checked_sheets,
 };
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -466,6 +466,76 @@ fn event_of(row: &PgRow) -> Result<Event, sqlx::Error> {
     })
 }
 
+/// Score rows to write: (quarter, subject, item, points).
+type ScoreRows<'r> = Box<dyn Iterator<Item = (Quarter, &'r str, &'r str, Points)> + Send + 'r>;
+
+impl PgStore {
+    /// Writes score rows (quarter, subject, item, points), each key once, replacing by key,
+    /// with the audit record, in one transaction; `quarters` are the quarters they touch.
+    async fn write_scores(
+        &self,
+        quarters: &BTreeSet<Quarter>,
+        rows: ScoreRows<'_>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        let what = "import scores";
+        let quarters: Vec<String> = quarters.iter().map(Quarter::to_string).collect();
+        fn write(r: &mut copy::Row<'_>, (q, subject, item, points): (Quarter, &str, &str, Points)) {
+            r.plain(q)
+                .text(subject)
+                .text(item)
+                .plain(points.to_decimal())
+                .end();
+        }
+        let mut tx = self.begin(what).await?;
+        // Score imports take turns, so that what the check below finds stays true until commit.
+        lock(&mut tx, "scores", what).await?;
+        let replacing: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM scores WHERE quarter = ANY($1))")
+                .bind(&quarters)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| error::map(what, e))?;
+        if !replacing {
+            // The first scores of these quarters: nothing to replace, so COPY straight into the
+            // table (about four times faster than merging through a staging table).
+            copy::copy_in(
+                &mut tx,
+                what,
+                "COPY scores (quarter, subject, item, points) FROM STDIN",
+                rows,
+                write,
+            )
+            .await?;
+        } else {
+            sqlx::query("CREATE TEMP TABLE scores_in (LIKE scores) ON COMMIT DROP")
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| error::map(what, e))?;
+            copy::copy_in(
+                &mut tx,
+                what,
+                "COPY scores_in (quarter, subject, item, points) FROM STDIN",
+                rows,
+                write,
+            )
+            .await?;
+            // Rows whose points are unchanged are not rewritten.
+            sqlx::query(
+                "INSERT INTO scores (quarter, subject, item, points)
+                 SELECT quarter, subject, item, points FROM scores_in
+                 ON CONFLICT (quarter, subject, item) DO UPDATE SET points = EXCLUDED.points
+                 WHERE scores.points IS DISTINCT FROM EXCLUDED.points",
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| error::map(what, e))?;
+        }
+        insert_audit(&mut tx, audit, what).await?;
+        commit(tx, what).await
+    }
+}
+
 #[async_trait]
 impl Store for PgStore {
     fn describe(&self) -> String {
@@ -598,70 +668,35 @@ impl Store for PgStore {
     }
 
     async fn import_scores(&self, scores: &[Score], audit: &AuditRecord) -> Result<u64> {
-        let what = "import scores";
         let unique = last_wins(scores, |s| (s.quarter, s.subject.as_str(), s.item.as_str()));
-        let quarters: Vec<String> = scores
-            .iter()
-            .map(|s| s.quarter)
-            .collect::<BTreeSet<_>>()
-            .iter()
-            .map(Quarter::to_string)
-            .collect();
-        let write = |r: &mut copy::Row<'_>, s: &Score| {
-            r.plain(s.quarter)
-                .text(s.subject.as_str())
-                .text(s.item.as_str())
-                .plain(s.points.to_decimal())
-                .end();
-        };
-        let mut tx = self.begin(what).await?;
-        // Score imports take turns, so that what the check below finds stays true until commit.
-        lock(&mut tx, "scores", what).await?;
-        let replacing: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM scores WHERE quarter = ANY($1))")
-                .bind(&quarters)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| error::map(what, e))?;
-        if !replacing {
-            // The first scores of these quarters: nothing to replace, so COPY straight into the
-            // table (about four times faster than merging through a staging table).
-            copy::copy_in(
-                &mut tx,
-                what,
-                "COPY scores (quarter, subject, item, points) FROM STDIN",
-                unique,
-                write,
-            )
-            .await?;
-        } else {
-            sqlx::query("CREATE TEMP TABLE scores_in (LIKE scores) ON COMMIT DROP")
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| error::map(what, e))?;
-            copy::copy_in(
-                &mut tx,
-                what,
-                "COPY scores_in (quarter, subject, item, points) FROM STDIN",
-                unique,
-                write,
-            )
-            .await?;
-            // Rows whose points are unchanged are not rewritten.
-            sqlx::query(
-                "INSERT INTO scores (quarter, subject, item, points)
-                 SELECT quarter, subject, item, points FROM scores_in
-                 ON CONFLICT (quarter, subject, item) DO UPDATE SET points = EXCLUDED.points
-                 WHERE scores.points IS DISTINCT FROM EXCLUDED.points",
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| error::map(what, e))?;
-        }
-        insert_audit(&mut tx, audit, what).await?;
-        commit(tx, what).await?;
+        let quarters: BTreeSet<Quarter> = scores.iter().map(|s| s.quarter).collect();
+        let rows: ScoreRows<'_> = Box::new(
+            unique
+                .into_iter()
+                .map(|s| (s.quarter, s.subject.as_str(), s.item.as_str(), s.points)),
+        );
+        self.write_scores(&quarters, rows, audit).await?;
         // As if applied one by one: every given row was written.
         Ok(scores.len() as u64)
+    }
+
+    async fn import_score_sheets(
+        &self,
+        sheets: &[ScoreSheet<'_>],
+        audit: &AuditRecord,
+    ) -> Result<u64> {
+        let sheets = checked_sheets(sheets)?;
+        let quarters: BTreeSet<Quarter> = sheets.iter().map(|s| s.grid.quarter()).collect();
+        // Streamed from the grids into the COPY: no score is held as a record.
+        let rows: ScoreRows<'_> = Box::new(sheets.iter().flat_map(|s| {
+            let (q, names) = (s.grid.quarter(), s.names);
+            s.grid.iter().map(move |(scope, subject, column, points)| {
+                let item = names.item(scope, column).as_str();
+                (q, names.subject(scope, subject), item, points)
+            })
+        }));
+        self.write_scores(&quarters, rows, audit).await?;
+        Ok(sheets.iter().map(|s| s.grid.scored() as u64).sum())
     }
 
     async fn scores(&self, q: Quarter) -> Result<Vec<Score>> {
@@ -716,6 +751,42 @@ impl Store for PgStore {
                 points,
             });
             Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    async fn scores_on(&self, q: Quarter, names: &ScoreNames<'_>) -> Result<StoredScores> {
+        // As `scores`, but each row goes straight into the grid of `names`; only a row that
+        // does not fit it becomes a record.
+        let what = "read scores";
+        // `q` is a parsed quarter (`2026Q3`): safe to write into the statement.
+        let statement = format!(
+            "COPY (SELECT subject, item, points FROM scores WHERE quarter = '{q}' \
+             ORDER BY subject COLLATE \"C\", item COLLATE \"C\") TO STDOUT"
+        );
+        let mut out = StoredScores::empty(names, q);
+        copy::copy_out(&self.pool, what, &statement, |[subject, item, pts]| {
+            let bad = |col: &str, e: &dyn std::fmt::Display| {
+                StoreError::Corrupt(format!("{what}: column {col}: {e}"))
+            };
+            let (subject, item, pts) = match (subject, item, pts) {
+                (Some(s), Some(i), Some(p)) => (s, i, p),
+                _ => return Err(bad("subject/item/points", &"NULL")),
+            };
+            let subject = utf8(subject).map_err(|e| bad("subject", &e))?;
+            let item = utf8(item).map_err(|e| bad("item", &e))?;
+            let points = utf8(pts)
+                .and_then(|t| Points::parse(t).map_err(|e| e.to_string()))
+                .map_err(|e| bad("points", &e))?;
+            out.place(names, (subject, item, points), || {
+                Ok(Score {
+                    quarter: q,
+                    subject: Subject::parse(subject).map_err(|e| bad("subject", &e))?,
+                    item: ItemId::parse(item).map_err(|e| bad("item", &e))?,
+                    points,
+                })
+            })
         })
         .await?;
         Ok(out)

@@ -91,6 +91,15 @@ pub(crate) fn score_key(s: &Score) -> Vec<u8> {
     k
 }
 
+/// [`score_key`] of (`q`, `subject`, `item`) into `k`, reused.
+pub(crate) fn score_key_into(k: &mut Vec<u8>, q: Quarter, subject: &str, item: &str) {
+    k.clear();
+    k.extend_from_slice(&quarter_key(q));
+    k.extend_from_slice(subject.as_bytes());
+    k.push(0);
+    k.extend_from_slice(item.as_bytes());
+}
+
 /// Key of an event in date order: date, event id.
 pub(crate) fn event_date_key(date: Date, id: &EventId) -> Vec<u8> {
     let mut k = date_key(date).to_vec();
@@ -618,6 +627,24 @@ pub(crate) fn encode_points(buf: &mut Vec<u8>, p: Points) {
 pub(crate) struct ScoreIds {
     subject: Option<Subject>,
     items: HashMap<Vec<u8>, ItemId>,
+}
+
+/// The subject, item and points of a stored score, without making ids of them (the key's
+/// quarter is the caller's).
+pub(crate) fn score_parts<'k>(k: &'k [u8], v: &[u8]) -> Result<(&'k str, &'k str, Points)> {
+    let rest = k
+        .get(2..)
+        .ok_or_else(|| corrupt("score", "key too short"))?;
+    let sep = rest
+        .iter()
+        .position(|&b| b == 0)
+        .ok_or_else(|| corrupt("score", "key without separator"))?;
+    let subject = key_text(&rest[..sep], "score")?;
+    let item = key_text(&rest[sep + 1..], "score")?;
+    let mut d = Dec::new(v, "score")?;
+    let points = d.points()?;
+    d.end()?;
+    Ok((subject, item, points))
 }
 
 pub(crate) fn decode_score(k: &[u8], v: &[u8], ids: &mut ScoreIds) -> Result<Score> {

@@ -75,12 +75,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use kaohe_domain::{
     Appraisal, Award, Cadre, CadreId, Condolence, Event, EventId, HealthRecord, Inspection,
-    LedgerEntry, Policy, Quarter, RosterVersion, Score, SettlementLine, Stored, Withdrawal,
+    KeyOrder, LedgerEntry, Points, Policy, Quarter, RosterVersion, Score, ScoreGrid, ScoreNames,
+    SettlementLine, Stored, Withdrawal,
 };
 use kaohe_store::shared::Compared;
 use kaohe_store::{
-    AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, SettlementHeader,
-    Store, StoreError, WithdrawTarget,
+    AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, ScoreSheet,
+    SettlementHeader, Store, StoreError, StoredScores, WithdrawTarget, checked_sheets,
 };
 use redb::{
     Builder, Database, Durability, ReadTransaction, ReadableDatabase, ReadableTable,
@@ -204,26 +205,7 @@ impl RedbStore {
         T: Send + 'static,
     {
         let db = self.db.clone();
-        blocking(move || {
-            let txn = begin_write(&db)?;
-            match f(&txn) {
-                Ok((v, true)) => {
-                    txn.commit()?;
-                    Ok(v)
-                }
-                Ok((v, false)) => {
-                    txn.abort()?;
-                    Ok(v)
-                }
-                Err(e) => {
-                    // The write's own error says what went wrong; a failure to abort on top of
-                    // it changes nothing for the caller (the transaction is dropped unwritten).
-                    let _ = txn.abort();
-                    Err(e)
-                }
-            }
-        })
-        .await
+        blocking(move || write_txn(&db, f)).await
     }
 
     /// Runs `f` in one read transaction (a consistent snapshot) on the blocking pool.
@@ -343,6 +325,54 @@ where
         // redb panics on some damage it meets reading a page (see the `damage` module).
         Err(e) if e.is_panic() => Err(damage::panicked(&*e.into_panic())),
         Err(e) => Err(StoreError::Backend(format!("store task failed: {e}"))),
+    }
+}
+
+/// Runs `f` in one write transaction: commits (durably) when it returns `Ok((_, true))`,
+/// aborts otherwise, so a refused write leaves nothing.
+fn write_txn<T>(
+    db: &Database,
+    f: impl FnOnce(&WriteTransaction) -> Result<(T, bool), Fail>,
+) -> Result<T, Fail> {
+    let txn = begin_write(db)?;
+    match f(&txn) {
+        Ok((v, true)) => {
+            txn.commit()?;
+            Ok(v)
+        }
+        Ok((v, false)) => {
+            txn.abort()?;
+            Ok(v)
+        }
+        Err(e) => {
+            // The write's own error says what went wrong; a failure to abort on top of it
+            // changes nothing for the caller (the transaction is dropped unwritten).
+            let _ = txn.abort();
+            Err(e)
+        }
+    }
+}
+
+/// Runs `f` in one write transaction, as [`RedbStore::write`] does, on the caller's thread:
+/// for a write from what the caller borrows (a grid of scores), with no copy of it.
+fn write_here<T>(db: &Database, f: impl FnOnce(&WriteTransaction) -> Result<T, Fail>) -> Result<T> {
+    let run = std::panic::AssertUnwindSafe(|| write_txn(db, |txn| f(txn).map(|v| (v, true))));
+    match std::panic::catch_unwind(run) {
+        Ok(r) => r.map_err(|Fail(e)| e),
+        Err(payload) => Err(damage::panicked(&*payload)),
+    }
+}
+
+/// Runs `f` in one read transaction on the caller's thread, for a read that fills what the
+/// caller borrows; a panic of redb on damage is reported as [`blocking`] reports it.
+fn read_here<T>(db: &Database, f: impl FnOnce(&ReadTransaction) -> Result<T, Fail>) -> Result<T> {
+    let run = std::panic::AssertUnwindSafe(|| {
+        let txn = db.begin_read()?;
+        f(&txn)
+    });
+    match std::panic::catch_unwind(run) {
+        Ok(r) => r.map_err(|Fail(e)| e),
+        Err(payload) => Err(damage::panicked(&*payload)),
     }
 }
 
@@ -638,6 +668,65 @@ impl Store for RedbStore {
             Ok(out)
         })
         .await
+    }
+
+    async fn import_score_sheets(
+        &self,
+        sheets: &[ScoreSheet<'_>],
+        audit: &AuditRecord,
+    ) -> Result<u64> {
+        // Each grid's cells in key order (quarters ascending, then subject and item), so the
+        // keys go in sorted, in one write transaction on the caller's thread, straight from
+        // the grids: never one record per score, nor a copy of a grid.
+        let plan: Vec<(Quarter, KeyOrder, &ScoreGrid)> = checked_sheets(sheets)?
+            .into_iter()
+            .map(|s| (s.grid.quarter(), s.names.key_order(), s.grid))
+            .collect();
+        let audit = encoded_audit(audit);
+        write_here(&self.db, |txn| {
+            let mut t = txn.open_table(SCORES)?;
+            let mut written = 0u64;
+            let (mut key, mut value) = (Vec::with_capacity(64), Vec::with_capacity(16));
+            let mut failed = None;
+            for (q, order, grid) in &plan {
+                order.for_each(grid, |subject, item, h| {
+                    if failed.is_some() {
+                        return;
+                    }
+                    score_key_into(&mut key, *q, subject, item);
+                    value.clear();
+                    encode_points(&mut value, Points::from_hundredths(i64::from(h)));
+                    match t.insert(key.as_slice(), value.as_slice()) {
+                        Ok(_) => written += 1,
+                        Err(e) => failed = Some(e),
+                    }
+                });
+            }
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
+            drop(t);
+            append_audit(txn, &audit)?;
+            Ok(written)
+        })
+    }
+
+    async fn scores_on(&self, q: Quarter, names: &ScoreNames<'_>) -> Result<StoredScores> {
+        // Read on the caller's thread: the grid is filled through `names`, which it borrows.
+        read_here(&self.db, |txn| {
+            let t = txn.open_table(SCORES)?;
+            let mut out = StoredScores::empty(names, q);
+            let mut ids = ScoreIds::default();
+            for row in prefix_range(&t, &quarter_key(q))? {
+                let (k, v) = row?;
+                let (k, v) = (k.value(), v.value());
+                let (subject, item, points) = score_parts(k, v)?;
+                out.place(names, (subject, item, points), || {
+                    decode_score(k, v, &mut ids)
+                })?;
+            }
+            Ok(out)
+        })
     }
 
     async fn scored_quarters(&self) -> Result<Vec<Quarter>> {

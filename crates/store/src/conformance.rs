@@ -29,7 +29,9 @@ use crate::{RecordImport, Result, RosterImport, Store, StoreError, WithdrawTarge
 use self::fixtures::*;
 
 mod archive;
+mod grid;
 pub use archive::*;
+pub use grid::*;
 
 /// One conformance check: takes a fresh, empty store and panics on failure.
 pub type Check = fn(Arc<dyn Store>) -> Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -50,6 +52,9 @@ checks![
     roster_reimport_is_idempotent,
     scores_round_trip,
     scores_reimport_is_idempotent,
+    score_sheets_round_trip,
+    scores_on_keeps_what_does_not_fit,
+    score_sheets_refusals,
     events_round_trip,
     events_reimport_is_idempotent,
     event_id_conflict_is_rejected,

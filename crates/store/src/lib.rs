@@ -72,12 +72,14 @@ use std::fmt;
 use async_trait::async_trait;
 use kaohe_domain::{
     Appraisal, Award, AwardId, Cadre, CadreId, Condolence, CondolenceId, Event, EventId,
-    HealthRecord, Inspection, LedgerEntry, Policy, Quarter, RosterVersion, Score, SettlementLine,
-    Stored, Withdrawal,
+    HealthRecord, Inspection, LedgerEntry, Policy, Quarter, RosterVersion, Score, ScoreNames,
+    SettlementLine, Stored, Withdrawal,
 };
 use thiserror::Error;
 
+mod grid;
 mod redact;
+pub use grid::{ScoreSheet, StoredScores, checked_sheets};
 pub use redact::redact_secrets;
 
 #[cfg(feature = "conformance")]
@@ -210,10 +212,25 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Every cadre, by `cadre_id` ascending (byte order).
     async fn roster(&self) -> Result<Vec<Cadre>>;
 
-    /// Adds or replaces scores by (quarter, subject, item). Returns the rows written.
+    /// Adds or replaces scores by (quarter, subject, item), as rows (small callers and
+    /// tests). Returns the rows written.
     async fn import_scores(&self, scores: &[Score], audit: &AuditRecord) -> Result<u64>;
-    /// The scores of quarter `q`, by (subject, item) ascending (byte order).
+    /// The scores of quarter `q` as rows, by (subject, item) ascending (byte order).
     async fn scores(&self, q: Quarter) -> Result<Vec<Score>>;
+    /// Adds or replaces the scored cells of each sheet by (quarter, subject, item), all sheets
+    /// in one transaction: the big path of `kaohe import scores`, which holds no score as a
+    /// record. Stored exactly as [`Store::import_scores`] stores the same rows. Returns the
+    /// cells written. A sheet whose grid does not have its names' shape, or two sheets of
+    /// one quarter, is [`StoreError::Rejected`] and nothing is written.
+    async fn import_score_sheets(
+        &self,
+        sheets: &[ScoreSheet<'_>],
+        audit: &AuditRecord,
+    ) -> Result<u64>;
+    /// The scores of quarter `q` read into the grid of `names` (the big path of `settle`):
+    /// those that do not fit it (a subject or an item `names` does not know, points above
+    /// the item's maximum) come back as rows. Together they are exactly [`Store::scores`].
+    async fn scores_on(&self, q: Quarter, names: &ScoreNames<'_>) -> Result<StoredScores>;
     /// Quarters that have at least one score, ascending.
     async fn scored_quarters(&self) -> Result<Vec<Quarter>>;
 

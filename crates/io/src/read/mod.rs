@@ -49,6 +49,7 @@ pub use report::{appraisals, read_report, read_report_bytes};
 pub use roster::{ROSTER_COLUMNS, read_roster, read_roster_bytes};
 pub use scores::{
     SCORES_COLUMNS, read_scores, read_scores_bytes, read_scores_grid, read_scores_grid_bytes,
+    read_scores_grids, read_scores_grids_bytes,
 };
 pub(crate) use xlsx::column_letters;
 pub use xlsx::{Input, is_xlsx};

@@ -41,7 +41,7 @@ const BLOCK: usize = 4 << 20;
 ///
 /// A large file without quotes is read streamed, on every core; any other file whole.
 pub fn read_scores(path: &Path, ctx: &Context<'_>) -> Result<Vec<Score>, ReadError> {
-    read_path(path, ctx, None).map(|r| r.scores)
+    read_path(path, ctx, Keep::Rows).map(|r| r.scores)
 }
 
 /// Reads `scores.csv` as [`read_scores`] does, with the same checks and messages for every
@@ -56,7 +56,7 @@ pub fn read_scores_grid(
     ctx: &Context<'_>,
     quarter: Quarter,
 ) -> Result<ScoreGrid, ReadError> {
-    read_path(path, ctx, Some(quarter)).map(|r| r.grid.expect("a grid was asked for"))
+    read_path(path, ctx, Keep::Grid(quarter)).map(|r| one_grid(r, quarter))
 }
 
 /// [`read_scores_grid`] from bytes; `file` names it in messages.
@@ -66,16 +66,46 @@ pub fn read_scores_grid_bytes(
     ctx: &Context<'_>,
     quarter: Quarter,
 ) -> Result<ScoreGrid, ReadError> {
-    read_bytes(file, bytes, ctx, Some(quarter)).map(|r| r.grid.expect("a grid was asked for"))
+    read_bytes(file, bytes, ctx, Keep::Grid(quarter)).map(|r| one_grid(r, quarter))
 }
 
-/// What a reading keeps: every score as a record, or only one quarter's grid.
+/// [`read_scores_grids_bytes`] of the file at `path`: a large file without quotes is read
+/// streamed, on every core, never held whole.
+pub fn read_scores_grids(path: &Path, ctx: &Context<'_>) -> Result<Vec<ScoreGrid>, ReadError> {
+    read_path(path, ctx, Keep::Grids).map(|r| r.grids)
+}
+
+/// Reads `scores.csv` as [`read_scores`] does, with the same checks and messages, into one
+/// compact grid per quarter of the file (numbered as [`read_scores_grid`]'s), by quarter
+/// ascending: no score row is ever held as a record.
+pub fn read_scores_grids_bytes(
+    file: &str,
+    bytes: &[u8],
+    ctx: &Context<'_>,
+) -> Result<Vec<ScoreGrid>, ReadError> {
+    read_bytes(file, bytes, ctx, Keep::Grids).map(|r| r.grids)
+}
+
+fn one_grid(kept: Kept, quarter: Quarter) -> ScoreGrid {
+    let grid = kept.grids.into_iter().find(|g| g.quarter() == quarter);
+    grid.expect("a grid was asked for")
+}
+
+/// What a reading keeps: every score as a record, one quarter's grid, or every quarter's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Rows,
+    Grid(Quarter),
+    Grids,
+}
+
+/// What a reading kept: every score as a record, or grids, by quarter ascending.
 struct Kept {
     scores: Vec<Score>,
-    grid: Option<ScoreGrid>,
+    grids: Vec<ScoreGrid>,
 }
 
-fn read_path(path: &Path, ctx: &Context<'_>, grid: Option<Quarter>) -> Result<Kept, ReadError> {
+fn read_path(path: &Path, ctx: &Context<'_>, grid: Keep) -> Result<Kept, ReadError> {
     #[cfg(unix)]
     if !super::is_xlsx(path)
         && let Ok(f) = std::fs::File::open(path)
@@ -102,15 +132,10 @@ pub fn read_scores_bytes(
     bytes: &[u8],
     ctx: &Context<'_>,
 ) -> Result<Vec<Score>, ReadError> {
-    read_bytes(file, bytes, ctx, None).map(|r| r.scores)
+    read_bytes(file, bytes, ctx, Keep::Rows).map(|r| r.scores)
 }
 
-fn read_bytes(
-    file: &str,
-    bytes: &[u8],
-    ctx: &Context<'_>,
-    grid: Option<Quarter>,
-) -> Result<Kept, ReadError> {
+fn read_bytes(file: &str, bytes: &[u8], ctx: &Context<'_>, grid: Keep) -> Result<Kept, ReadError> {
     let table = open(file, bytes, SCORES_COLUMNS)?;
     let shared = Shared::new(ctx, bytes.len(), grid);
     let parts = split(table.body, table.has_quotes);
@@ -143,7 +168,7 @@ fn read_bytes(
     problems.finish(file, None)?;
     Ok(Kept {
         scores: out,
-        grid: shared.into_grid(),
+        grids: shared.into_grids(),
     })
 }
 
@@ -206,17 +231,27 @@ struct Shared<'c, 'p> {
     grid: Option<GridSink>,
 }
 
-/// The one quarter whose scores are kept, in its grid; threads add their rows in batches.
+/// The quarters whose scores are kept, each in its grid; threads add their rows in batches.
 struct GridSink {
-    quarter: Quarter,
+    /// The one quarter kept, or `None`: every quarter.
+    only: Option<Quarter>,
     /// The number of villages: subject indexes past it are cadres.
     villages: u32,
-    grid: Mutex<ScoreGrid>,
+    /// The number of cadres.
+    cadres: usize,
+    grids: Mutex<Map<Quarter, ScoreGrid>>,
 }
 
-/// A score kept for the grid: its cell and its points in hundredths.
+impl GridSink {
+    fn keeps(&self, q: Quarter) -> bool {
+        self.only.is_none_or(|only| only == q)
+    }
+}
+
+/// A score kept for a grid: its quarter, its cell and its points in hundredths.
 #[derive(Clone, Copy)]
 struct Placed {
+    quarter: Quarter,
     scope: Scope,
     subject: u32,
     column: u16,
@@ -270,16 +305,26 @@ impl<'c, 'p> Shared<'c, 'p> {
     /// State for reading `input_len` bytes against `ctx`. The quarters' dense bit sets may
     /// take as many bytes as the input (at least [`DENSE_ALLOWANCE`]); quarters past that
     /// are tracked sparsely, so memory stays a small multiple of the input.
-    fn new(ctx: &'c Context<'p>, input_len: usize, grid: Option<Quarter>) -> Shared<'c, 'p> {
-        let grid = grid.map(|q| {
-            // No policy in force: every row of the quarter is refused, the grid has no item.
-            let columns = ctx.policy_for(q).map(ItemColumns::new).unwrap_or_default();
+    fn new(ctx: &'c Context<'p>, input_len: usize, keep: Keep) -> Shared<'c, 'p> {
+        let only = match keep {
+            Keep::Rows => None,
+            Keep::Grid(q) => Some(Some(q)),
+            Keep::Grids => Some(None),
+        };
+        let grid = only.map(|only| {
             let (villages, cadres) = ctx.counts();
-            GridSink {
-                quarter: q,
+            let sink = GridSink {
+                only,
                 villages: u32::try_from(villages).expect("fewer than 4 billion villages"),
-                grid: Mutex::new(ScoreGrid::new(q, &columns, villages, cadres)),
+                cadres,
+                grids: Mutex::new(Map::default()),
+            };
+            if let Some(q) = only {
+                // The quarter asked for has a grid even with no row.
+                let mut grids = sink.grids.lock().unwrap_or_else(|e| e.into_inner());
+                grids.insert(q, Self::empty_grid(ctx, &sink, q));
             }
+            sink
         });
         Shared {
             ctx,
@@ -291,26 +336,41 @@ impl<'c, 'p> Shared<'c, 'p> {
         }
     }
 
-    /// Adds `placed` to the grid (each cell is new: the seen bits let each through once).
+    /// An empty grid of quarter `q`, of the roster and the policy in force for `q`.
+    fn empty_grid(ctx: &Context<'_>, sink: &GridSink, q: Quarter) -> ScoreGrid {
+        // No policy in force: every row of the quarter is refused, the grid has no item.
+        let columns = ctx.policy_for(q).map(ItemColumns::new).unwrap_or_default();
+        ScoreGrid::new(q, &columns, sink.villages as usize, sink.cadres)
+    }
+
+    /// Adds `placed` to their grids (each cell is new: the seen bits let each through once).
     fn place(&self, placed: &mut Vec<Placed>) {
         if let Some(sink) = &self.grid
             && !placed.is_empty()
         {
-            let mut grid = sink.grid.lock().unwrap_or_else(|e| e.into_inner());
+            let mut grids = sink.grids.lock().unwrap_or_else(|e| e.into_inner());
             for p in placed.drain(..) {
                 let subject = match p.scope {
                     Scope::Village => p.subject,
                     Scope::Cadre => p.subject - sink.villages,
                 };
+                let grid = grids
+                    .entry(p.quarter)
+                    .or_insert_with(|| Self::empty_grid(self.ctx, sink, p.quarter));
                 // A cell is placed once: a second score of it was a duplicate, not kept.
                 let _ = grid.set(p.scope, subject as usize, p.column.into(), p.hundredths);
             }
         }
     }
 
-    fn into_grid(self) -> Option<ScoreGrid> {
-        self.grid
-            .map(|s| s.grid.into_inner().unwrap_or_else(|e| e.into_inner()))
+    fn into_grids(self) -> Vec<ScoreGrid> {
+        let Some(sink) = self.grid else {
+            return Vec::new();
+        };
+        let grids = sink.grids.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut grids: Vec<ScoreGrid> = grids.into_values().collect();
+        grids.sort_by_key(ScoreGrid::quarter);
+        grids
     }
 
     fn quarter(&self, q: Quarter) -> Arc<QuarterState<'p>> {
@@ -678,8 +738,9 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
                 item: it.id.clone(),
                 points,
             }),
-            Some(sink) if sink.quarter == lq.state.quarter => {
+            Some(sink) if sink.keeps(lq.state.quarter) => {
                 self.placed.push(Placed {
+                    quarter: lq.state.quarter,
                     scope: it.scope,
                     subject: sidx,
                     column: it.column,
@@ -698,11 +759,10 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
 /// The streamed, parallel reading of a large file (see the module notes).
 #[cfg_attr(not(unix), allow(dead_code))]
 mod streamed {
-    use kaohe_domain::Quarter;
 
     use super::{
-        Kept, MIN_RECORD_BYTES, PartReader, SCORES_COLUMNS, Shared, TYPICAL_RECORD_BYTES, merge,
-        open,
+        Keep, Kept, MIN_RECORD_BYTES, PartReader, SCORES_COLUMNS, Shared, TYPICAL_RECORD_BYTES,
+        merge, open,
     };
     use crate::error::ReadError;
     use crate::read::estimate_records;
@@ -741,7 +801,7 @@ mod streamed {
         src: &S,
         name: &str,
         ctx: &Context<'_>,
-        grid: Option<Quarter>,
+        grid: Keep,
         block: usize,
         min: usize,
         threads: usize,
@@ -813,7 +873,7 @@ mod streamed {
         Some(match problems.finish(name, None) {
             Ok(()) => Ok(Kept {
                 scores: out,
-                grid: shared.into_grid(),
+                grids: shared.into_grids(),
             }),
             Err(e) => Err(e.into()),
         })
@@ -940,7 +1000,10 @@ fn name_duplicates(table: &Table<'_, 4>, dups: &Set<Key>, problems: &mut Collect
 
 #[cfg(test)]
 mod tests {
-    use super::{read_scores_bytes, read_scores_grid_bytes, simple_hundredths, streamed};
+    use super::{
+        Keep, read_scores_bytes, read_scores_grid_bytes, read_scores_grids_bytes,
+        simple_hundredths, streamed,
+    };
     use crate::read::{Context, read_roster_bytes};
     use kaohe_domain::{ItemColumns, Points, Policy, Quarter, Scope, Score, ScoreGrid};
 
@@ -999,9 +1062,16 @@ mod tests {
                 let want = whole.as_ref().map(|rows| grid_of(&ctx, &policy, q, rows));
                 let got = read_scores_grid_bytes("s.csv", v.as_bytes(), &ctx, q);
                 for (block, threads) in [(4096, 3), (300, 1)] {
-                    let streamed =
-                        streamed::read(v.as_bytes(), "s.csv", &ctx, Some(q), block, 0, threads)
-                            .map(|r| r.map(|k| k.grid.unwrap()));
+                    let streamed = streamed::read(
+                        v.as_bytes(),
+                        "s.csv",
+                        &ctx,
+                        Keep::Grid(q),
+                        block,
+                        0,
+                        threads,
+                    )
+                    .map(|r| r.map(|k| k.grids.into_iter().next().unwrap()));
                     match (&want, streamed) {
                         (_, None) => assert!(k >= 4, "variant {k} should stream"),
                         (Ok(a), Some(Ok(b))) => assert_eq!(a, &b, "variant {k} {q}"),
@@ -1015,9 +1085,24 @@ mod tests {
                     (a, b) => panic!("variant {k}: {a:?} vs {b:?}"),
                 }
             }
+            // Every quarter's grid at once: the grids of the quarters the rows name.
+            match (&whole, read_scores_grids_bytes("s.csv", v.as_bytes(), &ctx)) {
+                (Ok(rows), Ok(grids)) => {
+                    let quarters: std::collections::BTreeSet<Quarter> =
+                        rows.iter().map(|s| s.quarter).collect();
+                    let got: Vec<Quarter> = grids.iter().map(ScoreGrid::quarter).collect();
+                    assert_eq!(got, quarters.into_iter().collect::<Vec<_>>(), "variant {k}");
+                    for g in grids {
+                        assert_eq!(g, grid_of(&ctx, &policy, g.quarter(), rows), "variant {k}");
+                    }
+                }
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "variant {k}"),
+                (a, b) => panic!("variant {k}: {a:?} vs {b:?}"),
+            }
             for (block, threads) in [(4096, 3), (1 << 20, 2), (300, 1)] {
-                let got = streamed::read(v.as_bytes(), "s.csv", &ctx, None, block, 0, threads)
-                    .map(|r| r.map(|k| k.scores));
+                let got =
+                    streamed::read(v.as_bytes(), "s.csv", &ctx, Keep::Rows, block, 0, threads)
+                        .map(|r| r.map(|k| k.scores));
                 match (&whole, got) {
                     (_, None) => assert!(k >= 4, "variant {k} should stream"),
                     (Ok(a), Some(Ok(b))) => assert_eq!(a, &b, "variant {k}"),
