@@ -953,14 +953,7 @@ impl Store for PgStore {
         let (q, r) = (h.quarter, h.revision);
         let what = format!("settle {q} revision {r}");
         let what = what.as_str();
-        // Revision 0 first, whatever else is wrong: it is a Conflict (see the contract).
-        if r == 0 {
-            return Err(StoreError::Conflict(format!(
-                "{what}: revisions count from 1 (revision 0 is for entries written outside a \
-                 settlement)"
-            )));
-        }
-        check_settlement(s).map_err(|m| StoreError::Rejected(format!("{what}: {m}")))?;
+        kaohe_store::shared::check_new_settlement(s)?;
         let qs = q.to_string();
 
         let mut tx = self.begin(what).await?;
@@ -1228,35 +1221,6 @@ impl Store for PgStore {
     async fn record_audit(&self, audit: &AuditRecord) -> Result<()> {
         self.do_record_audit(audit).await
     }
-}
-
-/// What the database cannot check cheaply about a settlement: every line and entry belongs
-/// to its quarter, every entry to its revision, every article is a known one.
-fn check_settlement(s: &NewSettlement) -> Result<(), String> {
-    let (q, r) = (s.header.quarter, s.header.revision);
-    if let Some(l) = s.lines.iter().find(|l| l.quarter != q) {
-        return Err(format!(
-            "the line of cadre {} is for {}",
-            l.cadre_id, l.quarter
-        ));
-    }
-    if let Some(e) = s.entries.iter().find(|e| e.quarter != q || e.revision != r) {
-        return Err(format!(
-            "ledger entry {} is for {} revision {}",
-            e.entry, e.quarter, e.revision
-        ));
-    }
-    if let Some(e) = s
-        .entries
-        .iter()
-        .find(|e| entry_article(e.article).is_none())
-    {
-        return Err(format!(
-            "ledger entry {} names an unknown article `{}`",
-            e.entry, e.article
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

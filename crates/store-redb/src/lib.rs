@@ -850,23 +850,12 @@ impl Store for RedbStore {
     async fn commit_settlement(&self, s: &NewSettlement, audit: &AuditRecord) -> Result<()> {
         let h = &s.header;
         let (q, revision) = (h.quarter, h.revision);
-        if revision == 0 {
-            return Err(StoreError::Conflict(format!(
-                "{q}: settlement revisions count from 1, not 0 (revision 0 is for entries \
-                 written outside a settlement)"
-            )));
-        }
+        kaohe_store::shared::check_new_settlement(s)?;
         let header = value(|b| encode_header(b, h));
 
         let mut lines = Rows::with_capacity(s.lines.len(), s.lines.len() * 96);
         let mut grades = Rows::with_capacity(s.lines.len(), s.lines.len() * 2);
         for (seq, l) in s.lines.iter().enumerate() {
-            if l.quarter != q {
-                return Err(StoreError::Rejected(format!(
-                    "the line of cadre `{}` is for {}, in a settlement of {q}",
-                    l.cadre_id, l.quarter
-                )));
-            }
             let seq = u32::try_from(seq)
                 .map_err(|_| StoreError::Rejected(format!("{q}: too many lines")))?;
             lines.push(line_key(q, revision, seq), |b| encode_line(b, l));
@@ -874,16 +863,6 @@ impl Store for RedbStore {
         }
         grades.sort();
 
-        if let Some(e) = s
-            .entries
-            .iter()
-            .find(|e| e.quarter != q || e.revision != revision)
-        {
-            return Err(StoreError::Rejected(format!(
-                "ledger entry {} belongs to {} revision {}, in revision {revision} of {q}",
-                e.entry, e.quarter, e.revision
-            )));
-        }
         let entries = EntryRows::new(&s.entries)?;
         let audit = encoded_audit(audit);
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use kaohe_domain::{Award, Condolence, Difference, EntryKind, Event, Inspection, LedgerEntry};
 
-use crate::{RecordImport, StoreError};
+use crate::{NewSettlement, RecordImport, StoreError};
 
 /// Whether `article` is the article of some ledger entry kind (`Art.11`, `Art.12`, `Art.13`,
 /// `Art.16`): the only ones a ledger entry may name.
@@ -40,6 +40,42 @@ pub fn check_outside_settlement(entries: &[LedgerEntry]) -> Result<(), StoreErro
              (nothing was written)",
             e.entry, e.quarter, e.article
         )));
+    }
+    Ok(())
+}
+
+/// Checks a settlement revision before anything is written, the same on every store
+/// (docs/guide.md, the settlement life cycle). Revision 0 is a [`StoreError::Conflict`],
+/// whatever else is wrong with it: revisions count from 1, and revision 0 is for the entries
+/// written outside a settlement. Otherwise a line of another quarter, an entry of another
+/// quarter or revision, or an entry naming no ledger entry kind's article (Art.11, 12, 13, 16)
+/// is [`StoreError::Rejected`].
+pub fn check_new_settlement(s: &NewSettlement) -> Result<(), StoreError> {
+    let (q, r) = (s.header.quarter, s.header.revision);
+    let refused = |m: String| format!("settle {q} revision {r}: {m} (nothing was written)");
+    if r == 0 {
+        return Err(StoreError::Conflict(refused(
+            "revisions count from 1 (revision 0 is for entries written outside a settlement)"
+                .into(),
+        )));
+    }
+    if let Some(l) = s.lines.iter().find(|l| l.quarter != q) {
+        return Err(StoreError::Rejected(refused(format!(
+            "the line of cadre `{}` is for {}",
+            l.cadre_id, l.quarter
+        ))));
+    }
+    if let Some(e) = s.entries.iter().find(|e| e.quarter != q || e.revision != r) {
+        return Err(StoreError::Rejected(refused(format!(
+            "ledger entry {} is for {} revision {}",
+            e.entry, e.quarter, e.revision
+        ))));
+    }
+    if let Some(e) = s.entries.iter().find(|e| !is_entry_article(e.article)) {
+        return Err(StoreError::Rejected(refused(format!(
+            "ledger entry {} names `{}`, which is not the article of any ledger entry kind",
+            e.entry, e.article
+        ))));
     }
     Ok(())
 }
