@@ -884,7 +884,7 @@ fn copy_texts(w: &Written) -> [(&'static str, String); 4] {
             e.cadre_id,
             e.kind.as_str(),
             e.amount,
-            e.article
+            e.article()
         );
     }
     [

@@ -336,7 +336,6 @@ async fn number(
             kind: p.kind,
             month: Some(p.month),
             amount: p.amount,
-            article: p.kind.article(),
         });
         *n += 1;
     }

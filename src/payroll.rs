@@ -113,7 +113,6 @@ async fn compute(store: &dyn Store, month: Month) -> Result<Payroll, AppError> {
             kind: EntryKind::Base,
             month: Some(month),
             amount,
-            article: EntryKind::Base.article(),
         });
         next += 1;
     };

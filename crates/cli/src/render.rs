@@ -415,7 +415,7 @@ fn explain_chain(o: &mut String, x: &Explanation) {
             e.kind.zh(),
             month,
             e.amount,
-            e.article
+            e.article()
         );
     }
 }

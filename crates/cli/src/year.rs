@@ -144,7 +144,12 @@ pub async fn withdraw(url: &str, kind: WithdrawKind, id: &str, reason: &str) -> 
                 let _ = writeln!(
                     out,
                     ": reversing entry {} of {} written ({} {}, {}, {}).",
-                    e.entry, e.quarter, e.kind, e.amount, e.cadre_id, e.article
+                    e.entry,
+                    e.quarter,
+                    e.kind,
+                    e.amount,
+                    e.cadre_id,
+                    e.article()
                 );
             }
             None => {

@@ -156,7 +156,7 @@ impl serde::Serialize for EntryKind {
 
 /// One immutable payment entry of the ledger (docs/reference.md, ledger). Entries are only ever appended: a
 /// revision adds correcting entries (new amount − old amount) and never edits old ones.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerEntry {
     /// The quarter the payment belongs to.
     pub quarter: Quarter,
@@ -170,12 +170,47 @@ pub struct LedgerEntry {
     /// What the payment is.
     pub kind: EntryKind,
     /// The month: for `base` entries, and for awards and condolences the month of their date.
-    #[serde(serialize_with = "ser_month")]
     pub month: Option<Month>,
     /// Signed amount in yuan.
     pub amount: Money,
-    /// The article it comes from, e.g. `Art.11`.
-    pub article: &'static str,
+}
+
+impl LedgerEntry {
+    /// The article the payment comes from, e.g. `Art.11`: its kind's (Art.11, 12, 13, 16),
+    /// derived, never stored beside it.
+    pub fn article(&self) -> &'static str {
+        self.kind.article()
+    }
+}
+
+/// A ledger entry as written out (docs/reference.md, ledger): its fields, and its article.
+#[derive(serde::Serialize)]
+struct EntryOut<'a> {
+    quarter: Quarter,
+    revision: u32,
+    entry: u32,
+    cadre_id: &'a CadreId,
+    kind: EntryKind,
+    #[serde(serialize_with = "ser_month")]
+    month: Option<Month>,
+    amount: Money,
+    article: &'static str,
+}
+
+impl serde::Serialize for LedgerEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        EntryOut {
+            quarter: self.quarter,
+            revision: self.revision,
+            entry: self.entry,
+            cadre_id: &self.cadre_id,
+            kind: self.kind,
+            month: self.month,
+            amount: self.amount,
+            article: self.article(),
+        }
+        .serialize(s)
+    }
 }
 
 /// The machine names of a [`SettlementLine`]'s fields: the columns of the settlement report

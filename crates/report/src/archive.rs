@@ -441,7 +441,7 @@ fn parts(a: &ArchiveView) -> Vec<Part> {
                 p.kind.zh().to_owned(),
                 p.month.map(|m| m.to_string()).unwrap_or_default(),
                 p.amount.to_string(),
-                p.article.to_owned(),
+                p.article().to_owned(),
             ]
         })
         .collect();
@@ -758,7 +758,7 @@ pub fn archive_json(a: &ArchiveView) -> Value {
             "kind": p.kind.as_str(),
             "month": p.month.map(|m| m.to_string()).unwrap_or_default(),
             "amount": p.amount.to_string(),
-            "article": p.article,
+            "article": p.article(),
         })).collect::<Vec<_>>(),
         "year_totals": a.year_totals.iter().map(|(y, m)| json!({
             "year": y, "amount": m.to_string(),

@@ -169,7 +169,7 @@ pub fn write_ledger_csv(w: impl Write, entries: &[LedgerEntry]) -> Result<(), Wr
             None => o.text("")?,
         }
         o.show(e.amount)?;
-        o.text(e.article)?;
+        o.text(e.article())?;
         o.end()?;
     }
     o.finish()

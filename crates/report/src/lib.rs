@@ -38,7 +38,6 @@
 //!     kind: EntryKind::Performance,
 //!     month: None,
 //!     amount: Money::parse("3374.58").unwrap(),
-//!     article: EntryKind::Performance.article(),
 //! };
 //! let mut out = Vec::new();
 //! kaohe_report::write_ledger_csv(&mut out, &[entry]).unwrap();

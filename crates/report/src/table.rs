@@ -153,7 +153,7 @@ pub fn write_ledger_table(mut w: impl Write, entries: &[LedgerEntry]) -> Result<
                 e.kind.zh().to_owned(),
                 e.month.map_or(String::new(), |m| m.to_string()),
                 e.amount.to_string(),
-                zh::article(e.article),
+                zh::article(e.article()),
             ]
         })
         .collect();

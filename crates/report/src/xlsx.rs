@@ -460,7 +460,7 @@ pub fn write_ledger_xlsx(mut w: impl Write, entries: &[LedgerEntry]) -> Result<(
                 V::T(e.kind.zh().to_owned()),
                 V::T(e.month.map_or(String::new(), |m| m.to_string())),
                 V::M(cell(e.amount)),
-                V::T(zh::article(e.article)),
+                V::T(zh::article(e.article())),
             ],
             false,
             &st,

@@ -98,7 +98,6 @@ fn payments(c: &Cadre) -> Vec<LedgerEntry> {
         kind,
         month: month.map(|m| Month::parse(m).unwrap()),
         amount: Money::parse(amount).unwrap(),
-        article: kind.article(),
     })
     .collect()
 }

@@ -166,7 +166,6 @@ pub fn ledger() -> Vec<LedgerEntry> {
             kind: EntryKind::Base,
             month: Some(month),
             amount: m("281.22"),
-            article: EntryKind::Base.article(),
         });
     }
     out.push(LedgerEntry {
@@ -177,7 +176,6 @@ pub fn ledger() -> Vec<LedgerEntry> {
         kind: EntryKind::ExcellentBonus,
         month: None,
         amount: m("1349.83"),
-        article: EntryKind::ExcellentBonus.article(),
     });
     out.push(LedgerEntry {
         quarter: q,
@@ -187,7 +185,6 @@ pub fn ledger() -> Vec<LedgerEntry> {
         kind: EntryKind::Performance,
         month: None,
         amount: m("3374.58"),
-        article: EntryKind::Performance.article(),
     });
     out.push(LedgerEntry {
         quarter: q,
@@ -197,7 +194,6 @@ pub fn ledger() -> Vec<LedgerEntry> {
         kind: EntryKind::ExcellentBonus,
         month: None,
         amount: m("-0.01"),
-        article: EntryKind::ExcellentBonus.article(),
     });
     let _ = Month {
         year: 2026,

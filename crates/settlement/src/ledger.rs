@@ -28,7 +28,6 @@ pub fn cadre_entries(
             kind,
             month,
             amount,
-            article: kind.article(),
         });
         *next += 1;
     };
@@ -111,7 +110,6 @@ pub fn revise(
                     kind,
                     month,
                     amount: Money::from_hundredths(diff),
-                    article: kind.article(),
                 });
                 next += 1;
             }

@@ -250,7 +250,7 @@ fn ledger_entries_sum_to_total_paid() {
             (EntryKind::ExcellentBonus, None, "1349.83".into()),
         ]
     );
-    assert!(e.iter().all(|x| x.article == "Art.11"));
+    assert!(e.iter().all(|x| x.article() == "Art.11"));
     assert_eq!(e.iter().map(|x| x.amount).sum::<Money>(), w.total_paid);
     assert_eq!(
         e.iter().map(|x| x.entry).collect::<Vec<_>>(),
@@ -330,7 +330,10 @@ fn revise_appends_differences_only() {
             ("GONE", EntryKind::UnqualifiedDeduction),
         ]
     );
-    assert!(fix.iter().all(|e| e.revision == 2 && e.article == "Art.11"));
+    assert!(
+        fix.iter()
+            .all(|e| e.revision == 2 && e.article() == "Art.11")
+    );
     assert_eq!(
         fix.iter().map(|e| e.entry).collect::<Vec<_>>(),
         (next..next + 9).collect::<Vec<_>>()

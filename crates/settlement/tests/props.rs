@@ -243,7 +243,7 @@ fn check(c: &County, out: &QuarterOutcome<'_>) -> Result<(), TestCaseError> {
         prop_assert!(
             entries
                 .iter()
-                .all(|e| e.article == "Art.11" && e.revision == 1)
+                .all(|e| e.article() == "Art.11" && e.revision == 1)
         );
     }
     prop_assert_eq!(

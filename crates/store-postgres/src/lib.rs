@@ -96,7 +96,7 @@ use kaohe_domain::{
     Points, Policy, Quarter, RosterVersion, Score, ScoreNames, Sequence, SettlementLine, Stored,
     Subject, TownCode, VillageCode, Withdrawal,
 };
-use kaohe_store::shared::{Compared, entry_article};
+use kaohe_store::shared::Compared;
 use kaohe_store::{
     AuditRecord, EventImport, NewSettlement, RecordImport, Result, RosterImport, ScoreSheet,
     SettlementHeader, Store, StoreError, StoredScores, WithdrawTarget, checked_sheets,
@@ -1063,12 +1063,17 @@ impl Store for PgStore {
             };
             let kind = copy_text(what, "kind", kind)?;
             let article = copy_text(what, "article", article)?;
+            let kind = EntryKind::parse(kind).ok_or_else(|| bad("kind", &kind))?;
+            // The article is stored beside the kind, and must be the kind's (Art.11, 12, 13, 16).
+            if article != kind.article() {
+                return Err(bad("article", &article));
+            }
             out.push(LedgerEntry {
                 quarter: q,
                 revision: counter("revision", revision)?,
                 entry: counter("entry", entry)?,
                 cadre_id,
-                kind: EntryKind::parse(kind).ok_or_else(|| bad("kind", &kind))?,
+                kind,
                 month: match month {
                     None => None,
                     Some(m) => {
@@ -1078,7 +1083,6 @@ impl Store for PgStore {
                 },
                 amount: Money::parse(copy_text(what, "amount", amount)?)
                     .map_err(|e| bad("amount", &e))?,
-                article: entry_article(article).ok_or_else(|| bad("article", &article))?,
             });
             Ok(())
         })

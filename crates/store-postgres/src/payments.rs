@@ -86,7 +86,7 @@ pub(crate) async fn append_ledger(tx: &mut Tx, entries: &[LedgerEntry], what: &s
                 .plain(e.kind.as_str())
                 .opt_plain(e.month)
                 .plain(e.amount.to_decimal())
-                .plain(e.article)
+                .plain(e.article())
                 .end();
         },
     )

@@ -478,9 +478,7 @@ async fn entry_kinds_and_months_round_trip() {
         let s = &ctx.store;
         let mut r1 = support::settlement(q("2026Q1"), 1, 2, 1);
         r1.entries[4].kind = EntryKind::CompletionAward;
-        r1.entries[4].article = EntryKind::CompletionAward.article();
         r1.entries[5].kind = EntryKind::Condolence;
-        r1.entries[5].article = EntryKind::Condolence.article();
         s.commit_settlement(&r1, &audit("settle", 2)).await.unwrap();
         support::assert_holds(s, &r1).await;
     })

@@ -257,7 +257,6 @@ pub fn settlement(
                 kind,
                 month,
                 amount,
-                article: kind.article(),
             });
             entry += 1;
         };

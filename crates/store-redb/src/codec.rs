@@ -813,12 +813,13 @@ pub(crate) fn decode_entry(
 ) -> Result<LedgerEntry> {
     let (quarter, entry) = decode_header_key(k)?;
     let mut d = Dec::new(v, "ledger entry")?;
+    let (revision, cadre_id, kind) = (d.u32()?, d.cadre_id(last_id)?, kind_of(d.u8()?)?);
     let e = LedgerEntry {
         quarter,
         entry,
-        revision: d.u32()?,
-        cadre_id: d.cadre_id(last_id)?,
-        kind: kind_of(d.u8()?)?,
+        revision,
+        cadre_id,
+        kind,
         month: match d.u8()? {
             0 => None,
             m @ 1..=12 => Some(Month {
@@ -828,8 +829,11 @@ pub(crate) fn decode_entry(
             _ => return Err(d.err("bad month")),
         },
         amount: d.money()?,
-        article: article_of(d.u8()?)?,
     };
+    // The article is stored beside the kind, and must be the kind's (Art.11, 12, 13, 16).
+    if article_of(d.u8()?)? != e.article() {
+        return Err(d.err("the article is not the entry kind's"));
+    }
     d.end()?;
     Ok(e)
 }

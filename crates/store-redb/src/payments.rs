@@ -30,11 +30,13 @@ impl EntryRows {
     pub(crate) fn new(entries: &[LedgerEntry]) -> Result<EntryRows, StoreError> {
         let mut rows = Rows::with_capacity(entries.len(), entries.len() * 24);
         for e in entries {
-            let article = article_code(e.article).ok_or_else(|| {
+            let article = article_code(e.article()).ok_or_else(|| {
                 StoreError::Rejected(format!(
                     "ledger entry {} of {} names `{}`, which is not the article of any ledger \
                      entry kind",
-                    e.entry, e.quarter, e.article
+                    e.entry,
+                    e.quarter,
+                    e.article()
                 ))
             })?;
             rows.push(ledger_key(e.quarter, e.entry), |b| {

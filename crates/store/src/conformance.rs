@@ -2463,7 +2463,6 @@ pub mod fixtures {
             kind,
             month: month.map(|m| quarter.months()[m]),
             amount: money(amount),
-            article: kind.article(),
         }
     }
 
@@ -2510,7 +2509,6 @@ pub mod fixtures {
             kind,
             month: Some(Month::of(award.date)),
             amount: Money::from_hundredths(sign * award.amount.hundredths()),
-            article: kind.article(),
         }
     }
 
@@ -2524,7 +2522,6 @@ pub mod fixtures {
             kind: EntryKind::Condolence,
             month: Some(Month::of(c.date)),
             amount: Money::from_hundredths(sign * c.amount.hundredths()),
-            article: EntryKind::Condolence.article(),
         }
     }
 
@@ -2585,7 +2582,6 @@ pub mod fixtures {
                 kind: EntryKind::Base,
                 month: Some(m),
                 amount: Money::from_hundredths(20_000 + (i as i64 % 997)),
-                article: EntryKind::Base.article(),
             })
             .collect()
     }
@@ -2650,7 +2646,6 @@ pub mod fixtures {
                     kind: EntryKind::Base,
                     month: Some(*m),
                     amount: Money::from_hundredths(fen),
-                    article: EntryKind::Base.article(),
                 });
                 n += 1;
             }
@@ -2663,7 +2658,6 @@ pub mod fixtures {
                     kind,
                     month: None,
                     amount,
-                    article: kind.article(),
                 });
                 n += 1;
             };
@@ -2700,7 +2694,6 @@ pub mod fixtures {
                 kind: EntryKind::Base,
                 month: Some(month),
                 amount: Money::from_hundredths((100_000 + 5 * (i as i64 % 997)) / 5),
-                article: EntryKind::Base.article(),
             })
             .collect()
     }
@@ -2767,7 +2760,6 @@ pub mod fixtures {
                     kind,
                     month: month.map(|k| quarter.months()[k]),
                     amount: Money::from_hundredths(fen),
-                    article: kind.article(),
                 });
                 n += 1;
             };

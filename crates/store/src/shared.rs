@@ -23,8 +23,7 @@ pub fn entry_article(article: &str) -> Option<&'static str> {
 }
 
 /// Checks entries written outside a settlement (payroll, awards, condolences, withdrawals):
-/// each has revision 0 and names the article of a ledger entry kind. [`StoreError::Rejected`]
-/// otherwise, naming the first entry that does not.
+/// each has revision 0. [`StoreError::Rejected`] otherwise, naming the first entry that has not.
 pub fn check_outside_settlement(entries: &[LedgerEntry]) -> Result<(), StoreError> {
     if let Some(e) = entries.iter().find(|e| e.revision != 0) {
         return Err(StoreError::Rejected(format!(
@@ -34,13 +33,6 @@ pub fn check_outside_settlement(entries: &[LedgerEntry]) -> Result<(), StoreErro
             e.entry, e.quarter, e.revision
         )));
     }
-    if let Some(e) = entries.iter().find(|e| !is_entry_article(e.article)) {
-        return Err(StoreError::Rejected(format!(
-            "ledger entry {} of {} names `{}`, which is not the article of any ledger entry kind \
-             (nothing was written)",
-            e.entry, e.quarter, e.article
-        )));
-    }
     Ok(())
 }
 
@@ -48,8 +40,8 @@ pub fn check_outside_settlement(entries: &[LedgerEntry]) -> Result<(), StoreErro
 /// (docs/guide.md, the settlement life cycle). Revision 0 is a [`StoreError::Conflict`],
 /// whatever else is wrong with it: revisions count from 1, and revision 0 is for the entries
 /// written outside a settlement. Otherwise a line of another quarter, an entry of another
-/// quarter or revision, or an entry naming no ledger entry kind's article (Art.11, 12, 13, 16)
-/// is [`StoreError::Rejected`].
+/// quarter or revision is
+/// [`StoreError::Rejected`].
 pub fn check_new_settlement(s: &NewSettlement) -> Result<(), StoreError> {
     let (q, r) = (s.header.quarter, s.header.revision);
     let refused = |m: String| format!("settle {q} revision {r}: {m} (nothing was written)");
@@ -69,12 +61,6 @@ pub fn check_new_settlement(s: &NewSettlement) -> Result<(), StoreError> {
         return Err(StoreError::Rejected(refused(format!(
             "ledger entry {} is for {} revision {}",
             e.entry, e.quarter, e.revision
-        ))));
-    }
-    if let Some(e) = s.entries.iter().find(|e| !is_entry_article(e.article)) {
-        return Err(StoreError::Rejected(refused(format!(
-            "ledger entry {} names `{}`, which is not the article of any ledger entry kind",
-            e.entry, e.article
         ))));
     }
     Ok(())
