@@ -168,6 +168,7 @@ impl QuarterInputs {
             quarter: self.quarter,
             policy: &self.policy,
             roster: &self.roster,
+            roster_index: None,
             scores: (&self.scores).into(),
             events: &self.events,
             history: &self.history,

@@ -123,6 +123,45 @@ impl<'a> RosterIndex<'a> {
         &self.roster[self.first_cadre(v)].village
     }
 
+    /// The roster position of cadre `id`, trying `*hint` and the next position before the hash
+    /// table: rows grouped by subject in roster order (a national scores file) then find
+    /// every cadre without a random memory access. `*hint` follows the answer, and the answer
+    /// is always [`RosterIndex::cadre`]'s, whatever the hint.
+    #[inline]
+    pub fn cadre_near(&self, id: &[u8], hint: &mut usize) -> Option<usize> {
+        for r in [*hint, *hint + 1] {
+            if let Some(c) = self.roster.get(r)
+                && c.id.as_str().as_bytes() == id
+                && !self.is_repeated(r)
+            {
+                *hint = r;
+                return Some(r);
+            }
+        }
+        let r = self.cadre(std::str::from_utf8(id).ok()?)?;
+        *hint = r;
+        Some(r)
+    }
+
+    /// The number of village `code`, as [`RosterIndex::cadre_near`] finds cadres.
+    #[inline]
+    pub fn village_near(&self, code: &[u8], hint: &mut usize) -> Option<usize> {
+        for v in [*hint, *hint + 1] {
+            if v < self.first_cadre.len() && self.village_code(v).as_str().as_bytes() == code {
+                *hint = v;
+                return Some(v);
+            }
+        }
+        let v = self.village(std::str::from_utf8(code).ok()?)?;
+        *hint = v;
+        Some(v)
+    }
+
+    /// Whether an earlier cadre has the id of the cadre at roster position `r`.
+    fn is_repeated(&self, r: usize) -> bool {
+        !self.repeated.is_empty() && self.repeated.binary_search(&ix(r)).is_ok()
+    }
+
     /// Roster positions of the cadres whose id an earlier cadre already has, in roster order.
     pub fn repeated(&self) -> impl Iterator<Item = usize> + '_ {
         self.repeated.iter().map(|&r| r as usize)
@@ -175,5 +214,37 @@ mod tests {
         assert_eq!(ix.village_code(0).as_str(), "V2");
         assert_eq!(ix.first_cadre(2), 3);
         assert_eq!(ix.repeated().collect::<Vec<_>>(), [3]);
+    }
+
+    /// The hinted lookups answer as the hash table does, whatever the hint.
+    #[test]
+    fn near_lookups_agree_with_the_table() {
+        let roster = [
+            cadre("C1", "V2"),
+            cadre("C2", "V1"),
+            cadre("C1", "V2"),
+            cadre("C3", "V3"),
+        ];
+        let ix = RosterIndex::new(&roster);
+        for id in ["C1", "C2", "C3", "C4", ""] {
+            for start in 0..6 {
+                let mut hint = start;
+                let got = ix.cadre_near(id.as_bytes(), &mut hint);
+                assert_eq!(got, ix.cadre(id), "{id} from {start}");
+                if let Some(r) = got {
+                    assert_eq!(hint, r);
+                }
+            }
+        }
+        for code in ["V1", "V2", "V3", "V4"] {
+            for start in 0..5 {
+                let mut hint = start;
+                assert_eq!(
+                    ix.village_near(code.as_bytes(), &mut hint),
+                    ix.village(code)
+                );
+            }
+        }
+        assert_eq!(ix.cadre_near(&[0xff], &mut 0), None);
     }
 }
