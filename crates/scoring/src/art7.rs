@@ -319,7 +319,7 @@ impl Rows<'_, '_> {
                     .map(|r| self.county.position[r].map(|_| r)),
             };
             let subject = match subject {
-                Some(Some(row)) => row as usize,
+                Some(Some(row)) => row,
                 Some(None) => continue,
                 None => {
                     problems.push(Problem::UnknownScoreSubject {
