@@ -9,9 +9,10 @@
 //! The strings are not copied: the index borrows them from the roster.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
+use std::hash::BuildHasher;
 
 use foldhash::fast::FixedState;
+use hashbrown::HashTable;
 
 use crate::{Cadre, VillageCode};
 
@@ -21,8 +22,9 @@ type Map<'a> = HashMap<&'a str, u32, FixedState>;
 #[derive(Debug, Clone)]
 pub struct RosterIndex<'a> {
     roster: &'a [Cadre],
-    /// Cadre id → roster position of its first occurrence.
-    cadres: Map<'a>,
+    /// Roster positions of the first occurrence of each cadre id, hashed by id: the ids
+    /// themselves are read from the roster, so an entry is 4 bytes.
+    cadres: HashTable<u32>,
     /// Village code → village index.
     villages: Map<'a>,
     /// Roster position of the first cadre of each village.
@@ -31,6 +33,11 @@ pub struct RosterIndex<'a> {
     village_of: Vec<u32>,
     /// Roster positions of the cadres whose id an earlier cadre already has.
     repeated: Vec<u32>,
+}
+
+/// The hash of a cadre id in the cadre table (the workspace's fixed-seed foldhash).
+fn hash(id: &str) -> u64 {
+    FixedState::default().hash_one(id)
 }
 
 /// A roster position or village number as a `u32`; a roster of 4 billion cadres is refused
@@ -43,7 +50,7 @@ impl<'a> RosterIndex<'a> {
     /// Numbers `roster`. A repeated cadre id keeps its roster position (positions stay equal
     /// to indices) but is found by id at its first occurrence; see [`RosterIndex::repeated`].
     pub fn new(roster: &'a [Cadre]) -> RosterIndex<'a> {
-        let mut cadres = Map::with_capacity_and_hasher(roster.len(), FixedState::default());
+        let mut cadres = HashTable::with_capacity(roster.len());
         let mut villages =
             Map::with_capacity_and_hasher(roster.len() / 4 + 16, FixedState::default());
         let mut first_cadre = Vec::new();
@@ -51,10 +58,15 @@ impl<'a> RosterIndex<'a> {
         let mut repeated = Vec::new();
         let mut last: Option<(&str, u32)> = None;
         for (r, c) in roster.iter().enumerate() {
-            if let Entry::Vacant(e) = cadres.entry(c.id.as_str()) {
-                e.insert(ix(r));
-            } else {
+            let id = c.id.as_str();
+            let h = hash(id);
+            if cadres
+                .find(h, |&f| roster[f as usize].id.as_str() == id)
+                .is_some()
+            {
                 repeated.push(ix(r));
+            } else {
+                cadres.insert_unique(h, ix(r), |&f| hash(roster[f as usize].id.as_str()));
             }
             let code = c.village.as_str();
             let v = match last {
@@ -95,7 +107,9 @@ impl<'a> RosterIndex<'a> {
 
     /// The roster position of cadre `id` (its first occurrence), if on the roster.
     pub fn cadre(&self, id: &str) -> Option<usize> {
-        self.cadres.get(id).map(|&r| r as usize)
+        self.cadres
+            .find(hash(id), |&r| self.roster[r as usize].id.as_str() == id)
+            .map(|&r| r as usize)
     }
 
     /// The number of village `code`, if on the roster.
@@ -246,5 +260,40 @@ mod tests {
             }
         }
         assert_eq!(ix.cadre_near(&[0xff], &mut 0), None);
+    }
+
+    /// On rosters with many repeated ids and villages out of order, every lookup agrees with
+    /// a plain scan for the first occurrence, from every hint.
+    #[test]
+    fn lookups_agree_with_a_scan() {
+        for n in [1usize, 7, 64, 300] {
+            let roster: Vec<Cadre> = (0..n)
+                .map(|k| {
+                    cadre(
+                        &format!("C{}", (k * 7919) % (n / 2 + 1)),
+                        &format!("V{}", k % 5),
+                    )
+                })
+                .collect();
+            let ix = RosterIndex::new(&roster);
+            let first = |id: &str| roster.iter().position(|c| c.id.as_str() == id);
+            let mut repeated = Vec::new();
+            for (r, c) in roster.iter().enumerate() {
+                let id = c.id.as_str();
+                assert_eq!(ix.cadre(id), first(id));
+                if first(id) != Some(r) {
+                    repeated.push(r);
+                }
+                for start in 0..=n {
+                    let mut hint = start;
+                    assert_eq!(ix.cadre_near(id.as_bytes(), &mut hint), first(id));
+                }
+                let v = ix.village_of(r);
+                assert_eq!(ix.village_code(v), &c.village);
+                assert_eq!(ix.village(c.village.as_str()), Some(v));
+            }
+            assert_eq!(ix.repeated().collect::<Vec<_>>(), repeated);
+            assert_eq!(ix.cadre("C-none"), None);
+        }
     }
 }
