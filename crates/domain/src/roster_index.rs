@@ -8,15 +8,12 @@
 //!
 //! The strings are not copied: the index borrows them from the roster.
 
-use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 use foldhash::fast::FixedState;
 use hashbrown::HashTable;
 
 use crate::{Cadre, VillageCode};
-
-type Map<'a> = HashMap<&'a str, u32, FixedState>;
 
 /// The dense numbering of a roster's cadres and villages (see the module documentation).
 #[derive(Debug, Clone)]
@@ -25,8 +22,8 @@ pub struct RosterIndex<'a> {
     /// Roster positions of the first occurrence of each cadre id, hashed by id: the ids
     /// themselves are read from the roster, so an entry is 4 bytes.
     cadres: HashTable<u32>,
-    /// Village code → village index.
-    villages: Map<'a>,
+    /// Village indices, hashed by code (read from the roster through `first_cadre`).
+    villages: HashTable<u32>,
     /// Roster position of the first cadre of each village.
     first_cadre: Vec<u32>,
     /// Village index of each roster cadre.
@@ -35,7 +32,7 @@ pub struct RosterIndex<'a> {
     repeated: Vec<u32>,
 }
 
-/// The hash of a cadre id in the cadre table (the workspace's fixed-seed foldhash).
+/// The hash of a cadre id or village code in the tables (the workspace's fixed-seed foldhash).
 fn hash(id: &str) -> u64 {
     FixedState::default().hash_one(id)
 }
@@ -51,8 +48,7 @@ impl<'a> RosterIndex<'a> {
     /// to indices) but is found by id at its first occurrence; see [`RosterIndex::repeated`].
     pub fn new(roster: &'a [Cadre]) -> RosterIndex<'a> {
         let mut cadres = HashTable::with_capacity(roster.len());
-        let mut villages =
-            Map::with_capacity_and_hasher(roster.len() / 4 + 16, FixedState::default());
+        let mut villages = HashTable::with_capacity(roster.len() / 4 + 16);
         let mut first_cadre = Vec::new();
         let mut village_of = Vec::with_capacity(roster.len());
         let mut repeated = Vec::new();
@@ -72,10 +68,22 @@ impl<'a> RosterIndex<'a> {
             let v = match last {
                 // Cadres of a village usually come together: skip the hash.
                 Some((l, v)) if l == code => v,
-                _ => *villages.entry(code).or_insert_with(|| {
-                    first_cadre.push(ix(r));
-                    ix(first_cadre.len() - 1)
-                }),
+                _ => {
+                    let h = hash(code);
+                    let at = |v: u32| roster[first_cadre[v as usize] as usize].village.as_str();
+                    match villages.find(h, |&v| at(v) == code) {
+                        Some(&v) => v,
+                        None => {
+                            let v = ix(first_cadre.len());
+                            first_cadre.push(ix(r));
+                            let at = |v: &u32| {
+                                hash(roster[first_cadre[*v as usize] as usize].village.as_str())
+                            };
+                            villages.insert_unique(h, v, at);
+                            v
+                        }
+                    }
+                }
             };
             last = Some((code, v));
             village_of.push(v);
@@ -114,7 +122,11 @@ impl<'a> RosterIndex<'a> {
 
     /// The number of village `code`, if on the roster.
     pub fn village(&self, code: &str) -> Option<usize> {
-        self.villages.get(code).map(|&v| v as usize)
+        self.villages
+            .find(hash(code), |&v| {
+                self.village_code(v as usize).as_str() == code
+            })
+            .map(|&v| v as usize)
     }
 
     /// The cadre at roster position `r`.
