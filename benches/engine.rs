@@ -150,6 +150,7 @@ fn engine(c: &mut Criterion) {
             quarter,
             policy: &data.policy,
             roster: &data.roster,
+            roster_index: None,
             scores: (&data.scores).into(),
             events: &data.events,
             history: &[],

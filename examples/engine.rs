@@ -18,6 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         quarter: Quarter::parse("2026Q2")?,
         policy: &policy,
         roster: &roster,
+        roster_index: None,
         scores: (&scores).into(),
         events: &events,
         history: &[], // earlier appraisals, for Art.11's dismissal rule

@@ -361,6 +361,7 @@ fn scorecard(
         quarter: line.quarter,
         policy,
         roster: &roster,
+        roster_index: None,
         scores: (&scores).into(),
         events: &events,
         missing_as_zero: true,

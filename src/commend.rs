@@ -73,6 +73,7 @@ pub async fn commend(
             quarter: q,
             policy: qpolicy,
             roster: &roster,
+            roster_index: None,
             scores: scores.as_scores(),
             events: &events,
             missing_as_zero: true,

@@ -81,7 +81,9 @@ pub fn compute_from_files<T>(
         None => Policy::default(),
     };
     let roster = kaohe_io::read_roster(files.roster)?;
-    let ctx = kaohe_io::Context::new(&roster, |_| Some(&policy));
+    // The roster is numbered once, for the readers and the engine.
+    let index = kaohe_domain::RosterIndex::new(&roster);
+    let ctx = kaohe_io::Context::over(&index, |_| Some(&policy));
     // The quarter's scores in their compact grid: no score row is held as a record.
     let scores = kaohe_io::read_scores_grid(files.scores, &ctx, q)?;
     let events = kaohe_io::read_events(files.events, &ctx)?;
@@ -94,6 +96,7 @@ pub fn compute_from_files<T>(
         quarter: q,
         policy: &policy,
         roster: &roster,
+        roster_index: Some(&index),
         scores: (&scores).into(),
         events: &events,
         history: &history,
@@ -106,6 +109,7 @@ pub fn compute_from_files<T>(
         outcome: &outcome,
     });
     drop(outcome);
+    drop(index);
     // A national roster is millions of strings, which take a moment to free: they are freed
     // on a thread of their own, which the process does not wait for.
     std::thread::spawn(move || drop((roster, scores, events, history)));
@@ -150,6 +154,7 @@ mod tests {
                 quarter: q,
                 policy: &policy,
                 roster: &roster,
+                roster_index: None,
                 scores: Scores::Rows(&rows),
                 events: &[],
                 missing_as_zero: true,

@@ -235,6 +235,7 @@ impl QuarterInputs {
             quarter: self.quarter,
             policy: &self.policy,
             roster: &self.roster,
+            roster_index: None,
             scores: self.scores.as_scores(),
             events: &self.events,
             history: &self.history,

@@ -24,7 +24,7 @@ pub fn policy() -> &'static Policy {
     P.get_or_init(Policy::default)
 }
 
-pub fn ctx(roster: &[Cadre]) -> Context<'static> {
+pub fn ctx(roster: &[Cadre]) -> Context<'_> {
     Context::with_policy(roster, policy())
 }
 

@@ -8,7 +8,7 @@ use kaohe_domain::{
     Item, ItemColumns, Points, Policy, Quarter, Scope, Score, ScoreGrid, Subject, score_cell_points,
 };
 
-use crate::county::{County, Index, Lookup, Set};
+use crate::county::{County, Index, Set};
 use crate::{Matrix, Problem, ScoringError};
 
 /// Where an item sits: the matrix of its scope and its column there.
@@ -235,7 +235,7 @@ impl<'g> ItemPoints<'g> {
             if county.members(v).is_empty() || rubric.village.len() == 0 {
                 continue;
             }
-            let village = &county.roster[county.first_cadre[v]].village;
+            let village = county.index.village_code(v);
             scan(Scope::Village, v, Subject::from(village), &rubric.village);
         }
         for a in 0..county.len() {
@@ -293,8 +293,8 @@ impl Rows<'_, '_> {
     /// (unknown item or subject, points out of range).
     fn resolve<'s>(self, rows: &'s [Score]) -> (Vec<Placement<'s>>, Vec<Problem>) {
         let (mut placements, mut problems) = (Vec::with_capacity(rows.len()), Vec::new());
-        let mut villages = Lookup::new(&self.county.villages);
-        let mut cadres = Lookup::new(&self.county.cadres);
+        // Rows come grouped by subject: most name the subject of the row before.
+        let (mut village_hint, mut cadre_hint) = (0, 0);
         for s in rows.iter().filter(|s| s.quarter == self.quarter) {
             let Some(it) = self.rubric.index.get(s.item.as_str()) else {
                 problems.push(Problem::UnknownItem {
@@ -305,15 +305,21 @@ impl Rows<'_, '_> {
             };
             let Column { scope, column } = self.rubric.places[it as usize];
             let subject = match scope {
-                Scope::Village => villages.get(s.subject.as_str()).map(Some),
+                Scope::Village => self
+                    .county
+                    .index
+                    .village_near(s.subject.as_str().as_bytes(), &mut village_hint)
+                    .map(Some),
                 // `None` inside: a cadre of the roster not assessed in the quarter, nothing
                 // to count in.
-                Scope::Cadre => cadres
-                    .get(s.subject.as_str())
-                    .map(|r| self.county.position[r as usize].map(|_| r)),
+                Scope::Cadre => self
+                    .county
+                    .index
+                    .cadre_near(s.subject.as_str().as_bytes(), &mut cadre_hint)
+                    .map(|r| self.county.position[r].map(|_| r)),
             };
             let subject = match subject {
-                Some(Some(row)) => row as usize,
+                Some(Some(row)) => row,
                 Some(None) => continue,
                 None => {
                     problems.push(Problem::UnknownScoreSubject {

@@ -44,8 +44,8 @@ pub(crate) fn hits(
             continue;
         };
         let subject = match rule.scope {
-            Scope::Village => county.villages.get(ev.subject.as_str()),
-            Scope::Cadre => county.cadres.get(ev.subject.as_str()),
+            Scope::Village => county.index.village(ev.subject.as_str()),
+            Scope::Cadre => county.index.cadre(ev.subject.as_str()),
         };
         if subject.is_none() {
             problems.push(Problem::UnknownEventSubject {
@@ -78,12 +78,12 @@ pub(crate) fn hits(
 fn counted_for<'c>(
     county: &'c County<'_>,
     scope: Scope,
-    subject: u32,
+    subject: usize,
     ev: &'c Event,
 ) -> impl Iterator<Item = u32> + 'c {
     let cadres: &[u32] = match scope {
-        Scope::Village => county.members(subject as usize),
-        Scope::Cadre => county.position[subject as usize].as_slice(),
+        Scope::Village => county.members(subject),
+        Scope::Cadre => county.position[subject].as_slice(),
     };
     cadres
         .iter()

@@ -1,12 +1,12 @@
-//! The roster of a quarter, interned once: cadre ids and village codes mapped to dense `u32`
-//! indices, the cadres assessed in the quarter (docs/rules.md Art.2) and the assessed cadres of each village
+//! The roster of a quarter, numbered by [`RosterIndex`] (cadre ids and village codes mapped to
+//! dense indices, the one numbering of a roster), the cadres assessed in the quarter (docs/rules.md Art.2) and the assessed cadres of each village
 //! (Art.7 village items and Art.8 village events count for all of them).
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use foldhash::fast::FixedState;
-use kaohe_domain::{Cadre, Quarter, TownCode};
+use kaohe_domain::{Cadre, Quarter, RosterIndex, TownCode};
 
 use crate::Problem;
 
@@ -45,42 +45,31 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Looks codes up in an [`Index`], answering a code equal to the previous one without hashing:
-/// rows come grouped by subject, so most rows name the subject of the row before. The last
-/// answer came from the map, so the answer never depends on the order of the rows.
+/// The numbering of a roster: built here, or lent by a caller that has built it already
+/// (`kaohe compute` numbers the roster once for its readers and the engine).
 #[derive(Debug)]
-pub(crate) struct Lookup<'i, 'a, 'r> {
-    index: &'i Index<'a>,
-    last: Option<(&'r str, u32)>,
+pub(crate) enum Numbering<'a> {
+    Built(RosterIndex<'a>),
+    Lent(&'a RosterIndex<'a>),
 }
 
-impl<'i, 'a, 'r> Lookup<'i, 'a, 'r> {
-    pub(crate) fn new(index: &'i Index<'a>) -> Self {
-        Lookup { index, last: None }
-    }
-
-    pub(crate) fn get(&mut self, code: &'r str) -> Option<u32> {
-        if let Some((last, i)) = self.last
-            && last == code
-        {
-            return Some(i);
+impl<'a> std::ops::Deref for Numbering<'a> {
+    type Target = RosterIndex<'a>;
+    fn deref(&self) -> &RosterIndex<'a> {
+        match self {
+            Numbering::Built(ix) => ix,
+            Numbering::Lent(ix) => ix,
         }
-        let i = self.index.get(code)?;
-        self.last = Some((code, i));
-        Some(i)
     }
 }
 
-/// The roster of a quarter, interned.
+/// The roster of a quarter, numbered by its [`RosterIndex`], with the cadres assessed in the
+/// quarter.
 #[derive(Debug)]
 pub(crate) struct County<'a> {
     pub(crate) roster: &'a [Cadre],
-    /// Cadre id → roster position.
-    pub(crate) cadres: Index<'a>,
-    /// Village code → village index (in order of first appearance in the roster).
-    pub(crate) villages: Index<'a>,
-    /// Roster position of the first cadre of each village (whose code names the village).
-    pub(crate) first_cadre: Vec<usize>,
+    /// Cadre ids (by roster position) and village codes (by first appearance) numbered.
+    pub(crate) index: Numbering<'a>,
     /// Roster position of each assessed cadre, in roster order.
     pub(crate) assessed: Vec<u32>,
     /// Village index of each assessed cadre.
@@ -93,15 +82,23 @@ pub(crate) struct County<'a> {
 }
 
 impl<'a> County<'a> {
-    /// Interns `roster` and picks the cadres assessed in `quarter`; a repeated cadre id
-    /// and a village under two towns (Art.4) are problems.
-    pub(crate) fn new(roster: &'a [Cadre], quarter: Quarter, problems: &mut Vec<Problem>) -> Self {
-        // Two independent indexes: on two threads for a large county.
-        let parallel = crate::threads_for(roster.len() * 4) > 1;
-        let ((cadres, duplicates), villages) =
-            crate::join(parallel, || index_cadres(roster), || index_villages(roster));
-        problems.extend(duplicates);
-        problems.extend(villages.problems);
+    /// Numbers `roster` (or takes `lent`, its numbering already built) and picks the cadres
+    /// assessed in `quarter`; a repeated cadre id and a village under two towns (Art.4) are
+    /// problems.
+    pub(crate) fn new(
+        roster: &'a [Cadre],
+        lent: Option<&'a RosterIndex<'a>>,
+        quarter: Quarter,
+        problems: &mut Vec<Problem>,
+    ) -> Self {
+        let index = match lent {
+            Some(ix) => Numbering::Lent(ix),
+            None => Numbering::Built(RosterIndex::new(roster)),
+        };
+        problems.extend(index.repeated().map(|r| Problem::DuplicateCadre {
+            cadre: roster[r].id.clone(),
+        }));
+        problems.extend(villages_in_two_towns(&index));
         let mut assessed = Vec::new();
         let mut village_of = Vec::new();
         let mut position = vec![None; roster.len()];
@@ -109,15 +106,13 @@ impl<'a> County<'a> {
             if c.assessed_in(quarter) {
                 position[r] = Some(assessed.len() as u32);
                 assessed.push(r as u32);
-                village_of.push(villages.of_roster[r]);
+                village_of.push(index.village_of(r) as u32);
             }
         }
-        let (member_start, members) = group_by_village(&village_of, villages.first_cadre.len());
+        let (member_start, members) = group_by_village(&village_of, index.village_count());
         County {
             roster,
-            cadres,
-            villages: villages.index,
-            first_cadre: villages.first_cadre,
+            index,
             assessed,
             village_of,
             position,
@@ -133,7 +128,7 @@ impl<'a> County<'a> {
 
     /// Number of villages of the roster.
     pub(crate) fn n_villages(&self) -> usize {
-        self.first_cadre.len()
+        self.index.village_count()
     }
 
     /// The `a`-th assessed cadre.
@@ -165,77 +160,23 @@ fn group_by_village(village_of: &[u32], n_villages: usize) -> (Vec<u32>, Vec<u32
     (start, members)
 }
 
-/// The cadre index of a roster (index = roster position), and a problem per repeated id.
-fn index_cadres(roster: &[Cadre]) -> (Index<'_>, Vec<Problem>) {
-    let mut index = Index::with_capacity(roster.len());
-    let mut problems = Vec::new();
-    for c in roster {
-        if index.push(c.id.as_str()).is_err() {
-            problems.push(Problem::DuplicateCadre {
-                cadre: c.id.clone(),
-            });
-        }
-    }
-    (index, problems)
-}
-
-/// The villages of a roster.
-struct VillageIndex<'a> {
-    index: Index<'a>,
-    /// Roster position of the first cadre seen of each village.
-    first_cadre: Vec<usize>,
-    /// Village index of each roster cadre.
-    of_roster: Vec<u32>,
-    /// A village under two towns.
-    problems: Vec<Problem>,
-}
-
-fn index_villages(roster: &[Cadre]) -> VillageIndex<'_> {
-    let mut index = Index::with_capacity(roster.len() / 4 + 16);
-    let mut first_cadre = Vec::new();
-    let mut of_roster = Vec::with_capacity(roster.len());
-    let mut conflicted = Vec::new();
-    let mut last: Option<(&str, u32)> = None;
-    for (r, c) in roster.iter().enumerate() {
-        let code = c.village.as_str();
-        let v = match last {
-            // Cadres of a village usually come together: skip the hash.
-            Some((l, v)) if l == code => v,
-            _ => index.get(code).unwrap_or_else(|| {
-                first_cadre.push(r);
-                index.push(code).unwrap_or_else(|v| v)
-            }),
-        };
-        last = Some((code, v));
-        if roster[first_cadre[v as usize]].town != c.town {
-            conflicted.push(v);
-        }
-        of_roster.push(v);
-    }
-    let problems = villages_in_two_towns(roster, &first_cadre, &of_roster, conflicted);
-    VillageIndex {
-        index,
-        first_cadre,
-        of_roster,
-        problems,
-    }
-}
-
 /// Art.4: every town of each village found under two, whatever the roster order.
-fn villages_in_two_towns(
-    roster: &[Cadre],
-    first_cadre: &[usize],
-    of_roster: &[u32],
-    mut conflicted: Vec<u32>,
-) -> Vec<Problem> {
+fn villages_in_two_towns(index: &RosterIndex<'_>) -> Vec<Problem> {
+    let roster = index.roster();
+    let village_town = |r: usize| &roster[index.first_cadre(index.village_of(r))].town;
+    let mut conflicted: Vec<usize> = (0..roster.len())
+        .filter(|&r| *village_town(r) != roster[r].town)
+        .map(|r| index.village_of(r))
+        .collect();
     if conflicted.is_empty() {
         return Vec::new();
     }
     conflicted.sort_unstable();
     conflicted.dedup();
-    let mut towns: Map<u32, Vec<&TownCode>> = conflicted.iter().map(|&v| (v, Vec::new())).collect();
-    for (c, &v) in roster.iter().zip(of_roster) {
-        if let Some(t) = towns.get_mut(&v) {
+    let mut towns: Map<usize, Vec<&TownCode>> =
+        conflicted.iter().map(|&v| (v, Vec::new())).collect();
+    for (r, c) in roster.iter().enumerate() {
+        if let Some(t) = towns.get_mut(&index.village_of(r)) {
             t.push(&c.town);
         }
     }
@@ -246,7 +187,7 @@ fn villages_in_two_towns(
             t.sort_unstable();
             t.dedup();
             Problem::VillageInTwoTowns {
-                village: roster[first_cadre[v as usize]].village.clone(),
+                village: index.village_code(v).clone(),
                 towns: t.into_iter().cloned().collect(),
             }
         })

@@ -68,6 +68,7 @@
 //!     quarter: q,
 //!     policy: &policy,
 //!     roster: &roster,
+//!     roster_index: None,
 //!     scores: (&scores[..]).into(),
 //!     events: &[],
 //!     missing_as_zero: true,
@@ -86,7 +87,8 @@ mod error;
 mod tests;
 
 use kaohe_domain::{
-    Cadre, CadreId, Event, Item, Points, Policy, Quarter, Scope, Score, ScoreGrid, Section,
+    Cadre, CadreId, Event, Item, Points, Policy, Quarter, RosterIndex, Scope, Score, ScoreGrid,
+    Section,
 };
 
 use art7::{ItemPoints, Rows, Rubric};
@@ -104,6 +106,9 @@ pub struct ScoringInput<'a> {
     /// Every cadre of the roster; those in office on at least one day of the quarter are
     /// assessed (docs/rules.md Art.2).
     pub roster: &'a [Cadre],
+    /// The roster already numbered by the caller (who read the scores against it), so that
+    /// it is numbered once; `None`: numbered here. It must be `RosterIndex::new(roster)`.
+    pub roster_index: Option<&'a RosterIndex<'a>>,
     /// The scorecard entries: rows, checked here, or a grid already checked by its maker.
     pub scores: Scores<'a>,
     /// The bonus and deduction events.
@@ -177,22 +182,6 @@ fn threads_for(work: usize) -> usize {
 /// The result of a finished scoped thread; a panic in it goes on in the caller.
 fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
     h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-}
-
-/// Runs `a` and `b`, on two threads when `parallel`.
-fn join<A: Send, B: Send>(
-    parallel: bool,
-    a: impl FnOnce() -> A + Send,
-    b: impl FnOnce() -> B + Send,
-) -> (A, B) {
-    if !parallel {
-        return (a(), b());
-    }
-    std::thread::scope(|s| {
-        let h = s.spawn(a);
-        let rb = b();
-        (joined(h), rb)
-    })
 }
 
 /// The points of one item for one assessed cadre (Art.7), as [`Scorecards::items`] lists
@@ -356,13 +345,14 @@ pub fn score_quarter<'a>(input: &ScoringInput<'a>) -> Result<Scorecards<'a>, Sco
         quarter,
         policy,
         roster,
+        roster_index,
         scores,
         events,
         missing_as_zero,
     } = *input;
     let mut problems = Vec::new();
     let rubric = Rubric::new(policy);
-    let county = County::new(roster, quarter, &mut problems);
+    let county = County::new(roster, roster_index, quarter, &mut problems);
 
     // Art.7: item points by scope.
     let points = match scores {

@@ -68,7 +68,7 @@ use std::collections::HashMap;
 use foldhash::fast::FixedState;
 use kaohe_domain::{
     Appraisal, Cadre, CadreId, Event, Grade, LedgerEntry, Points, Policy, Quarter, QuotaScope,
-    SettlementLine,
+    RosterIndex, SettlementLine,
 };
 use kaohe_grading::{Entrant, grade};
 use kaohe_scoring::{ScoringInput, score_quarter};
@@ -92,6 +92,9 @@ pub struct QuarterInput<'a> {
     pub policy: &'a Policy,
     /// Every cadre; those in office on at least one day of the quarter get a line.
     pub roster: &'a [Cadre],
+    /// The roster already numbered by the caller (`RosterIndex::new(roster)`), so that it is
+    /// numbered once; `None`: numbered by the engine.
+    pub roster_index: Option<&'a RosterIndex<'a>>,
     /// Scores: rows (those of other quarters are ignored) or the quarter's compact grid.
     pub scores: Scores<'a>,
     /// Events; those dated outside the quarter are ignored.
@@ -263,6 +266,7 @@ fn compute<'a>(input: &QuarterInput<'a>, build: Build) -> Result<QuarterOutcome<
         quarter,
         policy,
         roster: input.roster,
+        roster_index: input.roster_index,
         scores: input.scores,
         events: input.events,
         missing_as_zero: input.missing_as_zero,

@@ -403,6 +403,7 @@ impl World {
             quarter: q3(),
             policy: &self.policy,
             roster: &self.roster,
+            roster_index: None,
             scores: (&self.scores).into(),
             events: &self.events,
             history: &self.history,

@@ -74,6 +74,7 @@ impl County {
             quarter: quarter(),
             policy: &self.policy,
             roster: &self.roster,
+            roster_index: None,
             scores: (&self.scores).into(),
             events: &self.events,
             history: &self.history,

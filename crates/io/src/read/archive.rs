@@ -69,9 +69,9 @@ pub fn read_inspections_bytes(
                 .ok();
             let sb = subject.as_bytes();
             let subject = match ctx.village(sb) {
-                Some(v) => Some(v.subject.clone()),
+                Some(v) => Some(v.subject()),
                 None => match ctx.cadre(sb) {
-                    Some(c) => Some(c.subject.clone()),
+                    Some(c) => Some(c.subject()),
                     None => {
                         let msg = if subject.is_empty() {
                             "is empty".to_owned()

@@ -132,12 +132,12 @@ pub fn read_events_bytes(
             }
             let sb = subject.as_bytes();
             let subject_ref: Option<Subject> = match rule.map(|r| r.scope) {
-                Some(Scope::Village) => ctx.village(sb).map(|v| v.subject.clone()),
-                Some(Scope::Cadre) => ctx.cadre(sb).map(|c| c.subject.clone()),
+                Some(Scope::Village) => ctx.village(sb).map(|v| v.subject()),
+                Some(Scope::Cadre) => ctx.cadre(sb).map(|c| c.subject()),
                 None => ctx
                     .village(sb)
-                    .map(|v| v.subject.clone())
-                    .or_else(|| ctx.cadre(sb).map(|c| c.subject.clone())),
+                    .map(|v| v.subject())
+                    .or_else(|| ctx.cadre(sb).map(|c| c.subject())),
             };
             if subject_ref.is_none() {
                 let msg = match rule {

@@ -123,7 +123,7 @@ pub fn read_awards_bytes(
                 .ok();
             let pb = payee.as_bytes();
             let payee_ref = if let Some(v) = ctx.village(pb) {
-                Some(v.subject.clone())
+                Some(v.subject())
             } else if let Some(c) = ctx.cadre(pb) {
                 match date {
                     Some(d) if d < c.start || c.end.is_some_and(|e| d > e) => {
@@ -137,7 +137,7 @@ pub fn read_awards_bytes(
                         );
                         None
                     }
-                    _ => Some(c.subject.clone()),
+                    _ => Some(c.subject()),
                 }
             } else {
                 bad(

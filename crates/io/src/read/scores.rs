@@ -24,6 +24,7 @@ use kaohe_domain::{
     ScoreGrid, score_cell,
 };
 
+use super::context::Found;
 use super::{Collector, Context, Table, estimate_records, input, open, refusal, txt};
 use crate::error::ReadError;
 use crate::hash::{Map, Set};
@@ -629,11 +630,13 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
             cadre = ctx.cadre_near(sb, &mut self.cadre_hint);
         }
         let subject_idx = match (it, village, cadre) {
-            (Some(it), Some(v), _) if it.scope == Scope::Village => Some((v.idx, &v.subject)),
+            (Some(it), Some(v), _) if it.scope == Scope::Village => {
+                Some((v.idx, Found::Village(v.code)))
+            }
             (Some(it), _, Some(c)) if it.scope == Scope::Cadre => {
                 let lq = lq.expect("an item implies a quarter");
                 if c.assessed_in(lq.first, lq.last) {
-                    Some((c.idx, &c.subject))
+                    Some((c.idx, Found::Cadre(c.id)))
                 } else {
                     problems.push(
                         line,
@@ -734,7 +737,7 @@ impl<'s, 'c, 'p> PartReader<'s, 'c, 'p> {
         match &self.shared.grid {
             None => self.scores.push(Score {
                 quarter: lq.state.quarter,
-                subject: subj.clone(),
+                subject: subj.subject(),
                 item: it.id.clone(),
                 points,
             }),
