@@ -195,11 +195,12 @@ impl<'a> RosterIndex<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::{CadreId, Date, Money, Sequence, TownCode};
 
-    fn cadre(id: &str, village: &str) -> Cadre {
+    /// A cadre of `village`, in office since 2020 (the domain tests' one roster fixture).
+    pub(crate) fn cadre(id: &str, village: &str) -> Cadre {
         Cadre {
             id: CadreId::parse(id).unwrap(),
             name: "张三".into(),

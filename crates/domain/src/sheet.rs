@@ -241,21 +241,8 @@ impl KeyOrder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Cadre, CadreId, Date, Money, Sequence, Subject, TownCode, VillageCode};
-
-    fn cadre(id: &str, village: &str) -> Cadre {
-        Cadre {
-            id: CadreId::parse(id).unwrap(),
-            name: "张三".into(),
-            town: TownCode::parse("T01").unwrap(),
-            village: VillageCode::parse(village).unwrap(),
-            sequence: Sequence::parse("正职").unwrap(),
-            position: "书记".into(),
-            monthly_subsidy: Money::from_hundredths(300_000),
-            start_date: Date::parse("2020-01-01").unwrap(),
-            end_date: None,
-        }
-    }
+    use crate::Subject;
+    use crate::roster_index::tests::cadre;
 
     #[test]
     fn cells_are_named_and_listed_in_key_order() {
