@@ -2,8 +2,8 @@
 //!
 //! **Smoke** (the default): a synthetic county of 200,000 cadres (villages of 4–6 cadres, 20
 //! villages a town, every village and cadre item of the default policy scored, one event per
-//! 100 cadres) is written as CSV files into a temporary folder, then imported and settled on
-//! each store through the CLI's own entry points (`kaohe::files::import_file`, timed phase by
+//! 40 cadres: 50,000 in a national quarter) is written as CSV files into a temporary folder,
+//! then imported and settled on each store through the CLI's own entry points (`kaohe::files::import_file`, timed phase by
 //! phase from the progress it reports, and `kaohe::lifecycle::settle`). Each phase is timed and given in rows/s,
 //! beside a raw bulk write of the same rows in the same run: for redb one write transaction of
 //! the same number of sorted (key, value) rows of similar size into a bare table, for
@@ -291,8 +291,8 @@ fn hundredths_text(out: &mut String, h: i64) {
 /// village is in sequence 正职, the others in 委员. One cadre in 50 joins or leaves within the
 /// quarter. Scores: every item of the default policy, village items for each village and
 /// cadre items for each cadre, in roster order (village by village), multiples of 0.25 from
-/// 60% of the item's maximum up to it. Events: one per 100 cadres, every kind of the default
-/// table, cadre events only for cadres in office all quarter. The files are created 0600.
+/// 60% of the item's maximum up to it. Events: one per 40 cadres (50,000 for 2M), every kind
+/// of the default table, cadre events only for cadres in office all quarter. The files are created 0600.
 fn generate(dir: &Path, shape: Shape) -> R<County> {
     let files = Files::in_dir(dir);
     let policy = Policy::default();
@@ -383,7 +383,7 @@ fn generate(dir: &Path, shape: Shape) -> R<County> {
         ("commendation", false),
     ];
     let levels = ["national", "provincial", "municipal", "county"];
-    for e in 0..shape.cadres / 100 {
+    for e in 0..shape.cadres / 40 {
         let (kind, village) = kinds[e % kinds.len()];
         let subject = if village {
             format!("V{:07}", rng.below(county.villages))
