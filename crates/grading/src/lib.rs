@@ -2,7 +2,9 @@
 //! (优秀 / 合格 / 不合格), exactly as docs/rules.md Art.10 reads it.
 //!
 //! [`grade`] takes one [`Entrant`] per assessed cadre (its total and the subtotals of the
-//! policy's `rank_keys` sections, from `kaohe-scoring`) and gives every cadre its quota group,
+//! policy's `rank_keys` sections, from `kaohe-scoring`), or [`grade_entrants`] the same
+//! figures read on demand through [`Entrants`] (a national quarter's scorecards are not
+//! copied into two million records), and gives every cadre its quota group,
 //! rank and grade, with the reason for the grade and how its rank was decided against the
 //! cadre ranked just above ([`Separation`]), so that `explain` can say why.
 //!
@@ -65,6 +67,49 @@ pub struct Entrant<'a> {
     pub total: Points,
     /// The subtotals of the policy's `rank_keys` sections, in `rank_keys` order.
     pub rank_keys: &'a [Points],
+}
+
+/// The entrants of Art.10, numbered `0..len()`, as [`grade_entrants`] reads them: a slice
+/// of [`Entrant`] records, or a caller's own columns read on demand (a national quarter's
+/// scorecards, whose two million entrants are then never copied into records).
+pub trait Entrants {
+    /// The number of entrants.
+    fn len(&self) -> usize;
+    /// Whether there is no entrant.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Entrant `i`'s cadre: the last tie-break (byte order). Unique among the entrants.
+    fn cadre_id(&self, i: usize) -> &CadreId;
+    /// Entrant `i`'s town; part of the quota group under `quota_scope = "town"`.
+    fn town(&self, i: usize) -> &TownCode;
+    /// Entrant `i`'s sequence (同一序列), the quota group label.
+    fn sequence(&self, i: usize) -> &Sequence;
+    /// Entrant `i`'s Art.9 total.
+    fn total(&self, i: usize) -> Points;
+    /// Entrant `i`'s subtotal of the `k`-th of the policy's `rank_keys` sections.
+    fn rank_key(&self, i: usize, k: usize) -> Points;
+}
+
+impl Entrants for [Entrant<'_>] {
+    fn len(&self) -> usize {
+        <[Entrant<'_>]>::len(self)
+    }
+    fn cadre_id(&self, i: usize) -> &CadreId {
+        self[i].cadre_id
+    }
+    fn town(&self, i: usize) -> &TownCode {
+        self[i].town
+    }
+    fn sequence(&self, i: usize) -> &Sequence {
+        self[i].sequence
+    }
+    fn total(&self, i: usize) -> Points {
+        self[i].total
+    }
+    fn rank_key(&self, i: usize, k: usize) -> Points {
+        self[i].rank_keys[k]
+    }
 }
 
 /// What set a cadre's rank apart from the cadre ranked just above it (docs/rules.md Art.10 ranking).
@@ -197,18 +242,20 @@ struct Rec {
 /// The quota groups of Art.10 (同一序列): (town, sequence), or (sequence) alone under
 /// `quota_scope = "county"`. Returns each entrant's group, numbered in (town, sequence) byte
 /// order, and for each group the index of its first entrant (which names it).
-fn quota_groups(county: bool, entrants: &[Entrant<'_>]) -> (Vec<u32>, Vec<usize>) {
-    fn key<'a>(county: bool, e: &Entrant<'a>) -> (&'a str, &'a str) {
-        let town: &'a str = if county { "" } else { e.town.as_str() };
-        (town, e.sequence.as_str())
-    }
+fn quota_groups<E: Entrants + ?Sized>(county: bool, entrants: &E) -> (Vec<u32>, Vec<usize>) {
+    let key = |i: usize| -> (&str, &str) {
+        let town = if county {
+            ""
+        } else {
+            entrants.town(i).as_str()
+        };
+        (town, entrants.sequence(i).as_str())
+    };
     let mut seen: HashMap<(&str, &str), u32, FixedState> = HashMap::default();
     let mut firsts: Vec<usize> = Vec::new();
-    let mut group_of: Vec<u32> = entrants
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            *seen.entry(key(county, e)).or_insert_with(|| {
+    let mut group_of: Vec<u32> = (0..entrants.len())
+        .map(|i| {
+            *seen.entry(key(i)).or_insert_with(|| {
                 firsts.push(i);
                 firsts.len() as u32 - 1
             })
@@ -216,7 +263,7 @@ fn quota_groups(county: bool, entrants: &[Entrant<'_>]) -> (Vec<u32>, Vec<usize>
         .collect();
     // Canonical numbers: by (town, sequence) bytes, whatever the input order.
     let mut by_name: Vec<u32> = (0..firsts.len() as u32).collect();
-    by_name.sort_unstable_by_key(|&g| key(county, &entrants[firsts[g as usize]]));
+    by_name.sort_unstable_by_key(|&g| key(firsts[g as usize]));
     let mut renumber = vec![0u32; firsts.len()];
     for (new, &old) in by_name.iter().enumerate() {
         renumber[old as usize] = new as u32;
@@ -229,32 +276,38 @@ fn quota_groups(county: bool, entrants: &[Entrant<'_>]) -> (Vec<u32>, Vec<usize>
 }
 
 /// The rank order of Art.10 between two entrants of one group: how `b` compares to `a`
-/// (`Less` when `b` ranks first) and what decided it — `total` descending, then each
-/// `rank_keys` subtotal descending, then `cadre_id` ascending by bytes.
-fn compare(entrants: &[Entrant<'_>], a: &Rec, b: &Rec) -> (Ordering, Separation) {
+/// (`Less` when `b` ranks first) and what decided it — `total` descending, then each of the
+/// `keys` `rank_keys` subtotals descending, then `cadre_id` ascending by bytes.
+fn compare<E: Entrants + ?Sized>(
+    entrants: &E,
+    keys: usize,
+    a: &Rec,
+    b: &Rec,
+) -> (Ordering, Separation) {
     let o = b.total.cmp(&a.total);
     if o != Ordering::Equal {
         return (o, Separation::Total);
     }
-    let (ea, eb) = (&entrants[a.idx as usize], &entrants[b.idx as usize]);
-    for (k, (x, y)) in ea.rank_keys.iter().zip(eb.rank_keys).enumerate() {
-        let o = y.cmp(x);
+    let (ia, ib) = (a.idx as usize, b.idx as usize);
+    for k in 0..keys {
+        let o = entrants.rank_key(ib, k).cmp(&entrants.rank_key(ia, k));
         if o != Ordering::Equal {
             return (o, Separation::RankKey(k));
         }
     }
-    let o = ea
-        .cadre_id
+    let o = entrants
+        .cadre_id(ia)
         .as_str()
         .as_bytes()
-        .cmp(eb.cadre_id.as_str().as_bytes());
+        .cmp(entrants.cadre_id(ib).as_str().as_bytes());
     (o, Separation::CadreId)
 }
 
 /// Every entrant by group, then in rank order within its group, and where each group starts
 /// (`starts[g]..starts[g + 1]`). A counting sort by group, then one small sort per group.
-fn rank_order(
-    entrants: &[Entrant<'_>],
+fn rank_order<E: Entrants + ?Sized>(
+    entrants: &E,
+    keys: usize,
     group_of: &[u32],
     n_groups: usize,
 ) -> (Vec<Rec>, Vec<usize>) {
@@ -267,15 +320,15 @@ fn rank_order(
     }
     let mut fill = starts.clone();
     let mut recs = vec![Rec { total: 0, idx: 0 }; entrants.len()];
-    for (i, (e, &g)) in entrants.iter().zip(group_of).enumerate() {
+    for (i, &g) in group_of.iter().enumerate() {
         recs[fill[g as usize]] = Rec {
-            total: e.total.hundredths(),
+            total: entrants.total(i).hundredths(),
             idx: i as u32,
         };
         fill[g as usize] += 1;
     }
     for g in 0..n_groups {
-        recs[starts[g]..starts[g + 1]].sort_unstable_by(|a, b| compare(entrants, a, b).0);
+        recs[starts[g]..starts[g + 1]].sort_unstable_by(|a, b| compare(entrants, keys, a, b).0);
     }
     (recs, starts)
 }
@@ -352,9 +405,17 @@ pub fn grade(policy: &Policy, entrants: &[Entrant<'_>]) -> Grading {
             .iter()
             .all(|e| e.rank_keys.len() == policy.rank_keys.len())
     );
+    grade_entrants(policy, entrants)
+}
+
+/// Art.10: [`grade`] of entrants given as [`Entrants`] (read on demand, not copied into
+/// records); entrant `i` is placed at [`Grading::placement`]`(i)`. Entrant ids must be
+/// unique and every entrant must have a subtotal for each of `policy.rank_keys`.
+pub fn grade_entrants<E: Entrants + ?Sized>(policy: &Policy, entrants: &E) -> Grading {
     let county = policy.quota_scope == QuotaScope::County;
     let (group_of, firsts) = quota_groups(county, entrants);
-    let (recs, starts) = rank_order(entrants, &group_of, firsts.len());
+    let keys = policy.rank_keys.len();
+    let (recs, starts) = rank_order(entrants, keys, &group_of, firsts.len());
 
     let mut placements = vec![
         Placement {
@@ -373,7 +434,7 @@ pub fn grade(policy: &Policy, entrants: &[Entrant<'_>]) -> Grading {
         for (pos, (r, (grade, reason))) in members.iter().zip(grades).enumerate() {
             let above = match pos {
                 0 => Separation::Top,
-                _ => compare(entrants, &members[pos - 1], r).1,
+                _ => compare(entrants, keys, &members[pos - 1], r).1,
             };
             placements[r.idx as usize] = Placement {
                 group: g as u32,
@@ -383,10 +444,9 @@ pub fn grade(policy: &Policy, entrants: &[Entrant<'_>]) -> Grading {
                 above,
             };
         }
-        let e = &entrants[first];
         groups.push(Group {
-            town: (!county).then(|| e.town.clone()),
-            sequence: e.sequence.clone(),
+            town: (!county).then(|| entrants.town(first).clone()),
+            sequence: entrants.sequence(first).clone(),
             size: members.len() as u32,
             quota: counts.quota,
             candidates: counts.candidates,

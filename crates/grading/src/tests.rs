@@ -313,3 +313,45 @@ fn input_order_does_not_matter() {
     rows.swap(2, 7);
     assert_eq!(forward, check(&Policy::default(), &rows));
 }
+
+/// The rows as columns read on demand, as a caller's own scorecards give them to
+/// [`grade_entrants`].
+impl Entrants for [Row] {
+    fn len(&self) -> usize {
+        <[Row]>::len(self)
+    }
+    fn cadre_id(&self, i: usize) -> &CadreId {
+        &self[i].id
+    }
+    fn town(&self, i: usize) -> &TownCode {
+        &self[i].town
+    }
+    fn sequence(&self, i: usize) -> &Sequence {
+        &self[i].seq
+    }
+    fn total(&self, i: usize) -> Points {
+        self[i].total
+    }
+    fn rank_key(&self, i: usize, k: usize) -> Points {
+        self[i].keys[k]
+    }
+}
+
+/// Art.10: entrants read on demand are graded exactly as the same entrants given as records
+/// (groups by town or county, ties broken by keys, by id, under either tie break).
+#[test]
+fn entrants_on_demand_grade_as_records() {
+    let mut rows = ten_with_tie();
+    rows.extend([
+        row("b", "T", "委员", "93", "9", "8"),
+        row("Z", "T2", "委员", "95", "9", "9"),
+        row("Y", "T2", "正职", "70", "1", "2"),
+    ]);
+    let policy = Policy::default();
+    let county = policy.edit(|p| p.quota_scope = QuotaScope::County).unwrap();
+    let exclude = policy.edit(|p| p.tie_break = TieBreak::Exclude).unwrap();
+    for policy in [policy, county, exclude] {
+        let by_records = grade(&policy, &entrants(&rows));
+        assert_eq!(grade_entrants(&policy, &rows[..]), by_records);
+    }
+}

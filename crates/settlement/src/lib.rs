@@ -68,9 +68,9 @@ use std::collections::HashMap;
 use foldhash::fast::FixedState;
 use kaohe_domain::{
     Appraisal, Cadre, CadreId, Event, Grade, LedgerEntry, Points, Policy, Quarter, QuotaScope,
-    RosterIndex, SettlementLine,
+    RosterIndex, Sequence, SettlementLine, TownCode,
 };
-use kaohe_grading::{Entrant, grade};
+use kaohe_grading::{Entrants, grade_entrants};
 use kaohe_scoring::{ScoringInput, score_quarter};
 use thiserror::Error;
 
@@ -307,8 +307,7 @@ fn compute<'a>(input: &QuarterInput<'a>, build: Build) -> Result<QuarterOutcome<
 /// Art.10: grades the scored cadres, each with its total and its rank keys (the subtotals of
 /// the policy's `rank_keys` sections, in order).
 fn grade_quarter(policy: &Policy, scores: &Scorecards<'_>) -> Grading {
-    let n = scores.len();
-    let key_sections: Vec<usize> = policy
+    let key_sections = policy
         .rank_keys
         .iter()
         .map(|k| {
@@ -319,24 +318,42 @@ fn grade_quarter(policy: &Policy, scores: &Scorecards<'_>) -> Grading {
                 .expect("a valid policy's rank keys are sections")
         })
         .collect();
-    let nk = key_sections.len();
-    let mut keys: Vec<Points> = Vec::with_capacity(n * nk);
-    for i in 0..n {
-        keys.extend(key_sections.iter().map(|&s| scores.section_subtotal(i, s)));
+    grade_entrants(
+        policy,
+        &Scored {
+            scores,
+            key_sections,
+        },
+    )
+}
+
+/// The scored cadres as Art.10 sees them, read from their scorecards when asked: no record
+/// is copied per cadre.
+struct Scored<'s, 'a> {
+    scores: &'s Scorecards<'a>,
+    /// The section (index into `policy.sections`) of each of the policy's `rank_keys`.
+    key_sections: Vec<usize>,
+}
+
+impl Entrants for Scored<'_, '_> {
+    fn len(&self) -> usize {
+        self.scores.len()
     }
-    let entrants: Vec<Entrant<'_>> = (0..n)
-        .map(|i| {
-            let c = scores.cadre(i);
-            Entrant {
-                cadre_id: &c.id,
-                town: &c.town,
-                sequence: &c.sequence,
-                total: scores.total(i),
-                rank_keys: &keys[i * nk..(i + 1) * nk],
-            }
-        })
-        .collect();
-    grade(policy, &entrants)
+    fn cadre_id(&self, i: usize) -> &CadreId {
+        &self.scores.cadre(i).id
+    }
+    fn town(&self, i: usize) -> &TownCode {
+        &self.scores.cadre(i).town
+    }
+    fn sequence(&self, i: usize) -> &Sequence {
+        &self.scores.cadre(i).sequence
+    }
+    fn total(&self, i: usize) -> Points {
+        self.scores.total(i)
+    }
+    fn rank_key(&self, i: usize, k: usize) -> Points {
+        self.scores.section_subtotal(i, self.key_sections[k])
+    }
 }
 
 /// docs/reference.md, settlement report order: town, sequence, rank; the scorecard index of
