@@ -255,25 +255,29 @@ impl<'g> ItemPoints<'g> {
 
     /// Art.7: the section subtotals of every assessed cadre (the village's items once per
     /// village, plus the cadre's own), in hundredths, and `base_score`, their sum.
+    ///
+    /// Every cell lies within its item's maximum (checked by the grid's maker, or here for
+    /// rows), so a subtotal is at most its section's maximum and `base_score` at most the
+    /// card's 100 points: 10,000 hundredths, which an `i32` holds exactly.
     pub(crate) fn subtotals(
         &self,
         rubric: &Rubric<'_>,
         county: &County<'_>,
         n_sections: usize,
-    ) -> (Matrix<i64>, Vec<i64>) {
-        let add = |row: &mut [i64], cells: &[Option<u16>], section: &[usize]| {
+    ) -> (Matrix<i32>, Vec<i32>) {
+        let add = |row: &mut [i32], cells: &[Option<u16>], section: &[usize]| {
             for (col, cell) in cells.iter().enumerate() {
-                row[section[col]] += cell.map_or(0, i64::from);
+                row[section[col]] += cell.map_or(0, i32::from);
             }
         };
-        let mut village = Matrix::new(county.n_villages(), n_sections, 0i64);
+        let mut village = Matrix::new(county.n_villages(), n_sections, 0i32);
         if rubric.village.len() > 0 {
             for v in 0..county.n_villages() {
                 let cells = self.grid.row(Scope::Village, v);
                 add(village.row_mut(v), cells, &rubric.village.section);
             }
         }
-        let mut subtotals = Matrix::new(county.len(), n_sections, 0i64);
+        let mut subtotals = Matrix::new(county.len(), n_sections, 0i32);
         let mut base = Vec::with_capacity(county.len());
         for a in 0..county.len() {
             let row = subtotals.row_mut(a);

@@ -19,7 +19,8 @@
 //! - **Interned, flat, integer.** Items, villages and cadres are mapped once to dense `u32`
 //!   indices (one hash lookup per row; a row naming the subject of the row before skips it);
 //!   item points sit in a [`kaohe_domain::ScoreGrid`] (hundredths or not scored; a refused
-//!   cell is noted beside it) and subtotals in flat `i64` hundredths. A caller that already
+//!   cell is noted beside it) and subtotals in flat `i32` hundredths (at most the card's 100
+//!   points). A caller that already
 //!   holds the grid (a reader) gives it as [`Scores::Grid`] and no row is looked at. Every point has at most two decimals, so hundredths are exact
 //!   and sums in integers are the exact decimal sums.
 //! - **Order-free.** Nothing in the result depends on the order of the input: events of a
@@ -219,9 +220,10 @@ pub struct Scorecards<'a> {
     assessed: Vec<u32>,
     /// Village index of each assessed cadre.
     village_of: Vec<u32>,
-    /// `len × sections` subtotals in hundredths.
-    subtotals: Matrix<i64>,
-    base: Vec<i64>,
+    /// `len × sections` subtotals in hundredths (each at most 10,000: the card has 100 points).
+    subtotals: Matrix<i32>,
+    /// Art.7 `base_score` of each assessed cadre in hundredths (at most 10,000).
+    base: Vec<i32>,
     events_counted: EventTotals,
     /// The place of each item, in rubric order.
     places: Vec<art7::Column>,
@@ -259,7 +261,7 @@ impl<'a> Scorecards<'a> {
     }
     /// Art.7: the sum of the cadre's item points.
     pub fn base_score(&self, i: usize) -> Points {
-        pts(self.base[i])
+        pts(i64::from(self.base[i]))
     }
     /// Art.8: the sum of the cadre's positive event points.
     pub fn bonus(&self, i: usize) -> Points {
@@ -275,11 +277,11 @@ impl<'a> Scorecards<'a> {
     }
     /// [`Scorecards::total`] in hundredths of a point (exact), for sorting.
     pub fn total_hundredths(&self, i: usize) -> i64 {
-        self.base[i] + self.events_counted.bonus[i] - self.events_counted.deduction[i]
+        i64::from(self.base[i]) + self.events_counted.bonus[i] - self.events_counted.deduction[i]
     }
     /// Art.7: the subtotal of section `s` (index into `policy.sections`).
     pub fn section_subtotal(&self, i: usize, s: usize) -> Points {
-        pts(self.subtotals.row(i)[s])
+        pts(i64::from(self.subtotals.row(i)[s]))
     }
     /// Art.7: every section with the cadre's subtotal, in policy order.
     pub fn section_subtotals(&self, i: usize) -> impl Iterator<Item = (&'a Section, Points)> + '_ {
@@ -287,7 +289,7 @@ impl<'a> Scorecards<'a> {
             .sections
             .iter()
             .zip(self.subtotals.row(i))
-            .map(|(s, &h)| (s, pts(h)))
+            .map(|(s, &h)| (s, pts(i64::from(h))))
     }
     /// Art.7: every item with the cadre's points (the village's for a village item), in
     /// rubric order.

@@ -568,3 +568,19 @@ fn a_grid_must_fit_the_quarter_and_the_roster() {
         assert!(by_grid.items(i).eq(by_rows.items(i)));
     }
 }
+
+/// Art.7: a full card is every section at its maximum and a `base_score` of the card's 100
+/// points, the most a subtotal can hold (kept in hundredths).
+#[test]
+fn art7_a_full_card_is_every_section_at_its_maximum() {
+    let policy = Policy::default();
+    let (roster, scores) = village_world(&policy);
+    let s = run(&policy, &roster, &scores, &[], false).unwrap();
+    let b = s.position(&roster[1].id).unwrap();
+    assert_eq!(s.base_score(b), p("100"));
+    assert_eq!(s.total(b), p("100"));
+    for (k, (section, subtotal)) in s.section_subtotals(b).enumerate() {
+        assert_eq!(subtotal, section.max, "{}", section.id);
+        assert_eq!(s.section_subtotal(b, k), section.max);
+    }
+}
