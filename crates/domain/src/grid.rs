@@ -96,11 +96,52 @@ impl ItemColumns {
     }
 }
 
+/// The cells of one scope: each cell's points in hundredths, and one bit per cell saying
+/// whether it is scored (a cell not scored holds 0, never read as points).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Cells {
+    values: Vec<u16>,
+    scored: Vec<u64>,
+}
+
+impl Cells {
+    fn new(n: usize) -> Cells {
+        Cells {
+            values: vec![0; n],
+            scored: vec![0; n.div_ceil(64)],
+        }
+    }
+
+    fn is_scored(&self, k: usize) -> bool {
+        self.scored[k / 64] >> (k % 64) & 1 == 1
+    }
+
+    fn get(&self, k: usize) -> Option<u16> {
+        let value = self.values[k];
+        self.is_scored(k).then_some(value)
+    }
+
+    fn set(&mut self, k: usize, hundredths: u16) -> Result<(), u16> {
+        let value = &mut self.values[k];
+        if self.scored[k / 64] >> (k % 64) & 1 == 1 {
+            return Err(*value);
+        }
+        *value = hundredths;
+        self.scored[k / 64] |= 1 << (k % 64);
+        Ok(())
+    }
+
+    fn count(&self) -> usize {
+        self.scored.iter().map(|w| w.count_ones() as usize).sum()
+    }
+}
+
 /// One quarter's scores (Art.7) in compact form: villages × village items and roster cadres ×
-/// cadre items, each cell the points in hundredths or `None` when not scored.
+/// cadre items, each cell the points in hundredths or not scored.
 ///
 /// Every item's maximum is at most 100 points (the rubric adds up to 100), so a valid score
-/// fits a `u16` of hundredths exactly.
+/// fits a `u16` of hundredths exactly; whether a cell is scored is one bit beside it, so a
+/// national quarter's 26 million cells take about 2 bytes each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScoreGrid {
     quarter: Quarter,
@@ -108,8 +149,8 @@ pub struct ScoreGrid {
     cadre_width: usize,
     villages: usize,
     cadres: usize,
-    village: Vec<Option<u16>>,
-    cadre: Vec<Option<u16>>,
+    village: Cells,
+    cadre: Cells,
 }
 
 impl ScoreGrid {
@@ -123,8 +164,8 @@ impl ScoreGrid {
             cadre_width: cw,
             villages,
             cadres,
-            village: vec![None; villages * vw],
-            cadre: vec![None; cadres * cw],
+            village: Cells::new(villages * vw),
+            cadre: Cells::new(cadres * cw),
         }
     }
 
@@ -149,22 +190,25 @@ impl ScoreGrid {
         }
     }
 
-    fn cells(&self, scope: Scope) -> (&[Option<u16>], usize) {
+    fn cells(&self, scope: Scope) -> (&Cells, usize) {
         match scope {
             Scope::Village => (&self.village, self.village_width),
             Scope::Cadre => (&self.cadre, self.cadre_width),
         }
     }
 
-    /// The cells of subject `s` of `scope`, in column order.
-    pub fn row(&self, scope: Scope, s: usize) -> &[Option<u16>] {
+    /// The cells of subject `s` of `scope`, in column order: the points in hundredths, or
+    /// `None` when not scored.
+    pub fn row(&self, scope: Scope, s: usize) -> impl Iterator<Item = Option<u16>> + '_ {
         let (cells, w) = self.cells(scope);
-        &cells[s * w..(s + 1) * w]
+        (s * w..(s + 1) * w).map(|k| cells.get(k))
     }
 
     /// The points of subject `s` for item `column` of `scope`, in hundredths.
     pub fn get(&self, scope: Scope, s: usize, column: usize) -> Option<u16> {
-        self.row(scope, s)[column]
+        let (cells, w) = self.cells(scope);
+        assert!(column < w, "column {column} of a row of {w}");
+        cells.get(s * w + column)
     }
 
     /// Records `hundredths` for subject `s`, item `column` of `scope`. A cell already scored
@@ -180,19 +224,13 @@ impl ScoreGrid {
             Scope::Village => (&mut self.village, self.village_width),
             Scope::Cadre => (&mut self.cadre, self.cadre_width),
         };
-        let cell = &mut cells[s * w + column];
-        match *cell {
-            Some(old) => Err(old),
-            None => {
-                *cell = Some(hundredths);
-                Ok(())
-            }
-        }
+        assert!(column < w, "column {column} of a row of {w}");
+        cells.set(s * w + column, hundredths)
     }
 
     /// The number of cells scored.
     pub fn scored(&self) -> usize {
-        self.village.iter().chain(&self.cadre).flatten().count()
+        self.village.count() + self.cadre.count()
     }
 
     /// Every scored cell as (scope, subject, column, points), villages first, each scope by
@@ -202,8 +240,10 @@ impl ScoreGrid {
             .into_iter()
             .flat_map(move |scope| {
                 let (cells, w) = self.cells(scope);
-                cells.iter().enumerate().filter_map(move |(k, c)| {
-                    c.map(|h| (scope, k / w, k % w, Points::from_hundredths(i64::from(h))))
+                (0..cells.values.len()).filter_map(move |k| {
+                    cells
+                        .get(k)
+                        .map(|h| (scope, k / w, k % w, Points::from_hundredths(i64::from(h))))
                 })
             })
     }
@@ -254,5 +294,50 @@ mod tests {
                 (Scope::Cadre, 4, 0, Points::from_hundredths(0)),
             ]
         );
+    }
+
+    /// Whether a cell is scored is kept beside its points: a score of 0 is scored, a cell
+    /// never set is not, across the 64-cell words of the bits, and two grids with the same
+    /// scores are equal whatever order they were set in.
+    #[test]
+    fn a_score_of_zero_is_scored_and_an_unset_cell_is_not() {
+        let columns = ItemColumns::new(&Policy::default());
+        let cw = columns.width(Scope::Cadre);
+        let q = Quarter::parse("2026Q3").unwrap();
+        let cadres = 150;
+        let mut a = ScoreGrid::new(q, &columns, 1, cadres);
+        let mut b = a.clone();
+        let cells: Vec<usize> = (0..cadres * cw).filter(|k| k % 7 < 2).collect();
+        for &k in &cells {
+            assert_eq!(a.set(Scope::Cadre, k / cw, k % cw, (k % 3) as u16), Ok(()));
+        }
+        for &k in cells.iter().rev() {
+            assert_eq!(b.set(Scope::Cadre, k / cw, k % cw, (k % 3) as u16), Ok(()));
+        }
+        assert_eq!(a, b);
+        assert_eq!(a.scored(), cells.len());
+        for k in 0..cadres * cw {
+            let want = (k % 7 < 2).then_some((k % 3) as u16);
+            assert_eq!(a.get(Scope::Cadre, k / cw, k % cw), want, "cell {k}");
+        }
+        let row: Vec<Option<u16>> = a.row(Scope::Cadre, 9).collect();
+        assert_eq!(row.len(), cw);
+        assert!(
+            row.iter()
+                .enumerate()
+                .all(|(c, &v)| v == a.get(Scope::Cadre, 9, c))
+        );
+        assert_eq!(a.iter().count(), cells.len());
+        assert_eq!(a.set(Scope::Cadre, 0, 0, 5), Err(0));
+        assert_eq!(a.get(Scope::Cadre, 0, 0), Some(0));
+        assert_ne!(a, ScoreGrid::new(q, &columns, 1, cadres));
+    }
+
+    #[test]
+    #[should_panic]
+    fn a_subject_past_the_grid_is_a_bug() {
+        let columns = ItemColumns::new(&Policy::default());
+        let q = Quarter::parse("2026Q3").unwrap();
+        let _ = ScoreGrid::new(q, &columns, 1, 3).get(Scope::Cadre, 3, 0);
     }
 }

@@ -211,9 +211,8 @@ impl KeyOrder {
             }
             if end == k + 1 {
                 let (scope, s) = self.subjects[k];
-                let row = grid.row(scope, s as usize);
                 for (item, c) in self.items(scope) {
-                    if let Some(h) = row[*c] {
+                    if let Some(h) = grid.get(scope, s as usize, *c) {
                         f(subject, item, h);
                     }
                 }
@@ -221,9 +220,8 @@ impl KeyOrder {
                 // A village code that is also a cadre id: its items of both scopes, merged.
                 both.clear();
                 for &(scope, s) in &self.subjects[k..end] {
-                    let row = grid.row(scope, s as usize);
                     for (item, c) in self.items(scope) {
-                        if let Some(h) = row[*c] {
+                        if let Some(h) = grid.get(scope, s as usize, *c) {
                             both.push((item, h));
                         }
                     }

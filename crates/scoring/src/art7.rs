@@ -265,11 +265,11 @@ impl<'g> ItemPoints<'g> {
         county: &County<'_>,
         n_sections: usize,
     ) -> (Matrix<i32>, Vec<i32>) {
-        let add = |row: &mut [i32], cells: &[Option<u16>], section: &[usize]| {
-            for (col, cell) in cells.iter().enumerate() {
+        fn add(row: &mut [i32], cells: impl Iterator<Item = Option<u16>>, section: &[usize]) {
+            for (col, cell) in cells.enumerate() {
                 row[section[col]] += cell.map_or(0, i32::from);
             }
-        };
+        }
         let mut village = Matrix::new(county.n_villages(), n_sections, 0i32);
         if rubric.village.len() > 0 {
             for v in 0..county.n_villages() {
