@@ -59,6 +59,8 @@ pub async fn commend(
     let last = *used.last().expect("a quarter is used");
     let policy = policies.for_quarter(last);
     let roster = store.roster().await?;
+    // Numbered once, for the reading of every quarter's scores and the scoring.
+    let index = kaohe_domain::RosterIndex::new(&roster);
 
     // Per quarter used: the settled lines, and the rank_keys subtotals scored again.
     let mut lines: Vec<HashMap<CadreId, SettlementLine>> = Vec::new();
@@ -67,13 +69,14 @@ pub async fn commend(
     let mut village_scores: Vec<HashMap<String, (String, i64)>> = Vec::new();
     for &q in &used {
         let qpolicy = policies.for_quarter(q);
-        let scores = crate::lifecycle::QuarterScores::load(store, q, &roster, qpolicy).await?;
+        let names = kaohe_domain::ScoreNames::new(&index, qpolicy);
+        let scores = crate::lifecycle::QuarterScores::load(store, q, &names).await?;
         let events = store.events(q).await?;
         let cards = score_quarter(&ScoringInput {
             quarter: q,
             policy: qpolicy,
             roster: &roster,
-            roster_index: None,
+            roster_index: Some(&index),
             scores: scores.as_scores(),
             events: &events,
             missing_as_zero: true,

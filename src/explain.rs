@@ -126,7 +126,9 @@ pub struct Explanation {
 /// was (its policy, and missing scores as 0 when it counted them so; a preview counts them as 0
 /// when it must). Refused (exit 2) when the cadre is not assessed in `q`.
 pub async fn explain(store: &dyn Store, q: Quarter, id: &CadreId) -> Result<Explanation, AppError> {
-    let ctx = crate::queries::explain_context(store, q).await?;
+    let roster = store.roster().await?;
+    let index = kaohe_domain::RosterIndex::new(&roster);
+    let ctx = crate::queries::explain_context(store, q, &index).await?;
     let basis = match (&ctx.settled, ctx.inputs_changed) {
         (Some(h), false) => Basis::Settled {
             revision: h.revision,

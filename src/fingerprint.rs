@@ -47,20 +47,19 @@ pub fn fingerprint(
     )
 }
 
-/// [`fingerprint`] of a quarter whose scores are `grid` (of `roster` and `policy`, numbered
-/// by [`RosterIndex`]): the same hash as of the same scores as rows, so that a settlement
-/// stored from rows is recognised unchanged.
+/// [`fingerprint`] of a quarter whose scores are `grid` (of `roster` and `policy`; the roster
+/// as the caller numbered it, once, with [`RosterIndex`]): the same hash as of the same scores
+/// as rows, so that a settlement stored from rows is recognised unchanged.
 pub fn fingerprint_grid(
     quarter: Quarter,
     policy: &Policy,
-    roster: &[Cadre],
+    roster: &RosterIndex<'_>,
     grid: &ScoreGrid,
     events: &[Event],
     history: &[Appraisal],
     missing_as_zero: bool,
 ) -> String {
-    let index = RosterIndex::new(roster);
-    let names = ScoreNames::new(&index, policy);
+    let names = ScoreNames::new(roster, policy);
     let order = names.key_order();
     let sorted = |f: &mut dyn FnMut(&str, &str, i64)| {
         order.for_each(grid, |s, i, h| f(s, i, i64::from(h)));
@@ -68,7 +67,7 @@ pub fn fingerprint_grid(
     hashed(
         quarter,
         policy,
-        roster,
+        roster.roster(),
         sorted,
         events,
         history,
@@ -451,12 +450,12 @@ mod tests {
         assert!(fitting.len() < scores.len(), "some rows do not fit");
         for m in [false, true] {
             assert_eq!(
-                fingerprint_grid(q, &policy, &roster, &grid, &events, &history, m),
+                fingerprint_grid(q, &policy, &index, &grid, &events, &history, m),
                 fingerprint(q, &policy, &roster, &fitting, &events, &history, m),
             );
         }
         // And a change of one cell changes it.
-        let before = fingerprint_grid(q, &policy, &roster, &grid, &events, &history, false);
+        let before = fingerprint_grid(q, &policy, &index, &grid, &events, &history, false);
         let (scope, sub, col, _) = grid.iter().next().unwrap();
         let mut changed = names.empty_grid(q);
         for (sc, s2, c2, p) in grid.iter() {
@@ -469,7 +468,7 @@ mod tests {
             changed.set(sc, s2, c2, h).unwrap();
         }
         assert_ne!(
-            fingerprint_grid(q, &policy, &roster, &changed, &events, &history, false),
+            fingerprint_grid(q, &policy, &index, &changed, &events, &history, false),
             before
         );
     }

@@ -14,8 +14,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use kaohe_domain::{
-    Appraisal, Cadre, Event, LedgerEntry, PaidSplit, Policy, Quarter, RosterIndex, Score,
-    ScoreGrid, ScoreNames, SettlementLine,
+    Appraisal, Event, LedgerEntry, PaidSplit, Policy, Quarter, RosterIndex, Score, ScoreGrid,
+    ScoreNames, SettlementLine,
 };
 use kaohe_scoring::Scores;
 use kaohe_settlement::{QuarterInput, QuarterOutcome, compute_quarter, revise};
@@ -134,20 +134,18 @@ pub enum QuarterScores {
 }
 
 impl QuarterScores {
-    /// Reads quarter `q`'s scores against `roster` (numbered by [`RosterIndex`]) and `policy`.
+    /// Reads quarter `q`'s scores against `names`: a roster numbered once ([`RosterIndex`])
+    /// and the policy the scores are read with.
     pub async fn load(
         store: &dyn Store,
         q: Quarter,
-        roster: &[Cadre],
-        policy: &Policy,
+        names: &ScoreNames<'_>,
     ) -> Result<QuarterScores, AppError> {
-        let index = RosterIndex::new(roster);
-        let names = ScoreNames::new(&index, policy);
-        let stored = store.scores_on(q, &names).await?;
+        let stored = store.scores_on(q, names).await?;
         Ok(if stored.others.is_empty() {
             QuarterScores::Grid(stored.grid)
         } else {
-            QuarterScores::Rows(stored.into_rows(&names))
+            QuarterScores::Rows(stored.into_rows(names))
         })
     }
 
@@ -168,16 +166,18 @@ impl QuarterScores {
     }
 }
 
-/// The inputs of one quarter as the store holds them.
+/// The inputs of one quarter as the store holds them, over the roster numbered once by the
+/// caller ([`RosterIndex`], lent to the reading of the scores, the fingerprint and the engine:
+/// a national roster of two million cadres is numbered once, not three times).
 #[derive(Debug, Clone)]
-pub struct QuarterInputs {
+pub struct QuarterInputs<'r> {
     /// The quarter.
     pub quarter: Quarter,
     /// The policy in force (or the one the quarter was settled with, see
     /// [`QuarterInputs::load_with`]): the scores are read against it.
     pub policy: Policy,
-    /// The whole roster (the engine picks those assessed).
-    pub roster: Vec<Cadre>,
+    /// The whole roster, numbered (the engine picks those assessed).
+    pub roster: &'r RosterIndex<'r>,
     /// The quarter's scores, read against `roster` and `policy`.
     pub scores: QuarterScores,
     /// The quarter's events.
@@ -186,10 +186,15 @@ pub struct QuarterInputs {
     pub history: Vec<Appraisal>,
 }
 
-impl QuarterInputs {
-    /// Reads a quarter's inputs from the store, with the policy in force.
-    pub async fn load(store: &dyn Store, quarter: Quarter) -> Result<QuarterInputs, AppError> {
-        QuarterInputs::load_with(store, quarter, None).await
+impl<'r> QuarterInputs<'r> {
+    /// Reads a quarter's inputs from the store, with the policy in force, over `roster` (the
+    /// store's roster, numbered).
+    pub async fn load(
+        store: &dyn Store,
+        quarter: Quarter,
+        roster: &'r RosterIndex<'r>,
+    ) -> Result<QuarterInputs<'r>, AppError> {
+        QuarterInputs::load_with(store, quarter, roster, None).await
     }
 
     /// Reads a quarter's inputs from the store, with `policy` instead of the one in force
@@ -197,14 +202,14 @@ impl QuarterInputs {
     pub async fn load_with(
         store: &dyn Store,
         quarter: Quarter,
+        roster: &'r RosterIndex<'r>,
         policy: Option<Policy>,
-    ) -> Result<QuarterInputs, AppError> {
+    ) -> Result<QuarterInputs<'r>, AppError> {
         let policy = match policy {
             Some(p) => p,
             None => Policies::load(store).await?.for_quarter(quarter).clone(),
         };
-        let roster = store.roster().await?;
-        let scores = QuarterScores::load(store, quarter, &roster, &policy).await?;
+        let scores = QuarterScores::load(store, quarter, &ScoreNames::new(roster, &policy)).await?;
         Ok(QuarterInputs {
             quarter,
             policy,
@@ -217,15 +222,21 @@ impl QuarterInputs {
 
     /// The fingerprint of these inputs (see [`fingerprint`]).
     pub fn fingerprint(&self, missing_as_zero: bool) -> String {
-        let (q, policy, roster) = (self.quarter, &self.policy, &self.roster[..]);
+        let (q, policy, index) = (self.quarter, &self.policy, self.roster);
         let (events, history) = (&self.events[..], &self.history[..]);
         match &self.scores {
             QuarterScores::Grid(g) => {
-                fingerprint_grid(q, policy, roster, g, events, history, missing_as_zero)
+                fingerprint_grid(q, policy, index, g, events, history, missing_as_zero)
             }
-            QuarterScores::Rows(r) => {
-                fingerprint(q, policy, roster, r, events, history, missing_as_zero)
-            }
+            QuarterScores::Rows(r) => fingerprint(
+                q,
+                policy,
+                index.roster(),
+                r,
+                events,
+                history,
+                missing_as_zero,
+            ),
         }
     }
 
@@ -234,8 +245,8 @@ impl QuarterInputs {
         compute_quarter(&QuarterInput {
             quarter: self.quarter,
             policy: &self.policy,
-            roster: &self.roster,
-            roster_index: None,
+            roster: self.roster.roster(),
+            roster_index: Some(self.roster),
             scores: self.scores.as_scores(),
             events: &self.events,
             history: &self.history,
@@ -288,7 +299,11 @@ pub async fn settle(
     let previous = store.settlement(quarter).await?;
 
     progress.phase("reading inputs");
-    let inputs = QuarterInputs::load(store, quarter).await?;
+    // The roster is numbered once, for the reading of the scores, the fingerprint and the
+    // engine.
+    let roster = store.roster().await?;
+    let index = RosterIndex::new(&roster);
+    let inputs = QuarterInputs::load(store, quarter, &index).await?;
     if inputs.scores.is_empty() && !opts.missing_as_zero {
         return Err(AppError::Refused(format!(
             "{quarter} has no imported scores: import scores.csv first (`kaohe import scores FILE`)"
@@ -296,28 +311,34 @@ pub async fn settle(
     }
     let print = inputs.fingerprint(opts.missing_as_zero);
 
-    let old_ledger = store.ledger(quarter).await?;
-    let unchanged = |lines, notes| Settlement {
-        quarter,
-        status: SettleStatus::Unchanged,
-        revision: previous.as_ref().map_or(0, |p| p.revision),
-        lines,
-        policy: inputs.policy.clone(),
-        notes,
-        paid: PaidSplit::of(&old_ledger),
-        later_need_revision: Vec::new(),
-    };
     if let Some(prev) = &previous
         && prev.fingerprint == print
     {
-        return Ok(unchanged(store.settlement_lines(quarter).await?, notes));
+        return Ok(Settlement {
+            quarter,
+            status: SettleStatus::Unchanged,
+            revision: prev.revision,
+            lines: store.settlement_lines(quarter).await?,
+            policy: inputs.policy,
+            notes,
+            paid: PaidSplit::of(&store.ledger(quarter).await?),
+            later_need_revision: Vec::new(),
+        });
     }
 
     progress.phase("computing (Art.7–11)");
     let (lines, ledger) = inputs.compute(opts.missing_as_zero)?.into_parts();
+    // What is written from here on is the lines and the ledger: the roster, its numbering,
+    // the scores, the events and the history are let go first (a national quarter's roster
+    // and score grid are hundreds of megabytes).
+    let QuarterInputs { policy, .. } = inputs;
+    drop(index);
+    drop(roster);
+
     // Art.11 / 3.6: what the settlement writes is the difference to what the ledger holds (the
     // base already paid by payroll, or an earlier revision); the first settlement of a quarter
     // no payroll touched writes the engine's entries as they are.
+    let old_ledger = store.ledger(quarter).await?;
     let next_entry = old_ledger.iter().map(|e| e.entry).max().unwrap_or(0) + 1;
     let revision = previous.as_ref().map_or(1, |p| p.revision + 1);
     let entries = if old_ledger.iter().any(|e| e.kind.is_settlement()) {
@@ -333,38 +354,37 @@ pub async fn settle(
             revision: previous.as_ref().map_or(0, |p| p.revision),
             paid: PaidSplit::of(old_ledger.iter().chain(&entries)),
             lines,
-            policy: inputs.policy,
+            policy,
             notes,
             later_need_revision: Vec::new(),
         });
     }
 
-    let header = |revision| SettlementHeader {
-        quarter,
-        revision,
-        fingerprint: print.clone(),
-        policy_toml: inputs.policy.to_toml(),
-        settled_at_unix: audit.at_unix,
-    };
     let status = match &previous {
         None => SettleStatus::Settled,
         Some(prev) => {
             // 3.10: a quarter needs a revision only when a value of its lines would change.
             let old_lines = store.settlement_lines(quarter).await?;
-            let same_policy = prev.policy_toml == inputs.policy.to_toml();
+            let same_policy = prev.policy_toml == policy.to_toml();
             if old_lines == lines && same_policy {
                 notes.push(format!(
                     "the inputs of {quarter} changed since it was settled, but no value of its \
                      lines changes: nothing to revise"
                 ));
-                return Ok(unchanged(old_lines, notes));
+                return Ok(Settlement {
+                    quarter,
+                    status: SettleStatus::Unchanged,
+                    revision: prev.revision,
+                    lines: old_lines,
+                    policy,
+                    notes,
+                    paid: PaidSplit::of(&old_ledger),
+                    later_need_revision: Vec::new(),
+                });
             }
             if !opts.revise {
                 return Err(AppError::Refused(describe_change(
-                    prev,
-                    &old_lines,
-                    &inputs.policy,
-                    &lines,
+                    prev, &old_lines, &policy, &lines,
                 )));
             }
             SettleStatus::Revised {
@@ -373,7 +393,13 @@ pub async fn settle(
         }
     };
     let new = NewSettlement {
-        header: header(revision),
+        header: SettlementHeader {
+            quarter,
+            revision,
+            fingerprint: print,
+            policy_toml: policy.to_toml(),
+            settled_at_unix: audit.at_unix,
+        },
         lines,
         entries,
     };
@@ -387,13 +413,14 @@ pub async fn settle(
             } else {
                 Vec::new()
             };
+            let NewSettlement { lines, entries, .. } = new;
             Ok(Settlement {
                 quarter,
                 status,
                 revision,
-                paid: PaidSplit::of(old_ledger.iter().chain(&new.entries)),
-                lines: new.lines,
-                policy: inputs.policy,
+                paid: PaidSplit::of(old_ledger.iter().chain(&entries)),
+                lines,
+                policy,
                 notes,
                 later_need_revision,
             })
@@ -401,13 +428,13 @@ pub async fn settle(
         Err(StoreError::Conflict(why)) => {
             // Lost a race: done elsewhere from the same inputs, or refused.
             match store.settlement(quarter).await? {
-                Some(now) if now.fingerprint == print => Ok(Settlement {
+                Some(now) if now.fingerprint == new.header.fingerprint => Ok(Settlement {
                     quarter,
                     status: SettleStatus::DoneElsewhere,
                     revision: now.revision,
                     lines: store.settlement_lines(quarter).await?,
                     paid: PaidSplit::of(&store.ledger(quarter).await?),
-                    policy: inputs.policy,
+                    policy,
                     notes,
                     later_need_revision: Vec::new(),
                 }),
@@ -438,7 +465,9 @@ pub async fn lines_would_change(
     header: &SettlementHeader,
 ) -> Result<bool, AppError> {
     let q = header.quarter;
-    let inputs = QuarterInputs::load(store, q).await?;
+    let roster = store.roster().await?;
+    let index = RosterIndex::new(&roster);
+    let inputs = QuarterInputs::load(store, q, &index).await?;
     if [false, true]
         .iter()
         .any(|&m| inputs.fingerprint(m) == header.fingerprint)

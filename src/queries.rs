@@ -101,9 +101,9 @@ pub async fn month_ledger(
 /// What `explain` computes from: a quarter's inputs as stored, with the exact policy the
 /// quarter was settled with.
 #[derive(Debug, Clone)]
-pub struct ExplainContext {
+pub struct ExplainContext<'r> {
     /// The inputs (policy replaced by the one the settlement used, when settled).
-    pub inputs: crate::lifecycle::QuarterInputs,
+    pub inputs: crate::lifecycle::QuarterInputs<'r>,
     /// Whether missing scores count as 0 (as the settlement did).
     pub missing_as_zero: bool,
     /// The settlement, if the quarter is settled.
@@ -113,8 +113,12 @@ pub struct ExplainContext {
     pub inputs_changed: bool,
 }
 
-/// Gathers what `explain` needs for quarter `q`.
-pub async fn explain_context(store: &dyn Store, q: Quarter) -> Result<ExplainContext, AppError> {
+/// Gathers what `explain` needs for quarter `q`, over `roster` (the store's roster, numbered).
+pub async fn explain_context<'r>(
+    store: &dyn Store,
+    q: Quarter,
+    roster: &'r kaohe_domain::RosterIndex<'r>,
+) -> Result<ExplainContext<'r>, AppError> {
     let settled = store.settlement(q).await?;
     // Scores are read against the policy the quarter was settled with, when settled.
     let policy = match &settled {
@@ -127,7 +131,7 @@ pub async fn explain_context(store: &dyn Store, q: Quarter) -> Result<ExplainCon
         ),
         None => None,
     };
-    let inputs = crate::lifecycle::QuarterInputs::load_with(store, q, policy).await?;
+    let inputs = crate::lifecycle::QuarterInputs::load_with(store, q, roster, policy).await?;
     let (mut missing_as_zero, mut inputs_changed) = (false, false);
     if let Some(h) = &settled {
         match [false, true]

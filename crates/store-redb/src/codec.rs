@@ -129,9 +129,16 @@ pub(crate) fn ledger_key(q: Quarter, entry: u32) -> [u8; 6] {
 
 /// Key of an appraisal: quarter, cadre id.
 pub(crate) fn appraisal_key(q: Quarter, cadre: &CadreId) -> Vec<u8> {
-    let mut k = quarter_key(q).to_vec();
-    k.extend_from_slice(cadre.as_str().as_bytes());
+    let mut k = Vec::with_capacity(2 + cadre.as_str().len());
+    appraisal_key_into(&mut k, q, cadre);
     k
+}
+
+/// [`appraisal_key`] written into `key` (cleared first), for a write of many.
+pub(crate) fn appraisal_key_into(key: &mut Vec<u8>, q: Quarter, cadre: &CadreId) {
+    key.clear();
+    key.extend_from_slice(&quarter_key(q));
+    key.extend_from_slice(cadre.as_str().as_bytes());
 }
 
 /// Key of a health record (Art.15): cadre id, `0x00`, date; so a cadre's check-ups are one

@@ -30,15 +30,7 @@ impl EntryRows {
     pub(crate) fn new(entries: &[LedgerEntry]) -> Result<EntryRows, StoreError> {
         let mut rows = Rows::with_capacity(entries.len(), entries.len() * 24);
         for e in entries {
-            let article = article_code(e.article()).ok_or_else(|| {
-                StoreError::Rejected(format!(
-                    "ledger entry {} of {} names `{}`, which is not the article of any ledger \
-                     entry kind",
-                    e.entry,
-                    e.quarter,
-                    e.article()
-                ))
-            })?;
+            let article = entry_article(e)?;
             rows.push(ledger_key(e.quarter, e.entry), |b| {
                 encode_entry(b, e, article)
             });
@@ -74,6 +66,81 @@ impl EntryRows {
         }
         Ok(())
     }
+}
+
+/// A settlement's ledger entries, checked as [`EntryRows::new`] checks them, in key order
+/// without a copy: each is encoded only as it is inserted, so a national quarter's millions of
+/// entries are not held twice.
+pub(crate) struct EntryOrder<'e> {
+    entries: &'e [LedgerEntry],
+    /// Positions in `entries` by entry number, when they do not come so (every number once).
+    sorted: Option<Vec<u32>>,
+}
+
+impl<'e> EntryOrder<'e> {
+    /// Refuses an article that is no ledger kind's and an entry number given twice
+    /// ([`StoreError::Rejected`]), as [`EntryRows::new`] does; `entries` are of one quarter
+    /// (the caller checks that), so their keys sort by entry number.
+    pub(crate) fn new(entries: &'e [LedgerEntry]) -> Result<EntryOrder<'e>, StoreError> {
+        for e in entries {
+            entry_article(e)?;
+        }
+        // A settlement's entries come numbered in order: then they are not sorted again.
+        if entries.windows(2).all(|w| w[0].entry < w[1].entry) {
+            return Ok(EntryOrder {
+                entries,
+                sorted: None,
+            });
+        }
+        let count = u32::try_from(entries.len())
+            .map_err(|_| StoreError::Rejected("too many ledger entries in one write".into()))?;
+        let mut order: Vec<u32> = (0..count).collect();
+        order.sort_unstable_by_key(|&i| entries[i as usize].entry);
+        if let Some(w) = order
+            .windows(2)
+            .find(|w| entries[w[0] as usize].entry == entries[w[1] as usize].entry)
+        {
+            let e = &entries[w[0] as usize];
+            return Err(entry_twice(e.quarter, e.entry));
+        }
+        Ok(EntryOrder {
+            entries,
+            sorted: Some(order),
+        })
+    }
+
+    /// Appends the entries to the ledger, as [`EntryRows::insert`] does.
+    pub(crate) fn insert(&self, txn: &WriteTransaction) -> Result<(), Fail> {
+        let mut t = txn.open_table(LEDGER)?;
+        let mut value = Vec::with_capacity(64);
+        let mut put = |e: &LedgerEntry| -> Result<(), Fail> {
+            value.clear();
+            encode_entry(&mut value, e, entry_article(e)?);
+            let key = ledger_key(e.quarter, e.entry);
+            if t.insert(key.as_slice(), value.as_slice())?.is_some() {
+                return Err(entry_taken(e.quarter, e.entry).into());
+            }
+            Ok(())
+        };
+        match &self.sorted {
+            None => self.entries.iter().try_for_each(&mut put),
+            Some(order) => order
+                .iter()
+                .try_for_each(|&i| put(&self.entries[i as usize])),
+        }
+    }
+}
+
+/// The stored code of `e`'s article; an article that is no ledger kind's is refused.
+fn entry_article(e: &LedgerEntry) -> Result<u8, StoreError> {
+    article_code(e.article()).ok_or_else(|| {
+        StoreError::Rejected(format!(
+            "ledger entry {} of {} names `{}`, which is not the article of any ledger entry kind",
+            e.entry,
+            e.quarter,
+            e.article()
+        ))
+    })
 }
 
 /// A record kept by id and never replaced, paid by one revision-0 ledger entry.
