@@ -14,11 +14,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use kaohe_domain::{
-    Appraisal, Event, LedgerEntry, PaidSplit, Policy, Quarter, RosterIndex, Score, ScoreGrid,
-    ScoreNames, SettlementLine,
+    Appraisal, Cadre, Event, LedgerEntry, Money, PaidSplit, Policy, Quarter, RosterIndex, Score,
+    ScoreGrid, ScoreNames, SettlementLine,
 };
 use kaohe_scoring::Scores;
-use kaohe_settlement::{QuarterInput, QuarterOutcome, compute_quarter, revise};
+use kaohe_settlement::{
+    EngineError, QuarterInput, QuarterOutcome, cadre_entries, compute_quarter,
+    compute_without_lines, revise, subsidy,
+};
 use kaohe_store::{AuditRecord, NewSettlement, SettlementHeader, Store, StoreError};
 
 use crate::fingerprint::fingerprint_grid;
@@ -240,9 +243,9 @@ impl<'r> QuarterInputs<'r> {
         }
     }
 
-    /// Runs the engine over these inputs.
-    pub fn compute(&self, missing_as_zero: bool) -> Result<QuarterOutcome<'_>, AppError> {
-        compute_quarter(&QuarterInput {
+    /// The engine's input of these inputs.
+    fn input(&self, missing_as_zero: bool) -> QuarterInput<'_> {
+        QuarterInput {
             quarter: self.quarter,
             policy: &self.policy,
             roster: self.roster.roster(),
@@ -251,9 +254,98 @@ impl<'r> QuarterInputs<'r> {
             events: &self.events,
             history: &self.history,
             missing_as_zero,
-        })
-        .map_err(|e| AppError::Invalid(format!("{} cannot be settled: {e}", self.quarter)))
+        }
     }
+
+    /// The engine's refusal of these inputs.
+    fn refused(&self, e: EngineError) -> AppError {
+        AppError::Invalid(format!("{} cannot be settled: {e}", self.quarter))
+    }
+
+    /// Runs the engine over these inputs.
+    pub fn compute(&self, missing_as_zero: bool) -> Result<QuarterOutcome<'_>, AppError> {
+        compute_quarter(&self.input(missing_as_zero)).map_err(|e| self.refused(e))
+    }
+
+    /// The lines of [`QuarterInputs::compute`], built [`LINE_PART`] at a time and gathered
+    /// (Art.11), each with the [`PayTerms`] of its cadre: the engine's grades and scorecards,
+    /// then the roster, can be let go before the ledger is built from them ([`first_ledger`]),
+    /// so that a national quarter never holds its roster, scorecards, lines and ledger at once.
+    pub fn lines(
+        &self,
+        missing_as_zero: bool,
+    ) -> Result<(Vec<SettlementLine>, Vec<PayTerms>), AppError> {
+        let outcome =
+            compute_without_lines(&self.input(missing_as_zero)).map_err(|e| self.refused(e))?;
+        let mut lines = Vec::with_capacity(outcome.line_count());
+        let mut terms = Vec::with_capacity(outcome.line_count());
+        outcome.lines_in_parts(LINE_PART, |part| {
+            for l in part {
+                let r = self.roster.cadre(l.cadre_id.as_str()).ok_or_else(|| {
+                    AppError::Invalid(format!(
+                        "{}: the line of cadre `{}` has no cadre in the roster",
+                        self.quarter, l.cadre_id
+                    ))
+                })?;
+                terms.push(PayTerms::of(self.roster.cadre_at(r), self.quarter));
+            }
+            lines.extend_from_slice(part);
+            Ok::<(), AppError>(())
+        })?;
+        Ok((lines, terms))
+    }
+}
+
+/// Lines built at a time by [`QuarterInputs::lines`].
+const LINE_PART: usize = 1 << 16;
+
+/// What Art.11 pays a cadre from in a quarter, besides the grade: the monthly subsidy and the
+/// days in office in each month ([`kaohe_settlement::cadre_subsidy`]'s reading of the cadre), 20 bytes where the
+/// cadre is a roster row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayTerms {
+    /// The cadre's monthly subsidy.
+    pub monthly_subsidy: Money,
+    /// Days in office in each month of the quarter.
+    pub days_in_office: [u8; 3],
+}
+
+impl PayTerms {
+    /// The terms of `cadre` in `quarter`, as [`kaohe_settlement::cadre_subsidy`] reads them.
+    pub fn of(cadre: &Cadre, quarter: Quarter) -> PayTerms {
+        PayTerms {
+            monthly_subsidy: cadre.monthly_subsidy,
+            days_in_office: quarter.months().map(|m| cadre.days_in_office(m)),
+        }
+    }
+}
+
+/// Art.11 (docs/reference.md, ledger): revision 1 of a quarter's ledger from its `lines` (in
+/// report order) and their cadres' `terms` (one per line, from [`QuarterInputs::lines`]), as
+/// [`compute_quarter`] writes it: for each line, the entries of its cadre's subsidy
+/// ([`subsidy`] at the line's grade, [`cadre_entries`]), numbered from 1 in line order.
+pub fn first_ledger(
+    policy: &Policy,
+    quarter: Quarter,
+    lines: &[SettlementLine],
+    terms: &[PayTerms],
+) -> Vec<LedgerEntry> {
+    assert_eq!(lines.len(), terms.len(), "one PayTerms per line");
+    // At most 3 base entries, performance, and an adjustment per line; the room left unused
+    // is never touched.
+    let mut ledger = Vec::with_capacity(lines.len() * 5);
+    let mut next = 1u32;
+    for (l, t) in lines.iter().zip(terms) {
+        let money = subsidy(
+            policy,
+            quarter,
+            t.monthly_subsidy,
+            t.days_in_office,
+            l.grade,
+        );
+        cadre_entries(quarter, 1, &l.cadre_id, &money, &mut next, &mut ledger);
+    }
+    ledger
 }
 
 /// Refuses to settle `quarter` while an earlier quarter with scores is unsettled (docs/rules.md, the settlement life cycle).
@@ -327,13 +419,23 @@ pub async fn settle(
     }
 
     progress.phase("computing (Art.7–11)");
-    let (lines, ledger) = inputs.compute(opts.missing_as_zero)?.into_parts();
-    // What is written from here on is the lines and the ledger: the roster, its numbering,
-    // the scores, the events and the history are let go first (a national quarter's roster
-    // and score grid are hundreds of megabytes).
-    let QuarterInputs { policy, .. } = inputs;
+    // The lines first, then, with the scores, events, history and the engine's scorecards let
+    // go, the ledger; then the roster and its numbering are let go too: a national quarter's
+    // roster, score grid, lines and ledger are each hundreds of megabytes.
+    let (lines, terms) = inputs.lines(opts.missing_as_zero)?;
+    // Every field named: a field left to `..` would only be dropped at the end of the scope.
+    let QuarterInputs {
+        policy,
+        scores,
+        events,
+        history,
+        ..
+    } = inputs;
+    drop((scores, events, history));
     drop(index);
     drop(roster);
+    let ledger = first_ledger(&policy, quarter, &lines, &terms);
+    drop(terms);
 
     // Art.11 / 3.6: what the settlement writes is the difference to what the ledger holds (the
     // base already paid by payroll, or an earlier revision); the first settlement of a quarter
@@ -763,6 +865,43 @@ mod tests {
             sums.values().all(|m| m.is_zero()),
             "ledger of cadres without a line must net to 0: {sums:?}"
         );
+    }
+
+    /// The lines built part by part and the ledger built from them after the engine's
+    /// scorecards are let go are exactly [`compute_quarter`]'s: grades of all three kinds, a
+    /// cadre who leaves and one who starts during the quarter.
+    #[test]
+    fn lines_then_first_ledger_are_compute_quarters() {
+        let quarter = q("2026Q3");
+        let mut cadres = roster();
+        cadres[3].end_date = Some(Date::parse("2026-08-14").unwrap());
+        cadres[7].start_date = Date::parse("2026-09-02").unwrap();
+        let index = RosterIndex::new(&cadres);
+        let mut kinds = std::collections::BTreeSet::new();
+        for share in [95, 70, 40] {
+            let inputs = QuarterInputs {
+                quarter,
+                policy: Policy::default(),
+                roster: &index,
+                scores: QuarterScores::Rows(scores(quarter, &cadres, share)),
+                events: Vec::new(),
+                history: Vec::new(),
+            };
+            let (lines, ledger) = inputs.compute(false).unwrap().into_parts();
+            let (built, terms) = inputs.lines(false).unwrap();
+            assert_eq!(built, lines, "share {share}");
+            let first = first_ledger(&inputs.policy, quarter, &built, &terms);
+            assert_eq!(first, ledger, "share {share}");
+            kinds.extend(ledger.iter().map(|e| e.kind));
+        }
+        for kind in [
+            EntryKind::Base,
+            EntryKind::Performance,
+            EntryKind::ExcellentBonus,
+            EntryKind::UnqualifiedDeduction,
+        ] {
+            assert!(kinds.contains(&kind), "{kind:?} in {kinds:?}");
+        }
     }
 
     #[tokio::test]
