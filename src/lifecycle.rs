@@ -267,7 +267,7 @@ impl<'r> QuarterInputs<'r> {
         compute_quarter(&self.input(missing_as_zero)).map_err(|e| self.refused(e))
     }
 
-    /// The lines of [`QuarterInputs::compute`], built [`LINE_PART`] at a time and gathered
+    /// The lines of [`QuarterInputs::compute`], built 65,536 at a time and gathered
     /// (Art.11), each with the [`PayTerms`] of its cadre: the engine's grades and scorecards,
     /// then the roster, can be let go before the ledger is built from them ([`first_ledger`]),
     /// so that a national quarter never holds its roster, scorecards, lines and ledger at once.
