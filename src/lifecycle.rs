@@ -14,13 +14,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use kaohe_domain::{
-    Appraisal, Cadre, Event, LedgerEntry, Money, PaidSplit, Policy, Quarter, RosterIndex, Score,
-    ScoreGrid, ScoreNames, SettlementLine,
+    Appraisal, Event, LedgerEntry, PaidSplit, Policy, Quarter, RosterIndex, Score, ScoreGrid,
+    ScoreNames, SettlementLine,
 };
 use kaohe_scoring::Scores;
 use kaohe_settlement::{
-    EngineError, QuarterInput, QuarterOutcome, cadre_entries, compute_quarter,
-    compute_without_lines, revise, subsidy,
+    EngineError, PayTerms, QuarterInput, QuarterOutcome, compute_quarter, compute_without_lines,
+    first_ledger, revise,
 };
 use kaohe_store::{AuditRecord, NewSettlement, SettlementHeader, Store, StoreError};
 
@@ -298,55 +298,6 @@ impl<'r> QuarterInputs<'r> {
 
 /// Lines built at a time by [`QuarterInputs::lines`].
 const LINE_PART: usize = 1 << 16;
-
-/// What Art.11 pays a cadre from in a quarter, besides the grade: the monthly subsidy and the
-/// days in office in each month ([`kaohe_settlement::cadre_subsidy`]'s reading of the cadre), 20 bytes where the
-/// cadre is a roster row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PayTerms {
-    /// The cadre's monthly subsidy.
-    pub monthly_subsidy: Money,
-    /// Days in office in each month of the quarter.
-    pub days_in_office: [u8; 3],
-}
-
-impl PayTerms {
-    /// The terms of `cadre` in `quarter`, as [`kaohe_settlement::cadre_subsidy`] reads them.
-    pub fn of(cadre: &Cadre, quarter: Quarter) -> PayTerms {
-        PayTerms {
-            monthly_subsidy: cadre.monthly_subsidy,
-            days_in_office: quarter.months().map(|m| cadre.days_in_office(m)),
-        }
-    }
-}
-
-/// Art.11 (docs/reference.md, ledger): revision 1 of a quarter's ledger from its `lines` (in
-/// report order) and their cadres' `terms` (one per line, from [`QuarterInputs::lines`]), as
-/// [`compute_quarter`] writes it: for each line, the entries of its cadre's subsidy
-/// ([`subsidy`] at the line's grade, [`cadre_entries`]), numbered from 1 in line order.
-pub fn first_ledger(
-    policy: &Policy,
-    quarter: Quarter,
-    lines: &[SettlementLine],
-    terms: &[PayTerms],
-) -> Vec<LedgerEntry> {
-    assert_eq!(lines.len(), terms.len(), "one PayTerms per line");
-    // At most 3 base entries, performance, and an adjustment per line; the room left unused
-    // is never touched.
-    let mut ledger = Vec::with_capacity(lines.len() * 5);
-    let mut next = 1u32;
-    for (l, t) in lines.iter().zip(terms) {
-        let money = subsidy(
-            policy,
-            quarter,
-            t.monthly_subsidy,
-            t.days_in_office,
-            l.grade,
-        );
-        cadre_entries(quarter, 1, &l.cadre_id, &money, &mut next, &mut ledger);
-    }
-    ledger
-}
 
 /// Refuses to settle `quarter` while an earlier quarter with scores is unsettled (docs/rules.md, the settlement life cycle).
 pub async fn check_order(store: &dyn Store, quarter: Quarter) -> Result<(), AppError> {
